@@ -1,0 +1,109 @@
+// Package driver defines what a compute-system back-end implements: the container driver
+// (an OCI runtime plus hcs-agent) and the VM driver (QEMU plus hcs-agent) both satisfy
+// Driver, and both must pass the shared conformance suite in driver/drivertest. The host core
+// talks only to these interfaces and never names a concrete back-end.
+//
+// The host owns the lifecycle state machine, handles, events and the process table; a driver
+// only does the work. The host serialises lifecycle calls on one system, so a driver's
+// System never sees two lifecycle calls at once, but process calls may run concurrently with
+// each other and with lifecycle calls.
+package driver
+
+import (
+	"context"
+	"os"
+
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// Driver creates compute systems of one kind.
+type Driver interface {
+	// Name identifies the driver in logs and properties ("container", "vm").
+	Name() string
+	// Create prepares a system without starting it. On error it leaves nothing behind.
+	Create(ctx context.Context, req CreateRequest) (System, error)
+}
+
+// CreateRequest is everything a driver needs to create one system.
+type CreateRequest struct {
+	// ID is the validated compute-system id (safe to use in paths and names).
+	ID string
+	// Config is the validated ComputeSystem document.
+	Config *schema.ComputeSystem
+	// StateDir is a directory private to this system that the driver may use for its state;
+	// the host creates it before Create and removes it after Close.
+	StateDir string
+	// Notify receives what happens to the system without being asked.
+	Notify Notifier
+}
+
+// Notifier is how a driver reports asynchronous happenings to the host. Its methods must not
+// block for long and may be called from any goroutine.
+type Notifier interface {
+	// Exited reports that the system stopped, for whatever reason (its own exit, Shutdown,
+	// Terminate, a crash). It must be called exactly once per started system.
+	Exited(status schema.SystemExitStatus)
+	// ProcessExited reports the exit of a process created by CreateProcess. exitCode follows
+	// the shell convention: 128+N when the process was killed by signal N.
+	ProcessExited(pid uint32, exitCode uint32)
+	// Crashed reports a guest crash: initiated (the crash began) or completed (the report is
+	// final and suitable for HcsSubmitWerReport).
+	Crashed(report schema.CrashReport, completed bool)
+	// GuestConnectionClosed reports that the guest agent connection dropped.
+	GuestConnectionClosed()
+}
+
+// System is one compute system as the driver sees it.
+type System interface {
+	// Start boots the system; it returns once processes can be created.
+	Start(ctx context.Context) error
+	// Shutdown asks the system to stop gracefully and returns once it stopped. When ctx ends
+	// first it returns ctx's error; the host then falls back to Terminate.
+	Shutdown(ctx context.Context, opts *schema.ShutdownOptions) error
+	// Terminate stops the system forcibly and returns once it stopped.
+	Terminate(ctx context.Context) error
+	// Crash forces the system down as a crash, reporting it through Notifier.Crashed.
+	Crash(ctx context.Context, opts *schema.CrashOptions) error
+	// Pause freezes every process of the system.
+	Pause(ctx context.Context, opts *schema.PauseOptions) error
+	// Resume thaws a paused system.
+	Resume(ctx context.Context) error
+	// Save writes the state of a paused system as the options ask.
+	Save(ctx context.Context, opts *schema.SaveOptions) error
+	// Properties fills the driver-owned parts of props (Statistics, Memory, ProcessList, ...)
+	// for the requested property types. Basic fields are filled by the host.
+	Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error
+	// Modify applies a validated ModifySettingRequest.
+	Modify(ctx context.Context, req *schema.ModifySettingRequest) error
+	// CreateProcess starts a process with the given stdio (the process's ends, owned by the
+	// host; the driver duplicates what it keeps).
+	CreateProcess(ctx context.Context, params *schema.ProcessParameters, stdio Stdio) (Process, error)
+	// Close releases everything the system holds on the host (mounts, cgroups, runtime state,
+	// helper processes, fds). It is called once, after the system stopped or when Create's
+	// caller gives up, and must be safe after a partial Start.
+	Close(ctx context.Context) error
+}
+
+// Stdio holds the process-side ends of the streams the caller asked for; nil means the
+// stream was not requested (the process gets /dev/null). With a console, Console is the pty
+// slave and the other fields are nil.
+type Stdio struct {
+	Stdin, Stdout, Stderr *os.File
+	Console               *os.File
+}
+
+// Process is one process started by System.CreateProcess.
+type Process interface {
+	// Pid is the process id inside the compute system.
+	Pid() uint32
+	// Signal delivers a POSIX signal.
+	Signal(ctx context.Context, signal int) error
+	// Kill terminates the process forcibly.
+	Kill(ctx context.Context) error
+}
+
+// ConsoleResizer is implemented by a Process whose console lives out of the host's reach
+// (in a guest); the host resizes the pty itself otherwise.
+type ConsoleResizer interface {
+	ResizeConsole(ctx context.Context, height, width uint16) error
+}

@@ -1,0 +1,8 @@
+module github.com/linuxhcs/hcs
+
+go 1.26.0
+
+require (
+	github.com/opencontainers/runtime-spec v1.3.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)

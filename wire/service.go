@@ -1,0 +1,129 @@
+package wire
+
+import (
+	"context"
+	"os"
+)
+
+// Ref is a service-issued reference to one open handle (of a system or a process). Refs are
+// scoped to the session that received them, never reused within it, and never zero.
+type Ref uint64
+
+// Service is one client session with the compute service. A session owns the handles it
+// opened: closing the session closes them all (which may terminate systems created with
+// ShouldTerminateOnLastHandleClosed). Every method blocks until the service finished the
+// request; asynchrony (HCS operations) is built on top by the client.
+//
+// Documents are passed as JSON text exactly as the HCS C API takes them; an empty string
+// means "no document" (NULL). Errors carry HRESULTs (see package hresult).
+type Service interface {
+	// CreateSystem creates a compute system from a ComputeSystem document and returns a
+	// handle to it. The system is in state Created when the call returns.
+	CreateSystem(ctx context.Context, id, config string) (Ref, error)
+	// OpenSystem opens another handle to an existing system.
+	OpenSystem(ctx context.Context, id string) (Ref, error)
+	// CloseSystem releases a system handle.
+	CloseSystem(ctx context.Context, system Ref) error
+	// SystemOp performs a lifecycle operation (Start, ShutDown, Terminate, Crash, Pause,
+	// Resume, Save) with its optional options document.
+	SystemOp(ctx context.Context, system Ref, op SystemOp, options string) error
+	// SystemProperties answers a System_PropertyQuery with a Properties document.
+	SystemProperties(ctx context.Context, system Ref, query string) (string, error)
+	// ModifySystem applies a ModifySettingRequest.
+	ModifySystem(ctx context.Context, system Ref, request string) error
+	// EnumerateSystems answers a SystemQuery with a JSON array of Properties.
+	EnumerateSystems(ctx context.Context, query string) (string, error)
+
+	// CreateProcess starts a process described by a ProcessParameters document.
+	CreateProcess(ctx context.Context, system Ref, params string) (Ref, ProcessInfo, error)
+	// OpenProcess opens a handle to a process of the system by its pid.
+	OpenProcess(ctx context.Context, system Ref, pid uint32) (Ref, error)
+	// CloseProcess releases a process handle; the process keeps running.
+	CloseProcess(ctx context.Context, process Ref) error
+	// ProcessOp performs Terminate or Signal (with a SignalProcessOptions document).
+	ProcessOp(ctx context.Context, process Ref, op ProcessOp, options string) error
+	// ProcessInfo returns the pid and fresh duplicates of the caller's stdio ends.
+	ProcessInfo(ctx context.Context, process Ref) (ProcessInfo, error)
+	// ProcessProperties returns the ProcessStatus document.
+	ProcessProperties(ctx context.Context, process Ref, query string) (string, error)
+	// ModifyProcess applies a ProcessModifyRequest.
+	ModifyProcess(ctx context.Context, process Ref, request string) error
+
+	// ServiceProperties answers a Service_PropertyQuery with a ServiceProperties document.
+	ServiceProperties(ctx context.Context, query string) (string, error)
+	// ModifyServiceSettings applies a ModificationRequest.
+	ModifyServiceSettings(ctx context.Context, settings string) error
+	// SubmitWerReport stores a CrashReport document.
+	SubmitWerReport(ctx context.Context, report string) error
+
+	// Events returns the stream of events for the handles of this session. There is one
+	// stream per session; it is closed when the session ends. Events for one handle arrive
+	// in the order they happened.
+	Events() <-chan Event
+	// Close ends the session and releases every handle it holds.
+	Close() error
+}
+
+// SystemOp names a compute-system lifecycle operation.
+type SystemOp string
+
+// The lifecycle operations, named after the HCS functions that request them.
+const (
+	OpStart     SystemOp = "Start"
+	OpShutDown  SystemOp = "ShutDown"
+	OpTerminate SystemOp = "Terminate"
+	OpCrash     SystemOp = "Crash"
+	OpPause     SystemOp = "Pause"
+	OpResume    SystemOp = "Resume"
+	OpSave      SystemOp = "Save"
+)
+
+// ProcessOp names a process operation.
+type ProcessOp string
+
+// The process operations.
+const (
+	OpTerminateProcess ProcessOp = "Terminate"
+	OpSignalProcess    ProcessOp = "Signal"
+)
+
+// ProcessInfo is HCS_PROCESS_INFORMATION: the pid inside the compute system and the caller's
+// ends of the stdio streams that were requested (nil when not requested). The caller owns the
+// files and must close them.
+type ProcessInfo struct {
+	ProcessID uint32
+	StdInput  *os.File
+	StdOutput *os.File
+	StdError  *os.File
+}
+
+// EventType is HCS_EVENT_TYPE (spec HCS-API.md §2.2).
+type EventType uint32
+
+// The event types with their exact values.
+const (
+	EventInvalid                           EventType = 0x00000000
+	EventSystemExited                      EventType = 0x00000001
+	EventSystemCrashInitiated              EventType = 0x00000002
+	EventSystemCrashReport                 EventType = 0x00000003
+	EventSystemRdpEnhancedModeStateChanged EventType = 0x00000004
+	EventSystemSiloJobCreated              EventType = 0x00000005
+	EventSystemGuestConnectionClosed       EventType = 0x00000006
+	EventProcessExited                     EventType = 0x00010000
+	EventOperationCallback                 EventType = 0x01000000
+	EventServiceDisconnect                 EventType = 0x02000000
+	EventGroupVmLifecycle                  EventType = 0x80000002
+	EventGroupLiveMigration                EventType = 0x80000003
+	EventGroupOperationInfo                EventType = 0xC0000001
+)
+
+// Event is one notification for one handle of the session.
+type Event struct {
+	// Handle is the system or process handle the event is for.
+	Handle Ref
+	// Type is the HCS event type.
+	Type EventType
+	// Data is the event's JSON document (SystemExitStatus, ProcessStatus, CrashReport), or
+	// empty when the event type has none.
+	Data string
+}
