@@ -1,0 +1,48 @@
+package main
+
+// handWritten lists spec type names that the catalog references but does
+// not define (the client-only types of §11); the schema package declares them
+// by hand under the same Go names, and generated fields point at them.
+var handWritten = []string{
+	"FirmwareFile", "SecuritySettings", "IsolationSettings", "DebugOptions",
+	"Numa", "NumaSetting", "NumaProcessors",
+}
+
+// reserved are Go names declared by hand in the schema package; a generated
+// name equal to one of them is a collision.
+var reserved = []string{
+	"Error", "Decode", "DecodeBytes", "Validate", "CodeInvalidJSON", "CodeInvalidArg",
+	"MaxDocumentSize", "MaxDepth", "ProcessSignalValue", "SignalNumber", "SignalName",
+	"NumaProcessorsCount",
+}
+
+// override replaces the generic mapping of one field ("Struct.Field").
+type override struct {
+	// expr is the Go type to use.
+	expr string
+	// note is appended to the field's doc comment.
+	note string
+	// needs names a spec type that must exist in the catalog for the
+	// override to apply; empty means always.
+	needs string
+}
+
+var overrides = map[string]override{
+	"SignalProcessOptions.Signal": {
+		expr: "*ProcessSignalValue",
+		note: "Either a ProcessSignal name (Windows) or a POSIX signal number (Linux).",
+	},
+	"ComputeSystem.HostedSystem": {
+		expr:  "*HostedSystem",
+		note:  "Typed as HostedSystem (the spec's table says Any).",
+		needs: "HostedSystem",
+	},
+	"ModifySettingRequest.Settings": {
+		expr: "json.RawMessage",
+		note: "Shape depends on ResourcePath.",
+	},
+	"ModifySettingRequest.GuestRequest": {
+		expr: "json.RawMessage",
+		note: "Usually a GuestModifySettingRequest; forwarded to the guest agent as is.",
+	},
+}
