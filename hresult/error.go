@@ -34,8 +34,11 @@ func New(code HRESULT, msg string) *Error {
 func Errorf(code HRESULT, format string, args ...any) *Error {
 	cause := errorf(format, args...)
 	e := &Error{Code: code, Message: cause.Error()}
-	if u := errors.Unwrap(cause); u != nil {
-		e.Err = u
+	switch c := cause.(type) {
+	case interface{ Unwrap() error }:
+		e.Err = c.Unwrap()
+	case interface{ Unwrap() []error }:
+		e.Err = cause // several %w verbs: keep them all reachable
 	}
 	return e
 }

@@ -1,0 +1,62 @@
+# Linux HCS. `make` builds every binary into bin/; `make test` runs what CI runs.
+
+GO       ?= go
+FUZZTIME ?= 10s
+TIMEOUT  ?= 30m
+PKGS     ?= ./...
+
+# One binary per directory under cmd/; libcomputecore is a C shared library instead.
+CMDS    := $(patsubst cmd/%/,%,$(wildcard cmd/*/))
+TARGETS := $(addprefix bin/,$(filter-out libcomputecore,$(CMDS)))
+ifneq ($(filter libcomputecore,$(CMDS)),)
+TARGETS += bin/libcomputecore.so
+endif
+
+.PHONY: all test test-go test-c bench fuzz demo clean $(TARGETS)
+
+all: $(TARGETS)
+
+bin/%:
+	$(GO) build -o $@ ./cmd/$*
+
+# The agent runs inside containers and guests that have no C library of ours: build it static.
+bin/hcs-agent: export CGO_ENABLED = 0
+
+bin/libcomputecore.so:
+	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ ./cmd/libcomputecore
+
+test: test-go test-c
+
+test-go:
+	@if [ "$$(id -u)" = 0 ] || [ "$$CI" = true ]; then scripts/setup.sh; fi
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then \
+		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout $(TIMEOUT) $(PKGS)
+
+# C tests of the C ABI (against bin/libcomputecore.so) run after the Go tests: add them as
+# prerequisites of this target.
+test-c: test-go
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+# Runs every Fuzz target in the module for FUZZTIME each.
+fuzz:
+	@set -e; list=$$($(GO) test -list '^Fuzz' $(PKGS)) || { echo "$$list"; exit 1; }; \
+	echo "$$list" | awk '/^Fuzz/ { n[++c] = $$1 } /^ok/ { for (i = 1; i <= c; i++) print $$2, n[i]; c = 0 }' | \
+	while read -r pkg name; do \
+		echo "== $$name ($$pkg)"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) "$$pkg" </dev/null; \
+	done
+
+demo:
+	@if [ -d cmd/hcsdiag ]; then \
+		$(MAKE) --no-print-directory bin/hcsdiag && bin/hcsdiag version; \
+	else \
+		echo "The demo arrives with containers: a walk-through that runs a container with hcsdiag."; \
+		echo "Today the repository holds the foundation; 'make test' checks it."; \
+	fi
+
+clean:
+	rm -rf bin

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Linux HCS needs to build and test: OCI runtimes, QEMU and a
+# guest kernel, image tools, valgrind for the C tests. Safe to run again: when everything is
+# installed it only asks dpkg and exits.
+set -euo pipefail
+
+packages=(
+	crun runc criu
+	qemu-system-x86 qemu-utils ovmf linux-image-cloud-amd64
+	busybox-static e2fsprogs acl erofs-utils iproute2
+	valgrind
+)
+
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null || true)
+missing=()
+for p in "${packages[@]}"; do
+	grep -qx "$p install ok installed" <<<"$installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup.sh: missing Debian packages: ${missing[*]}" >&2
+	echo "setup.sh: run it as root (sudo scripts/setup.sh) to install them" >&2
+	exit 1
+fi
+echo "setup.sh: installing ${missing[*]}"
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
