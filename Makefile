@@ -12,17 +12,18 @@ ifneq ($(filter libcomputecore,$(CMDS)),)
 TARGETS += bin/libcomputecore.so
 endif
 
-.PHONY: all test test-go test-c bench fuzz demo clean $(TARGETS)
+.PHONY: all test test-go test-c bench fuzz demo clean FORCE
 
 all: $(TARGETS)
 
-bin/%:
+# go build decides what is out of date, so the binaries are always handed to it.
+bin/%: FORCE
 	$(GO) build -o $@ ./cmd/$*
 
 # The agent runs inside containers and guests that have no C library of ours: build it static.
 bin/hcs-agent: export CGO_ENABLED = 0
 
-bin/libcomputecore.so:
+bin/libcomputecore.so: FORCE
 	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ ./cmd/libcomputecore
 
 test: test-go test-c

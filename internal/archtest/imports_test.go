@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -83,7 +82,8 @@ var importRules = []struct {
 		"back-ends never import the host core that drives them"},
 }
 
-// stdlibOnly lists the packages that may import nothing but the standard library.
+// stdlibOnly lists the packages (with their subpackages) that may import nothing but the
+// standard library.
 var stdlibOnly = []string{"hresult", "schema"}
 
 func importViolations(pkgs map[string]*pkg, std map[string]bool) []string {
@@ -100,7 +100,7 @@ func importViolations(pkgs map[string]*pkg, std map[string]bool) []string {
 				}
 			}
 		}
-		if slices.Contains(stdlibOnly, name) {
+		if underAny(name, stdlibOnly) {
 			for _, dep := range p.Deps {
 				if !std[dep] {
 					bad = append(bad, name+" imports "+dep+" (it may import only the standard library)")
