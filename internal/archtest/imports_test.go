@@ -1,6 +1,7 @@
 package archtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -38,7 +39,7 @@ func modulePackages(t *testing.T) (map[string]*pkg, map[string]bool) {
 		t.Fatalf("go list: %v", err)
 	}
 	mine, std := map[string]*pkg{}, map[string]bool{}
-	dec := json.NewDecoder(strings.NewReader(string(out)))
+	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		p := new(pkg)
 		if err := dec.Decode(p); errors.Is(err, io.EOF) {
