@@ -1,0 +1,82 @@
+// Package client is the Go API of Linux HCS: the HCS C API (computecore.dll) function by
+// function, over a connection to the compute service. The same calls work against the
+// embedded host (client.New(h.Connect()) with h from host.New) and, through the socket
+// transport, against hcsd.
+//
+// Asynchronous HCS functions take an *Operation, return at once when the request is
+// accepted, and report the outcome through the operation (Wait, Result, a completion
+// callback, or an EventOperationCallback event). Input documents are validated before
+// anything is sent, so malformed JSON fails the call itself with HCS_E_INVALID_JSON naming
+// the field. Errors are *hresult.Error values; test them with errors.Is against hresult
+// codes or standard sentinels (fs.ErrNotExist, context.DeadlineExceeded, ...).
+//
+// For one-off calls, Do and DoProcess wrap the operation dance:
+//
+//	h, _ := host.New(host.Options{Container: drv})
+//	c := client.New(h.Connect())
+//	op := client.NewOperation(nil, nil)
+//	sys, err := c.CreateComputeSystem("demo", configJSON, op)
+//	_, err = op.Wait(ctx)
+//	_, err = client.Do(ctx, func(op *client.Operation) error { return sys.Start(op, "") })
+//
+// # Function mapping
+//
+//	HcsCreateOperation                       NewOperation
+//	HcsCloseOperation                        (*Operation).Close
+//	HcsGetOperationContext                   (*Operation).Context
+//	HcsSetOperationContext                   (*Operation).SetContext
+//	HcsGetComputeSystemFromOperation         (*Operation).System
+//	HcsGetProcessFromOperation               (*Operation).Process
+//	HcsGetOperationType                      (*Operation).Type
+//	HcsGetOperationId                        (*Operation).ID
+//	HcsGetOperationResult                    (*Operation).Result
+//	HcsGetOperationResultAndProcessInfo      (*Operation).ResultAndProcessInfo
+//	HcsWaitForOperationResult                (*Operation).Wait
+//	HcsWaitForOperationResultAndProcessInfo  (*Operation).WaitAndProcessInfo
+//	HcsSetOperationCallback                  (*Operation).SetCallback
+//	HcsCancelOperation                       (*Operation).Cancel (always E_NOTIMPL, as documented)
+//	HcsCreateComputeSystem                   (*Client).CreateComputeSystem
+//	HcsOpenComputeSystem                     (*Client).OpenComputeSystem
+//	HcsCloseComputeSystem                    (*System).Close
+//	HcsStartComputeSystem                    (*System).Start
+//	HcsShutDownComputeSystem                 (*System).ShutDown
+//	HcsTerminateComputeSystem                (*System).Terminate
+//	HcsCrashComputeSystem                    (*System).Crash
+//	HcsPauseComputeSystem                    (*System).Pause
+//	HcsResumeComputeSystem                   (*System).Resume
+//	HcsSaveComputeSystem                     (*System).Save
+//	HcsGetComputeSystemProperties            (*System).GetProperties
+//	HcsModifyComputeSystem                   (*System).Modify
+//	HcsSetComputeSystemCallback              (*System).SetCallback
+//	HcsEnumerateComputeSystems               (*Client).EnumerateComputeSystems
+//	HcsWaitForComputeSystemExit              (*System).WaitForExit
+//	HcsCreateProcess                         (*System).CreateProcess
+//	HcsOpenProcess                           (*System).OpenProcess
+//	HcsCloseProcess                          (*Process).Close
+//	HcsTerminateProcess                      (*Process).Terminate
+//	HcsSignalProcess                         (*Process).Signal
+//	HcsGetProcessInfo                        (*Process).GetInfo
+//	HcsGetProcessProperties                  (*Process).GetProperties
+//	HcsModifyProcess                         (*Process).Modify
+//	HcsSetProcessCallback                    (*Process).SetCallback
+//	HcsWaitForProcessExit                    (*Process).WaitForExit
+//	HcsGetServiceProperties                  (*Client).GetServiceProperties
+//	HcsModifyServiceSettings                 (*Client).ModifyServiceSettings
+//	HcsSubmitWerReport                       (*Client).SubmitWerReport
+//
+// Timeouts: where the C API takes timeoutMs, the Go API takes a context; a context that ends
+// first gives HCS_E_OPERATION_TIMEOUT and cancels nothing.
+//
+// Choices where the specification is unconfirmed, and what this package does:
+//   - An operation whose call fails immediately (the function returns an error) still holds
+//     that error and its ResultError document for Result, but no callback or event fires.
+//   - HcsTerminateProcess operations report OperationTypeSignalProcess.
+//   - A completion callback set on an already completed operation does not fire for the past
+//     call.
+//   - Handles returned by System() and Process() of an operation are borrowed.
+//   - An exit that happened before a callback was registered is delivered when it is.
+//   - Calls on a handle whose creation failed fail with HCS_E_SYSTEM_NOT_FOUND
+//     (ERROR_NOT_FOUND for processes), wrapping the creation error.
+//   - The standard stream handles are held by the service too (HcsGetProcessInfo returns new
+//     duplicates), so end of input is signalled with Modify CloseHandle StdIn.
+package client

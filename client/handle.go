@@ -1,0 +1,180 @@
+package client
+
+import (
+	"context"
+	"sync"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/wire"
+)
+
+// handle is what system and process handles share: the service reference (known once the
+// creating call completes), the event queue, and the remembered exit event, delivered to a
+// callback even when it is registered after the exit.
+type handle struct {
+	c    *Client
+	kind string // "compute system" or "process", for messages
+
+	ready     chan struct{} // closed once ref or createErr is set
+	ref       wire.Ref
+	createErr error
+
+	events eventQueue
+
+	mu            sync.Mutex
+	closed        bool
+	exitType      EventType
+	exit          *Event
+	exitDelivered bool
+	exited        chan struct{}
+	releaseOnce   sync.Once
+}
+
+func newHandle(c *Client, kind string, exitType EventType) *handle {
+	return &handle{c: c, kind: kind, exitType: exitType, ready: make(chan struct{}), exited: make(chan struct{})}
+}
+
+// created records the outcome of the call that made the handle and starts event routing.
+func (h *handle) created(ref wire.Ref, err error, target eventTarget) {
+	if err == nil {
+		h.ref = ref
+		h.c.register(ref, target)
+	} else {
+		h.createErr = err
+	}
+	close(h.ready)
+	h.mu.Lock()
+	closed := h.closed
+	h.mu.Unlock()
+	if closed && err == nil {
+		// Closed while being created: release the service side now.
+		h.release()
+	}
+}
+
+// resolve waits until the handle's creating call completed and returns its reference.
+func (h *handle) resolve() (wire.Ref, error) {
+	if err := h.checkOpen(); err != nil {
+		return 0, err
+	}
+	<-h.ready
+	if h.createErr != nil {
+		return 0, hresult.Wrap(h.createErr, notFoundCode(h.kind), "the "+h.kind+" was not created")
+	}
+	return h.ref, nil
+}
+
+func notFoundCode(kind string) hresult.HRESULT {
+	if kind == "process" {
+		return hresult.ERROR_NOT_FOUND
+	}
+	return hresult.HCS_E_SYSTEM_NOT_FOUND
+}
+
+func (h *handle) checkOpen() error {
+	if err := h.c.check(); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return hresult.New(hresult.ERROR_INVALID_HANDLE, h.kind+" handle is closed")
+	}
+	return nil
+}
+
+// deliver receives an event from the service.
+func (h *handle) deliver(ev wire.Event) {
+	e := Event{Type: ev.Type, Data: ev.Data}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if ev.Type == h.exitType {
+		if h.exit != nil {
+			return // one exit per object
+		}
+		h.exit = &e
+		close(h.exited)
+		if !h.events.registered() {
+			return // kept for a callback registered later
+		}
+		h.exitDelivered = true
+	}
+	h.events.push(e)
+}
+
+func (h *handle) serviceDisconnected() {
+	h.events.push(Event{Type: EventServiceDisconnect})
+}
+
+// setCallback registers the handle's event callback, delivering a past exit at once.
+func (h *handle) setCallback(options EventOptions, cb EventCallback) error {
+	if err := h.checkOpen(); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.events.set(options, cb); err != nil {
+		return err
+	}
+	if h.exit != nil && !h.exitDelivered {
+		h.exitDelivered = true
+		h.events.push(*h.exit)
+	}
+	return nil
+}
+
+// waitExit blocks until the object exited and returns the exit event's document.
+func (h *handle) waitExit(ctx context.Context) (string, error) {
+	if _, err := h.resolve(); err != nil {
+		return "", err
+	}
+	select {
+	case <-h.exited:
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return h.exit.Data, nil
+	case <-h.c.disconnected:
+		return "", hresult.New(hresult.HCS_E_SERVICE_DISCONNECT, "the connection to the compute service was lost")
+	case <-ctx.Done():
+		return "", hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "wait for "+h.kind+" exit expired")
+	}
+}
+
+// close releases the handle: no callback runs after it returns. A handle still being created
+// is released when its creation completes.
+func (h *handle) close() {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.closed = true
+	h.mu.Unlock()
+	h.events.close()
+	select {
+	case <-h.ready:
+		if h.createErr == nil {
+			h.release()
+		}
+	default: // created() releases it
+	}
+}
+
+// release unregisters the handle and tells the service, once, whichever of close and
+// created gets here first.
+func (h *handle) release() {
+	h.releaseOnce.Do(func() {
+		h.c.unregister(h.ref)
+		h.releaseService()
+	})
+}
+
+// releaseService tells the service the handle is gone; the kind decides which call.
+func (h *handle) releaseService() {
+	ctx := background()
+	if h.kind == "process" {
+		_ = h.c.svc.CloseProcess(ctx, h.ref)
+	} else {
+		_ = h.c.svc.CloseSystem(ctx, h.ref)
+	}
+}

@@ -1,0 +1,105 @@
+package client
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
+)
+
+// Process is HCS_PROCESS: a handle to a process inside a compute system. Closing it never
+// stops the process and never closes stdio files the caller already received.
+type Process struct {
+	h      *handle
+	system *System
+	pid    atomic.Uint32
+}
+
+func newProcess(s *System) *Process {
+	return &Process{h: newHandle(s.h.c, "process", EventProcessExited), system: s}
+}
+
+func (p *Process) deliver(ev wire.Event) { p.h.deliver(ev) }
+func (p *Process) serviceDisconnected()  { p.h.serviceDisconnected() }
+
+// ID returns the process id inside the compute system, or 0 while the creating call has not
+// completed.
+func (p *Process) ID() uint32 { return p.pid.Load() }
+
+// System returns the system handle the process was created or opened through.
+func (p *Process) System() *System { return p.system }
+
+// CreateProcess is HcsCreateProcess: it validates the ProcessParameters document, returns a
+// process handle at once and starts the process asynchronously. The operation's
+// ResultAndProcessInfo gives the pid and the caller's ends of the requested stdio streams.
+func (s *System) CreateProcess(processParameters string, op *Operation) (*Process, error) {
+	p := newProcess(s)
+	ca := call{typ: OperationTypeCreateProcess, system: s, process: p, events: &s.h.events}
+	if err := s.h.checkOpen(); err != nil {
+		return nil, op.fail(ca, err)
+	}
+	if err := parseDoc[schema.ProcessParameters]("ProcessParameters", processParameters, false); err != nil {
+		return nil, op.fail(ca, err)
+	}
+	if err := op.begin(ca); err != nil {
+		return nil, err
+	}
+	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
+		sref, err := s.h.resolve()
+		if err != nil {
+			p.h.created(0, err, p)
+			return "", nil, err
+		}
+		ref, info, err := s.h.c.svc.CreateProcess(ctx, sref, processParameters)
+		err = s.h.c.serviceErr(err)
+		if err == nil {
+			p.pid.Store(info.ProcessID)
+		}
+		p.h.created(ref, err, p)
+		if err != nil {
+			return "", nil, err
+		}
+		return "", processInformation(info), nil
+	})
+	return p, nil
+}
+
+func processInformation(info wire.ProcessInfo) *ProcessInformation {
+	return &ProcessInformation{ProcessID: info.ProcessID, StdInput: info.StdInput, StdOutput: info.StdOutput, StdError: info.StdError}
+}
+
+// OpenProcess is HcsOpenProcess: a handle to an existing process of the system by pid. An
+// exit that already happened is reported to the handle's callback when it is registered.
+func (s *System) OpenProcess(processID uint32, requestedAccess uint32) (*Process, error) {
+	sref, err := s.h.resolve()
+	if err != nil {
+		return nil, err
+	}
+	ref, err := s.h.c.svc.OpenProcess(background(), sref, processID)
+	if err != nil {
+		return nil, s.h.c.serviceErr(err)
+	}
+	p := newProcess(s)
+	p.pid.Store(processID)
+	p.h.created(ref, nil, p)
+	return p, nil
+}
+
+// Close is HcsCloseProcess: it releases the handle only.
+func (p *Process) Close() error {
+	p.h.close()
+	return nil
+}
+
+// SetCallback is HcsSetProcessCallback. EventProcessExited is delivered even when the process
+// exited before the callback was registered.
+func (p *Process) SetCallback(options EventOptions, callback EventCallback) error {
+	return p.h.setCallback(options, callback)
+}
+
+// WaitForExit is HcsWaitForProcessExit: it blocks until the process exits or ctx ends and
+// returns the ProcessStatus document.
+func (p *Process) WaitForExit(ctx context.Context) (string, error) {
+	return p.h.waitExit(ctx)
+}

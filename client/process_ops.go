@@ -1,0 +1,86 @@
+package client
+
+import (
+	"context"
+
+	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
+)
+
+// async validates a call on p and runs it tracked by op.
+func (p *Process) async(op *Operation, typ OperationType, validate func() error,
+	work func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error)) error {
+	ca := call{typ: typ, system: p.system, process: p, events: &p.h.events}
+	if err := p.h.checkOpen(); err != nil {
+		return op.fail(ca, err)
+	}
+	if validate != nil {
+		if err := validate(); err != nil {
+			return op.fail(ca, err)
+		}
+	}
+	if err := op.begin(ca); err != nil {
+		return err
+	}
+	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
+		ref, err := p.h.resolve()
+		if err != nil {
+			return "", nil, err
+		}
+		doc, info, err := work(ctx, ref)
+		return doc, info, p.h.c.serviceErr(err)
+	})
+	return nil
+}
+
+// Terminate is HcsTerminateProcess: a forced kill (SIGKILL). HCS documents no operation type
+// for it; the operation reports OperationTypeSignalProcess, since on Linux terminating is
+// signalling. options is reserved.
+func (p *Process) Terminate(op *Operation, options string) error {
+	return p.async(op, OperationTypeSignalProcess, func() error { return checkReserved("options", options) },
+		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
+			return "", nil, p.h.c.svc.ProcessOp(ctx, ref, wire.OpTerminateProcess, options)
+		})
+}
+
+// Signal is HcsSignalProcess with a SignalProcessOptions document ({"Signal": 15}).
+func (p *Process) Signal(op *Operation, options string) error {
+	validate := func() error { return parseDoc[schema.SignalProcessOptions]("SignalProcessOptions", options, true) }
+	return p.async(op, OperationTypeSignalProcess, validate,
+		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
+			return "", nil, p.h.c.svc.ProcessOp(ctx, ref, wire.OpSignalProcess, options)
+		})
+}
+
+// GetInfo is HcsGetProcessInfo: the operation's ResultAndProcessInfo gives the pid and new
+// duplicates of the caller's stdio ends, which the caller owns.
+func (p *Process) GetInfo(op *Operation) error {
+	return p.async(op, OperationTypeGetProcessInfo, nil,
+		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
+			info, err := p.h.c.svc.ProcessInfo(ctx, ref)
+			if err != nil {
+				return "", nil, err
+			}
+			return "", processInformation(info), nil
+		})
+}
+
+// GetProperties is HcsGetProcessProperties: the result document is a ProcessStatus.
+// propertyQuery has no known fields; any well-formed document is accepted.
+func (p *Process) GetProperties(op *Operation, propertyQuery string) error {
+	return p.async(op, OperationTypeGetProcessProperties, func() error { return checkReserved("propertyQuery", propertyQuery) },
+		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
+			doc, err := p.h.c.svc.ProcessProperties(ctx, ref, propertyQuery)
+			return doc, nil, err
+		})
+}
+
+// Modify is HcsModifyProcess with a ProcessModifyRequest document (console size, or closing
+// a std handle).
+func (p *Process) Modify(op *Operation, settings string) error {
+	validate := func() error { return parseDoc[schema.ProcessModifyRequest]("ProcessModifyRequest", settings, false) }
+	return p.async(op, OperationTypeModifyProcess, validate,
+		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
+			return "", nil, p.h.c.svc.ModifyProcess(ctx, ref, settings)
+		})
+}

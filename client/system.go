@@ -1,0 +1,131 @@
+package client
+
+import (
+	"context"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
+)
+
+// GenericAll is GENERIC_ALL, the only access HcsOpenComputeSystem accepts.
+const GenericAll uint32 = 0x10000000
+
+// System is HCS_SYSTEM: one handle to a compute system. Several handles may refer to the same
+// system; closing one never stops the system unless it was created with
+// ShouldTerminateOnLastHandleClosed and this was the last handle anywhere.
+type System struct {
+	h  *handle
+	id string
+}
+
+func newSystem(c *Client, id string) *System {
+	return &System{h: newHandle(c, "compute system", EventSystemExited), id: id}
+}
+
+func (s *System) deliver(ev wire.Event) { s.h.deliver(ev) }
+func (s *System) serviceDisconnected()  { s.h.serviceDisconnected() }
+
+// ID returns the compute-system id the handle was created or opened with.
+func (s *System) ID() string { return s.id }
+
+// CreateComputeSystem is HcsCreateComputeSystem: it validates id and the ComputeSystem
+// document, returns a handle at once and creates the system asynchronously, tracked by op.
+// The handle must be closed even if the creation later fails.
+func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*System, error) {
+	s := newSystem(c, id)
+	ca := call{typ: OperationTypeCreate, system: s}
+	if err := c.check(); err != nil {
+		return nil, op.fail(ca, err)
+	}
+	if err := wire.ValidateSystemID(id); err != nil {
+		return nil, op.fail(ca, err)
+	}
+	if err := parseDoc[schema.ComputeSystem]("ComputeSystem", configuration, false); err != nil {
+		return nil, op.fail(ca, err)
+	}
+	if err := op.begin(ca); err != nil {
+		return nil, err
+	}
+	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
+		ref, err := c.svc.CreateSystem(ctx, id, configuration)
+		err = c.serviceErr(err)
+		s.h.created(ref, err, s)
+		return "", nil, err
+	})
+	return s, nil
+}
+
+// OpenComputeSystem is HcsOpenComputeSystem: a new handle to an existing system.
+// requestedAccess must be GenericAll, as HCS requires.
+func (c *Client) OpenComputeSystem(id string, requestedAccess uint32) (*System, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if err := wire.ValidateSystemID(id); err != nil {
+		return nil, err
+	}
+	if requestedAccess != GenericAll {
+		return nil, hresult.Errorf(hresult.E_INVALIDARG, "requestedAccess: 0x%08X, must be GENERIC_ALL (0x10000000)", requestedAccess)
+	}
+	ref, err := c.svc.OpenSystem(background(), id)
+	if err != nil {
+		return nil, c.serviceErr(err)
+	}
+	s := newSystem(c, id)
+	s.h.created(ref, nil, s)
+	return s, nil
+}
+
+// Close is HcsCloseComputeSystem: it releases the handle only. No event callback runs after
+// it returns; it waits for a running callback unless called from inside it.
+func (s *System) Close() error {
+	s.h.close()
+	return nil
+}
+
+// SetCallback is HcsSetComputeSystemCallback: registers the handle's one event callback. An
+// exit that happened before registration is delivered at once.
+func (s *System) SetCallback(options EventOptions, callback EventCallback) error {
+	return s.h.setCallback(options, callback)
+}
+
+// WaitForExit is HcsWaitForComputeSystemExit: it blocks until the system exits or ctx ends
+// (HCS_E_OPERATION_TIMEOUT) and returns the SystemExitStatus document. A system that already
+// exited returns at once.
+func (s *System) WaitForExit(ctx context.Context) (string, error) {
+	return s.h.waitExit(ctx)
+}
+
+// async validates a call on s and runs it tracked by op.
+func (s *System) async(op *Operation, typ OperationType, validate func() error,
+	work func(ctx context.Context, ref wire.Ref) (string, error)) error {
+	ca := call{typ: typ, system: s, events: &s.h.events}
+	if err := s.h.checkOpen(); err != nil {
+		return op.fail(ca, err)
+	}
+	if validate != nil {
+		if err := validate(); err != nil {
+			return op.fail(ca, err)
+		}
+	}
+	if err := op.begin(ca); err != nil {
+		return err
+	}
+	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
+		ref, err := s.h.resolve()
+		if err != nil {
+			return "", nil, err
+		}
+		doc, err := work(ctx, ref)
+		return doc, nil, s.h.c.serviceErr(err)
+	})
+	return nil
+}
+
+// lifecycle runs one of the lifecycle operations through the service.
+func (s *System) lifecycle(op *Operation, typ OperationType, wop wire.SystemOp, options string, validate func() error) error {
+	return s.async(op, typ, validate, func(ctx context.Context, ref wire.Ref) (string, error) {
+		return "", s.h.c.svc.SystemOp(ctx, ref, wop, options)
+	})
+}

@@ -1,0 +1,143 @@
+package host
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
+)
+
+// process is one process the host started in a system.
+type process struct {
+	s     *system
+	pid   uint32
+	dp    driver.Process
+	stdio *stdioSet
+
+	mu      sync.Mutex
+	status  *schema.ProcessStatus
+	handles map[handleKey]struct{}
+}
+
+// earlyExitTTL is how long an exit reported for a pid the host does not know yet is kept. A
+// driver may report a fast process's exit before its CreateProcess call has returned; the
+// exit is claimed when the process is registered a moment later.
+const earlyExitTTL = 30 * time.Second
+
+type earlyExit struct {
+	status schema.ProcessStatus
+	at     time.Time
+}
+
+// createProcess starts a process in s and gives sess a handle to it.
+func (s *system) createProcess(ctx context.Context, sess *Session, doc string) (wire.Ref, wire.ProcessInfo, error) {
+	params := new(schema.ProcessParameters)
+	if err := decodeRequired("ProcessParameters", doc, params); err != nil {
+		return 0, wire.ProcessInfo{}, err
+	}
+	if st := s.currentState(); st != schema.StateRunning {
+		return 0, wire.ProcessInfo{}, hresult.Errorf(hresult.HCS_E_INVALID_STATE, "compute system %q: cannot create a process in state %s", s.id, st)
+	}
+	stdio, procSide, err := newStdio(params)
+	if err != nil {
+		return 0, wire.ProcessInfo{}, err
+	}
+	dp, err := s.ds.CreateProcess(ctx, params, procSide)
+	closeStdio(procSide)
+	if err != nil {
+		stdio.close()
+		return 0, wire.ProcessInfo{}, s.wrap(err)
+	}
+	p := &process{s: s, pid: dp.Pid(), dp: dp, stdio: stdio, handles: map[handleKey]struct{}{}}
+	k, err := sess.addProcess(p)
+	if err != nil {
+		_ = dp.Kill(context.Background())
+		stdio.close()
+		return 0, wire.ProcessInfo{}, err
+	}
+	p.handles[k] = struct{}{}
+	s.registerProcess(p)
+	info, err := p.info()
+	if err != nil {
+		return k.ref, wire.ProcessInfo{ProcessID: p.pid}, nil
+	}
+	return k.ref, info, nil
+}
+
+// registerProcess lists p in the process table and applies an exit that arrived early.
+func (s *system) registerProcess(p *process) {
+	s.mu.Lock()
+	s.procs[p.pid] = p
+	early, ok := s.earlyExits[p.pid]
+	delete(s.earlyExits, p.pid)
+	s.mu.Unlock()
+	if ok && time.Since(early.at) < earlyExitTTL {
+		p.exited(early.status)
+	}
+}
+
+// processExited applies a reported exit to its process, or keeps it as an early exit.
+func (s *system) processExited(status schema.ProcessStatus) {
+	s.mu.Lock()
+	p := s.procs[status.ProcessId]
+	if p == nil {
+		s.pruneEarlyExitsLocked()
+		s.earlyExits[status.ProcessId] = earlyExit{status, time.Now()}
+	}
+	s.mu.Unlock()
+	if p != nil {
+		p.exited(status)
+	}
+}
+
+func (s *system) pruneEarlyExitsLocked() {
+	for pid, e := range s.earlyExits {
+		if time.Since(e.at) >= earlyExitTTL {
+			delete(s.earlyExits, pid)
+		}
+	}
+}
+
+func (s *system) findProcess(pid uint32) *process {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.procs[pid]
+}
+
+// liveProcesses lists the processes that have not exited.
+func (s *system) liveProcesses() []*process {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*process
+	for _, p := range s.procs {
+		if !p.hasExited() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// openProcess gives sess a handle to the process with pid. A process that already exited is
+// still found while a handle to it is open, and the new handle gets its exit event.
+func (s *system) openProcess(sess *Session, pid uint32) (wire.Ref, error) {
+	p := s.findProcess(pid)
+	if p == nil {
+		return 0, hresult.Errorf(hresult.ERROR_NOT_FOUND, "compute system %q: no process with id %d", s.id, pid)
+	}
+	k, err := sess.addProcess(p)
+	if err != nil {
+		return 0, err
+	}
+	p.mu.Lock()
+	p.handles[k] = struct{}{}
+	status := p.status
+	p.mu.Unlock()
+	if status != nil {
+		k.emit(eventProcessExited, mustJSON(status))
+	}
+	return k.ref, nil
+}

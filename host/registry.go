@@ -1,0 +1,153 @@
+package host
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
+)
+
+// rollbackTimeout bounds the clean-up of a failed create; it runs on its own context so a
+// cancelled request can never stop its own clean-up.
+const rollbackTimeout = time.Minute
+
+// reserve claims id for a system being created.
+func (h *Host) reserve(s *system) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "the compute service is shutting down")
+	}
+	if _, ok := h.systems[s.id]; ok {
+		return hresult.Errorf(hresult.HCS_E_SYSTEM_ALREADY_EXISTS, "a compute system with id %q already exists", s.id)
+	}
+	h.systems[s.id] = s
+	return nil
+}
+
+// forget removes a system from the registry (once stopped and unreferenced, or when its
+// creation failed).
+func (h *Host) forget(s *system) {
+	h.mu.Lock()
+	if h.systems[s.id] == s {
+		delete(h.systems, s.id)
+	}
+	h.mu.Unlock()
+	s.mu.Lock()
+	s.removed = true
+	s.mu.Unlock()
+}
+
+// lookup finds a created system by id.
+func (h *Host) lookup(id string) (*system, error) {
+	if err := wire.ValidateSystemID(id); err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	s, ok := h.systems[id]
+	h.mu.Unlock()
+	if !ok || s.isCreating() {
+		return nil, hresult.Errorf(hresult.HCS_E_SYSTEM_NOT_FOUND, "compute system %q not found", id)
+	}
+	return s, nil
+}
+
+func (s *system) isCreating() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.creating
+}
+
+// driverFor picks the back-end for a document.
+func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
+	var d driver.Driver
+	kind := "Container"
+	switch {
+	case cfg.HostedSystem != nil:
+		return nil, hresult.New(hresult.E_NOTIMPL, "ComputeSystem.HostedSystem: hosted containers inside a utility VM are not supported")
+	case cfg.VirtualMachine != nil:
+		d, kind = h.opts.VirtualMachine, "VirtualMachine"
+	default:
+		d = h.opts.Container
+	}
+	if d == nil {
+		return nil, hresult.Errorf(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "ComputeSystem.%s: no %s driver is configured in this service", kind, kind)
+	}
+	return d, nil
+}
+
+// create makes a system and its first handle for session k.s.
+func (h *Host) create(ctx context.Context, sess *Session, id, config string) (wire.Ref, error) {
+	if err := wire.ValidateSystemID(id); err != nil {
+		return 0, err
+	}
+	cfg := new(schema.ComputeSystem)
+	if err := decodeRequired("ComputeSystem", config, cfg); err != nil {
+		return 0, err
+	}
+	drv, err := h.driverFor(cfg)
+	if err != nil {
+		return 0, err
+	}
+	s := newSystem(h, id, cfg)
+	if err := h.reserve(s); err != nil {
+		return 0, err
+	}
+	if err := s.createDriver(ctx, drv); err != nil {
+		h.forget(s)
+		return 0, err
+	}
+	k, err := sess.addSystem(s)
+	if err != nil {
+		s.rollback()
+		h.forget(s)
+		return 0, err
+	}
+	s.addHandle(k)
+	s.mu.Lock()
+	s.creating = false
+	s.mu.Unlock()
+	return k.ref, nil
+}
+
+// createDriver prepares the state directory and asks the driver to create the system,
+// removing the directory again on failure.
+func (s *system) createDriver(ctx context.Context, drv driver.Driver) error {
+	s.stateDir = filepath.Join(s.h.opts.StateDir, "systems", s.id)
+	if err := os.Mkdir(s.stateDir, 0o700); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "compute system "+s.id+": state directory")
+	}
+	ds, err := drv.Create(ctx, driver.CreateRequest{ID: s.id, Config: s.cfg, StateDir: s.stateDir, Notify: &notifier{s}})
+	if err != nil {
+		os.RemoveAll(s.stateDir)
+		return hresult.Wrap(err, 0, "compute system "+s.id)
+	}
+	s.ds = ds
+	return nil
+}
+
+// rollback undoes a successful driver.Create whose handle could not be issued.
+func (s *system) rollback() {
+	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	defer cancel()
+	s.closeDriver(ctx)
+}
+
+// open gives session a new handle to an existing system.
+func (h *Host) open(sess *Session, id string) (wire.Ref, error) {
+	s, err := h.lookup(id)
+	if err != nil {
+		return 0, err
+	}
+	k, err := sess.addSystem(s)
+	if err != nil {
+		return 0, err
+	}
+	s.addHandle(k)
+	return k.ref, nil
+}

@@ -1,0 +1,131 @@
+package host
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// SupportedSchemaVersions is what HcsGetServiceProperties reports under Basic: each entry
+// M.N means every M.0 … M.N document is accepted.
+var SupportedSchemaVersions = []schema.Version{{Major: 2, Minor: 6}}
+
+// serviceProperties answers a Service_PropertyQuery. A missing query means Basic. The
+// Windows-only property types (CpuGroup, ProcessorTopology, ContainerCredentialGuard,
+// QoSCapabilities, ...) fail the call with E_NOTIMPL naming the type; in the 2.5
+// PropertyQueries form each unknown query gets its own error.
+func (h *Host) serviceProperties(doc string) (string, error) {
+	q, err := decodeOptional[schema.ServicePropertyQuery]("Service_PropertyQuery", doc)
+	if err != nil {
+		return "", err
+	}
+	if q == nil {
+		q = &schema.ServicePropertyQuery{PropertyTypes: []schema.GetPropertyType{schema.GetPropertyTypeBasic}}
+	}
+	var resp schema.ServiceProperties
+	for _, t := range q.PropertyTypes {
+		v, err := serviceProperty(string(t))
+		if err != nil {
+			return "", err
+		}
+		resp.Properties = append(resp.Properties, v)
+	}
+	for name := range q.PropertyQueries {
+		if resp.PropertyResponses == nil {
+			resp.PropertyResponses = map[string]schema.PropertyResponse{}
+		}
+		v, err := serviceProperty(name)
+		if err != nil {
+			resp.PropertyResponses[name] = schema.PropertyResponse{Error: resultError(err)}
+		} else {
+			resp.PropertyResponses[name] = schema.PropertyResponse{Response: v}
+		}
+	}
+	return mustJSON(resp), nil
+}
+
+func serviceProperty(name string) (json.RawMessage, error) {
+	if name == string(schema.GetPropertyTypeBasic) {
+		return json.RawMessage(mustJSON(schema.BasicInformation{SupportedSchemaVersions: SupportedSchemaVersions})), nil
+	}
+	return nil, hresult.Errorf(hresult.E_NOTIMPL, "Service_PropertyQuery: property %q is not available on this host", name)
+}
+
+// modifyServiceSettings applies a ModificationRequest. The property types HCS defines
+// (CpuGroup, ContainerCredentialGuard) manage Windows-only features and are refused with
+// E_NOTIMPL naming the type.
+func (h *Host) modifyServiceSettings(doc string) error {
+	req := new(schema.ModificationRequest)
+	if err := decodeRequired("ModificationRequest", doc, req); err != nil {
+		return err
+	}
+	return hresult.Errorf(hresult.E_NOTIMPL, "ModificationRequest.PropertyType: %q cannot be modified on this host", req.PropertyType)
+}
+
+// submitWerReport stores a CrashReport document durably under the state directory
+// (reports/<time>-<system>.json, written to a temporary file, synced and renamed).
+func (h *Host) submitWerReport(doc string) error {
+	r := new(schema.CrashReport)
+	if err := decodeRequired("CrashReport", doc, r); err != nil {
+		return err
+	}
+	dir := filepath.Join(h.opts.StateDir, "reports")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "storing crash report")
+	}
+	name := fmt.Sprintf("%s-%s.json", time.Now().UTC().Format("20060102T150405.000000000Z"), safeName(r.SystemId))
+	return writeFileAtomic(filepath.Join(dir, name), []byte(doc))
+}
+
+// safeName reduces a system id to a file-name element.
+func safeName(id string) string {
+	if id == "" {
+		return "unknown"
+	}
+	b := []byte(id)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	return string(b)
+}
+
+// writeFileAtomic writes data so that path holds either nothing or all of it, even across a
+// crash: temporary file, fsync, rename, fsync of the directory.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".tmp-")
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
+	}
+	if err := f.Close(); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "syncing "+dir)
+	}
+	defer d.Close()
+	return d.Sync()
+}

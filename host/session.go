@@ -1,0 +1,146 @@
+package host
+
+import (
+	"sync"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/wire"
+)
+
+// Session is one client's view of the host: the handles it holds and its event stream. It
+// implements wire.Service. Closing it releases every handle, as if the client had closed
+// each one.
+type Session struct {
+	h      *Host
+	events *eventStream
+
+	mu      sync.Mutex
+	systems map[wire.Ref]*system
+	procs   map[wire.Ref]*process
+	closed  bool
+}
+
+var _ wire.Service = (*Session)(nil)
+
+func newSession(h *Host) *Session {
+	return &Session{h: h, events: newEventStream(), systems: map[wire.Ref]*system{}, procs: map[wire.Ref]*process{}}
+}
+
+// Events implements wire.Service.
+func (s *Session) Events() <-chan wire.Event { return s.events.out }
+
+// Close implements wire.Service: it releases every handle the session holds.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	systems, procs := s.systems, s.procs
+	s.systems, s.procs = map[wire.Ref]*system{}, map[wire.Ref]*process{}
+	s.mu.Unlock()
+	for ref, p := range procs {
+		p.release(handleKey{s, ref})
+	}
+	for ref, sys := range systems {
+		sys.release(handleKey{s, ref})
+	}
+	s.events.close()
+	s.h.dropSession(s)
+	return nil
+}
+
+// handleKey names one handle: the session holding it and its reference there.
+type handleKey struct {
+	s   *Session
+	ref wire.Ref
+}
+
+func (k handleKey) emit(t wire.EventType, data string) {
+	k.s.events.emit(wire.Event{Handle: k.ref, Type: t, Data: data})
+}
+
+func errClosedSession() error {
+	return hresult.New(hresult.ERROR_INVALID_HANDLE, "session is closed")
+}
+
+// addSystem issues a reference for a new handle to sys.
+func (s *Session) addSystem(sys *system) (handleKey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return handleKey{}, errClosedSession()
+	}
+	k := handleKey{s, s.h.newRef()}
+	s.systems[k.ref] = sys
+	return k, nil
+}
+
+func (s *Session) addProcess(p *process) (handleKey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return handleKey{}, errClosedSession()
+	}
+	k := handleKey{s, s.h.newRef()}
+	s.procs[k.ref] = p
+	return k, nil
+}
+
+// system resolves a system reference of this session.
+func (s *Session) system(ref wire.Ref) (*system, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errClosedSession()
+	}
+	sys, ok := s.systems[ref]
+	if !ok {
+		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "compute system handle %d is not open", ref)
+	}
+	return sys, nil
+}
+
+func (s *Session) process(ref wire.Ref) (*process, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errClosedSession()
+	}
+	p, ok := s.procs[ref]
+	if !ok {
+		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "process handle %d is not open", ref)
+	}
+	return p, nil
+}
+
+// takeSystem removes a system reference from the session and returns what it named.
+func (s *Session) takeSystem(ref wire.Ref) (*system, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errClosedSession()
+	}
+	sys, ok := s.systems[ref]
+	if !ok {
+		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "compute system handle %d is not open", ref)
+	}
+	delete(s.systems, ref)
+	return sys, nil
+}
+
+// takeProcess removes a process reference from the session and returns what it named.
+func (s *Session) takeProcess(ref wire.Ref) (*process, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errClosedSession()
+	}
+	p, ok := s.procs[ref]
+	if !ok {
+		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "process handle %d is not open", ref)
+	}
+	delete(s.procs, ref)
+	return p, nil
+}
