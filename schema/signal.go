@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 )
@@ -68,7 +69,7 @@ func (v *ProcessSignalValue) UnmarshalJSON(b []byte) error {
 	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
 		n, err := strconv.ParseInt(string(b), 10, 64)
 		if err != nil {
-			return &json.UnmarshalTypeError{Value: "number " + string(b), Type: reflect.TypeFor[int64]()}
+			return &json.UnmarshalTypeError{Value: "number " + string(b), Type: reflect.TypeFor[ProcessSignalValue]()}
 		}
 		*v = ProcessSignalValue{number: n, isNum: true}
 		return nil
@@ -87,4 +88,19 @@ func jsonKind(c byte) string {
 		return "bool"
 	}
 	return "value"
+}
+
+// check implements checker: a number must be a signal number 1..64, a name one of the
+// ProcessSignal values.
+func (v ProcessSignalValue) check() string {
+	if v.isNum {
+		if v.number < 1 || v.number > 64 {
+			return fmt.Sprintf("signal number %d is outside 1..64", v.number)
+		}
+		return ""
+	}
+	if v.name != "" && !v.name.Valid() {
+		return notOneOf(string(v.name), v.name.enumValues()) + " or a signal number"
+	}
+	return ""
 }

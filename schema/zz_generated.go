@@ -4800,8 +4800,8 @@ type DeviceNamespace struct {
 // numeric. Used by: VirtualMachine.
 type Devices struct {
 	// ComPorts (map<uint32,ComPort>, since 2.1). Key = port index as decimal string ("0" = COM1, "1" =
-	// COM2; max 1).
-	ComPorts map[string]ComPort `json:"ComPorts,omitempty"`
+	// COM2; max 1). Keys are uint32 values in decimal.
+	ComPorts map[string]ComPort `json:"ComPorts,omitempty" hcskey:"uint32"`
 	// VirtioSerial (VirtioSerial, since 2.2).
 	VirtioSerial *VirtioSerial `json:"VirtioSerial,omitempty"`
 	// Scsi (map<string,Scsi>, since 2.0). Key = controller name; hashed to the controller instance
@@ -5877,8 +5877,9 @@ type SaveOptions struct {
 
 // Scsi is the spec's Scsi object. Used by: Devices.
 type Scsi struct {
-	// Attachments (map<uint32,Attachment>, since 2.0). Key = LUN as decimal string.
-	Attachments map[string]Attachment `json:"Attachments,omitempty"`
+	// Attachments (map<uint32,Attachment>, since 2.0). Key = LUN as decimal string. Keys are uint32
+	// values in decimal.
+	Attachments map[string]Attachment `json:"Attachments,omitempty" hcskey:"uint32"`
 	// DisableInterruptBatching (bool, since 2.4).
 	DisableInterruptBatching bool `json:"DisableInterruptBatching,omitempty"`
 }
@@ -6190,8 +6191,8 @@ type VideoMonitor struct {
 
 // VirtioSerial is the spec's VirtioSerial object. Used by: Devices.
 type VirtioSerial struct {
-	// Ports (map<uint32,VirtioSerialPort>, since 2.2).
-	Ports map[string]VirtioSerialPort `json:"Ports,omitempty"`
+	// Ports (map<uint32,VirtioSerialPort>, since 2.2). Keys are uint32 values in decimal.
+	Ports map[string]VirtioSerialPort `json:"Ports,omitempty" hcskey:"uint32"`
 }
 
 // VirtioSerialPort is the spec's VirtioSerialPort object. Used by: VirtioSerial.
@@ -6368,8 +6369,9 @@ type VirtualPciFunction struct {
 
 // VirtualPMemController is the spec's VirtualPMemController object. Used by: Devices.
 type VirtualPMemController struct {
-	// Devices (map<uint8,VirtualPMemDevice>, since 2.0). Key = device number as decimal string.
-	Devices map[string]VirtualPMemDevice `json:"Devices,omitempty"`
+	// Devices (map<uint8,VirtualPMemDevice>, since 2.0). Key = device number as decimal string. Keys
+	// are uint8 values in decimal.
+	Devices map[string]VirtualPMemDevice `json:"Devices,omitempty" hcskey:"uint8"`
 	// MaximumCount (uint8, since 2.0). Pad Devices with empty devices up to this count (each
 	// MaximumSizeBytes or 512 MiB).
 	MaximumCount uint8 `json:"MaximumCount,omitempty"`
@@ -6389,8 +6391,9 @@ type VirtualPMemDevice struct {
 	ImageFormat VirtualPMemImageFormat `json:"ImageFormat,omitempty"`
 	// SizeBytes (uint64, since 2.2).
 	SizeBytes uint64 `json:"SizeBytes,omitempty"`
-	// Mappings (map<uint64,VirtualPMemMapping>, since 2.2). Key = offset as decimal string.
-	Mappings map[string]VirtualPMemMapping `json:"Mappings,omitempty"`
+	// Mappings (map<uint64,VirtualPMemMapping>, since 2.2). Key = offset as decimal string. Keys are
+	// uint64 values in decimal.
+	Mappings map[string]VirtualPMemMapping `json:"Mappings,omitempty" hcskey:"uint64"`
 }
 
 // VirtualPMemMapping is the spec's VirtualPMemMapping object. Used by: VirtualPMemDevice.

@@ -129,6 +129,9 @@ func emitField(b *bytes.Buffer, s Struct, f Field, r *Resolver, defined map[stri
 	if g.Len > 0 {
 		note = joinText(note, fmt.Sprintf("Must hold exactly %d elements when present.", g.Len))
 	}
+	if g.Key != "" {
+		note = joinText(note, fmt.Sprintf("Keys are %s values in decimal.", g.Key))
+	}
 	writeDoc(b, "\t", fmt.Sprintf("%s (%s, %s).", fn, f.Type, strings.TrimSpace(sinceText(f.Since))), note)
 	tag := fmt.Sprintf(`json:"%s,omitempty"`, f.JSON)
 	if len(g.Inline) > 0 {
@@ -136,6 +139,9 @@ func emitField(b *bytes.Buffer, s Struct, f Field, r *Resolver, defined map[stri
 	}
 	if g.Len > 0 {
 		tag += fmt.Sprintf(` hcslen:"%d"`, g.Len)
+	}
+	if g.Key != "" {
+		tag += fmt.Sprintf(` hcskey:"%s"`, g.Key)
 	}
 	fmt.Fprintf(b, "\t%s %s `%s`\n", fn, g.Expr, tag)
 	return nil

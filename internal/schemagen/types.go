@@ -16,6 +16,9 @@ type GoType struct {
 	Inline []string
 	// Len is the required length of a fixed-size array type (T[2]), else 0.
 	Len int
+	// Key is the spec's integer key type of a map (map<uint32,V>), whose
+	// JSON keys must then be decimal numbers in range; empty otherwise.
+	Key string
 	// Note explains a mapping the reader might not expect.
 	Note string
 }
@@ -37,6 +40,12 @@ var scalars = map[string]string{
 	"uint8": "uint8", "uint16": "uint16", "uint32": "uint32", "uint64": "uint64",
 	"ByteArray": "[]byte", "NullableByteArray": "[]byte",
 	"Any": "json.RawMessage", "object": "json.RawMessage",
+}
+
+// intTypes are the spec's integer type names.
+var intTypes = map[string]bool{
+	"int8": true, "int16": true, "int32": true, "int64": true,
+	"uint8": true, "uint16": true, "uint32": true, "uint64": true,
 }
 
 var (
@@ -96,7 +105,11 @@ func (r *Resolver) Resolve(expr string) (GoType, error) {
 func (r *Resolver) resolve(t string, top bool) (GoType, bool, error) {
 	if m := mapType.FindStringSubmatch(t); m != nil {
 		v, ok, err := r.resolve(m[2], false)
-		return GoType{Expr: "map[string]" + v.Expr}, ok, err
+		g := GoType{Expr: "map[string]" + v.Expr}
+		if k := strings.TrimSpace(m[1]); intTypes[k] {
+			g.Key = k
+		}
+		return g, ok, err
 	}
 	if strings.HasSuffix(t, "[]") {
 		return r.slice(strings.TrimSuffix(t, "[]"), 0)
