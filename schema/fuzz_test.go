@@ -24,13 +24,16 @@ func fuzzDecodeValidate(t *testing.T, doc string, v validator) {
 	}
 }
 
-// seed adds the given inline documents and, when the shared files are present, their
-// examples to the corpus.
+// seed adds the given documents, the inline examples and, when the shared files are
+// present, their examples to the corpus.
 func seed(f *testing.F, docs ...string) {
 	for _, d := range docs {
 		f.Add(d)
 	}
 	for _, e := range sharedExamples() {
+		f.Add(e.doc)
+	}
+	for _, e := range inlineExamples {
 		f.Add(e.doc)
 	}
 }

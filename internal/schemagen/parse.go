@@ -77,7 +77,7 @@ func splitCatalog(src string) (enums, structs []section, err error) {
 
 var specName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 
-// paragraphs returns the leading descriptive text of a section: the lines
+// description returns the leading descriptive text of a section: the lines
 // before the first list, table or value line, joined with spaces.
 func description(lines []string) string {
 	var parts []string
