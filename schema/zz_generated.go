@@ -5619,13 +5619,13 @@ type ProcessParameters struct {
 // HcsGetProcessProperties / HcsWaitForProcessExit.
 type ProcessStatus struct {
 	// ProcessId (uint32, since 2.1).
-	ProcessId uint32 `json:"ProcessId,omitempty"`
+	ProcessId uint32 `json:"ProcessId"`
 	// Exited (bool, since 2.1).
-	Exited bool `json:"Exited,omitempty"`
+	Exited bool `json:"Exited"`
 	// ExitCode (uint32, since 2.1). Valid only if Exited and LastWaitResult == 0.
-	ExitCode uint32 `json:"ExitCode,omitempty"`
+	ExitCode uint32 `json:"ExitCode"`
 	// LastWaitResult (int32, since 2.1). HRESULT (int32) of waiting for the exit.
-	LastWaitResult int32 `json:"LastWaitResult,omitempty"`
+	LastWaitResult int32 `json:"LastWaitResult"`
 }
 
 // Properties is the spec's Properties object. Result of HcsGetComputeSystemProperties; elements of
@@ -5858,7 +5858,7 @@ type RestoreState struct {
 // service calls. Used by: PropertyResponse.
 type ResultError struct {
 	// Error (int32, since 2.1). HRESULT as int32 (negative decimal).
-	Error int32 `json:"Error,omitempty"`
+	Error int32 `json:"Error"`
 	// ErrorMessage (string, since 2.1).
 	ErrorMessage string `json:"ErrorMessage,omitempty"`
 	// ErrorEvents (ErrorEvent[], since 2.4).
@@ -6055,7 +6055,7 @@ type SystemExit struct {
 // of HcsWaitForComputeSystemExit.
 type SystemExitStatus struct {
 	// Status (int32, since 2.1). Exit HRESULT (int32).
-	Status int32 `json:"Status,omitempty"`
+	Status int32 `json:"Status"`
 	// ExitType (NotificationType, since 2.2).
 	ExitType NotificationType `json:"ExitType,omitempty"`
 	// Attribution (AttributionRecord[], since 2.4).

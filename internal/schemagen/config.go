@@ -46,3 +46,16 @@ var overrides = map[string]override{
 		note: "Usually a GuestModifySettingRequest; forwarded to the guest agent as is.",
 	},
 }
+
+// alwaysEmitted lists fields ("Struct.Field") of documents the service returns that are
+// written even when zero: their zero value is meaningful (exit code 0, status S_OK) and the
+// spec's examples show them ({"Status":0,"ExitType":"GracefulExit"},
+// {"ProcessId":1234,"Exited":true,"ExitCode":0,"LastWaitResult":0}).
+var alwaysEmitted = map[string]bool{
+	"SystemExitStatus.Status":      true,
+	"ProcessStatus.ProcessId":      true,
+	"ProcessStatus.Exited":         true,
+	"ProcessStatus.ExitCode":       true,
+	"ProcessStatus.LastWaitResult": true,
+	"ResultError.Error":            true,
+}

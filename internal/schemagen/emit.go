@@ -134,6 +134,9 @@ func emitField(b *bytes.Buffer, s Struct, f Field, r *Resolver, defined map[stri
 	}
 	writeDoc(b, "\t", fmt.Sprintf("%s (%s, %s).", fn, f.Type, strings.TrimSpace(sinceText(f.Since))), note)
 	tag := fmt.Sprintf(`json:"%s,omitempty"`, f.JSON)
+	if alwaysEmitted[s.Name+"."+f.JSON] {
+		tag = fmt.Sprintf(`json:"%s"`, f.JSON)
+	}
 	if len(g.Inline) > 0 {
 		tag += fmt.Sprintf(` hcsenum:"%s"`, strings.Join(g.Inline, ","))
 	}
