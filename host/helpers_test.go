@@ -18,15 +18,17 @@ const containerDoc = `{"SchemaVersion":{"Major":2,"Minor":1},"Owner":"test","Con
 const testTimeout = 20 * time.Second
 
 type fixture struct {
-	t   *testing.T
-	h   *host.Host
-	drv *fakedriver.Driver
+	t        *testing.T
+	h        *host.Host
+	drv      *fakedriver.Driver
+	stateDir string
 }
 
 func newFixture(t *testing.T, opts ...fakedriver.Option) *fixture {
 	t.Helper()
 	drv := fakedriver.New(opts...)
-	h, err := host.New(host.Options{Container: drv, StateDir: t.TempDir(), ShutdownTimeout: 5 * time.Second})
+	dir := t.TempDir()
+	h, err := host.New(host.Options{Container: drv, StateDir: dir, ShutdownTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +37,7 @@ func newFixture(t *testing.T, opts ...fakedriver.Option) *fixture {
 		defer cancel()
 		h.Close(ctx, true)
 	})
-	return &fixture{t: t, h: h, drv: drv}
+	return &fixture{t: t, h: h, drv: drv, stateDir: dir}
 }
 
 // client opens a new session on the host.

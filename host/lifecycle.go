@@ -157,6 +157,9 @@ func (s *system) cancelInFlight() {
 
 // wrap names the system in a driver error, keeping its code (E_FAIL when it has none).
 func (s *system) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
 	var he *hresult.Error
 	if errors.As(err, &he) {
 		return err

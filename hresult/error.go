@@ -43,9 +43,10 @@ func Errorf(code HRESULT, format string, args ...any) *Error {
 	return e
 }
 
-// Wrap returns an *Error with the code that wraps err, using msg as context. When err already
-// carries a code, that code is kept only if code is zero.
-func Wrap(err error, code HRESULT, msg string) *Error {
+// Wrap returns an *Error with the code that wraps err, using msg as context; code zero keeps
+// the code err already carries. Wrap(nil, ...) is a nil error (an untyped nil, so that
+// `return hresult.Wrap(err, ...)` is safe when err is nil).
+func Wrap(err error, code HRESULT, msg string) error {
 	if err == nil {
 		return nil
 	}

@@ -38,7 +38,7 @@ func TestWrap(t *testing.T) {
 	inner := New(HCS_E_INVALID_STATE, "system is paused")
 	for _, tc := range []struct {
 		name     string
-		err      *Error
+		err      error
 		wantCode HRESULT
 		wantMsg  string
 		cause    error
@@ -50,8 +50,9 @@ func TestWrap(t *testing.T) {
 		{"explicit code wins", Wrap(inner, E_UNEXPECTED, "start"), E_UNEXPECTED, "start: " + inner.Error(), inner},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.err.Code != tc.wantCode || tc.err.Message != tc.wantMsg {
-				t.Errorf("got %s %q, want %s %q", tc.err.Code, tc.err.Message, tc.wantCode, tc.wantMsg)
+			e := tc.err.(*Error)
+			if e.Code != tc.wantCode || e.Message != tc.wantMsg {
+				t.Errorf("got %s %q, want %s %q", e.Code, e.Message, tc.wantCode, tc.wantMsg)
 			}
 			if !errors.Is(tc.err, tc.cause) || !errors.Is(tc.err, tc.wantCode) {
 				t.Errorf("%v does not match its cause %v and code %s", tc.err, tc.cause, tc.wantCode)
