@@ -1,0 +1,204 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"sync"
+	"time"
+
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"golang.org/x/sys/unix"
+)
+
+// Version is the agent's software version, sent in its Hello. Builds may set it with
+// -ldflags "-X github.com/linuxhcs/hcs/agent.Version=...".
+var Version = "dev"
+
+// DefaultShutdownTimeout is how long a shutdown started by a signal to the agent waits for
+// processes to exit after SIGTERM before it kills them.
+const DefaultShutdownTimeout = 10 * time.Second
+
+// Config configures Run.
+type Config struct {
+	// ListenFD is the inherited descriptor of the listening unix socket.
+	ListenFD int
+	// ShutdownTimeout applies to shutdowns started by SIGTERM or SIGINT to the agent (or by
+	// the end of Run's context); zero means DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// Root is the directory whose etc/passwd and etc/group resolve users; "" means "/".
+	Root string
+	// MaxExits bounds the remembered exits; zero means DefaultMaxExits.
+	MaxExits int
+	// Log receives diagnostics; nil means standard error.
+	Log io.Writer
+}
+
+// Agent is a running hcs-agent. Run creates and drives one.
+type Agent struct {
+	cfg Config
+	log *log.Logger
+	ln  *net.UnixListener
+
+	// forkMu orders forks and signals against reaping. Spawn and Signal hold it for reading,
+	// so that no pid they use can be reaped, and then reused, while they use it; reap holds
+	// it for writing.
+	forkMu sync.RWMutex
+	// stopping refuses new spawns once a shutdown has begun. Written with forkMu held for
+	// writing, read with it held for reading.
+	stopping bool
+
+	// mu guards the fields below it.
+	mu    sync.Mutex
+	procs map[int]*proc
+	exits *exitLog
+	sess  *session
+
+	shutOnce sync.Once
+	shutRes  protocol.ShutdownResult
+	exit     chan struct{} // closed when Run should return
+	exitOnce sync.Once
+}
+
+// Run runs the agent until a shutdown completes (a Shutdown request, SIGTERM or SIGINT, or
+// the end of ctx); it then returns nil and the caller exits 0. It returns an error only when
+// it cannot start; a misbehaving client never ends it.
+func Run(ctx context.Context, cfg Config) error {
+	a, err := newAgent(cfg)
+	if err != nil {
+		return err
+	}
+	return a.run(ctx)
+}
+
+func newAgent(cfg Config) (*Agent, error) {
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if cfg.Root == "" {
+		cfg.Root = "/"
+	}
+	if cfg.Log == nil {
+		cfg.Log = os.Stderr
+	}
+	a := &Agent{
+		cfg:   cfg,
+		log:   log.New(cfg.Log, "hcs-agent: ", log.LstdFlags|log.Lmsgprefix),
+		procs: make(map[int]*proc),
+		exits: newExitLog(cfg.MaxExits),
+		exit:  make(chan struct{}),
+	}
+	markInheritedCloexec()
+	ln, err := listenerFromFD(cfg.ListenFD)
+	if err != nil {
+		return nil, err
+	}
+	a.ln = ln
+	if unix.Getpid() != 1 {
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("become child subreaper: %w", err)
+		}
+	}
+	return a, nil
+}
+
+// markInheritedCloexec makes every descriptor above 2 close-on-exec, so that nothing the
+// agent inherited (the runtime's preserved fds included) reaches a spawned process.
+func markInheritedCloexec() {
+	if unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC) == nil {
+		return
+	}
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		var fd int
+		if _, err := fmt.Sscan(e.Name(), &fd); err == nil && fd > 2 {
+			unix.CloseOnExec(fd)
+		}
+	}
+}
+
+// listenerFromFD adopts the inherited listening socket. The listener holds a close-on-exec
+// duplicate; the inherited descriptor is closed.
+func listenerFromFD(fd int) (*net.UnixListener, error) {
+	if fd < 0 {
+		return nil, fmt.Errorf("listen fd %d: not a descriptor", fd)
+	}
+	f := os.NewFile(uintptr(fd), "listen-fd")
+	if f == nil {
+		return nil, fmt.Errorf("listen fd %d: invalid", fd)
+	}
+	defer f.Close()
+	l, err := net.FileListener(f)
+	if err != nil {
+		return nil, fmt.Errorf("listen fd %d: %w", fd, err)
+	}
+	ul, ok := l.(*net.UnixListener)
+	if !ok {
+		l.Close()
+		return nil, fmt.Errorf("listen fd %d: not a unix socket (%T)", fd, l)
+	}
+	return ul, nil
+}
+
+// run serves connections and handles signals until the agent should exit.
+func (a *Agent) run(ctx context.Context) error {
+	stop := make(chan os.Signal, 4)
+	signal.Notify(stop, unix.SIGTERM, unix.SIGINT, unix.SIGPIPE)
+	chld := make(chan os.Signal, 1)
+	signal.Notify(chld, unix.SIGCHLD)
+	defer signal.Stop(stop)
+	defer signal.Stop(chld)
+
+	go a.reapLoop(chld)
+	go a.acceptLoop()
+	for {
+		select {
+		case sig := <-stop:
+			if sig == unix.SIGPIPE {
+				continue // a peer went away; the write that caused it reports EPIPE
+			}
+			a.log.Printf("received %v: shutting down", sig)
+			go a.shutdownAndExit()
+		case <-ctx.Done():
+			go a.shutdownAndExit()
+			ctx = context.Background()
+		case <-a.exit:
+			a.close()
+			return nil
+		}
+	}
+}
+
+// shutdownAndExit performs a shutdown with the configured timeout and ends Run.
+func (a *Agent) shutdownAndExit() {
+	a.shutdown(a.cfg.ShutdownTimeout)
+	a.finish()
+}
+
+// finish makes Run return.
+func (a *Agent) finish() {
+	a.exitOnce.Do(func() { close(a.exit) })
+}
+
+// close releases the listener, the connection and the descriptors of remaining processes.
+func (a *Agent) close() {
+	a.ln.Close()
+	a.mu.Lock()
+	s := a.sess
+	a.sess = nil
+	for _, p := range a.procs {
+		p.release()
+	}
+	a.mu.Unlock()
+	if s != nil {
+		s.close()
+	}
+}

@@ -1,0 +1,45 @@
+// Package agent is hcs-agent, the init process of every container (and, later, of every VM
+// guest). It listens on a unix socket it inherits, speaks the protocol of package
+// [github.com/linuxhcs/hcs/agent/protocol] with hcsd, spawns processes with the stdio
+// descriptors it is handed, reaps every child, keeps exits until hcsd acknowledges them,
+// lists processes, resizes consoles and shuts the container down.
+//
+// # Starting the agent (for the container driver)
+//
+// The binary is cmd/hcs-agent, built static (CGO_ENABLED=0). To run it as a container's init:
+//
+//  1. Create a listening unix stream socket for the container (net.ListenUnix), and a sealed
+//     memfd copy of the binary (memfd_create with MFD_ALLOW_SEALING, write, F_ADD_SEALS with
+//     F_SEAL_WRITE|F_SEAL_GROW|F_SEAL_SHRINK|F_SEAL_SEAL), so the container cannot write to
+//     it through /proc/1/exe.
+//  2. Hand both descriptors to the OCI runtime as fds 3 and 4 (ExtraFiles) with
+//     "--preserve-fds 2", which keeps their numbers inside the container.
+//  3. Set process.args in the OCI spec to protocol.AgentArgs("/proc/self/fd/4", 3), that is
+//     ["/proc/self/fd/4", "--listen-fd=3"]. process.env, cwd and user are irrelevant to the
+//     agent (it runs as root; each spawned process gets its own). process.terminal must be
+//     false: consoles are per process, see below. The agent's own stdout and stderr receive
+//     its diagnostics only.
+//  4. Connect with protocol.Dial(ctx, socketPath, opts) and drive it with the returned
+//     Client; after an hcsd restart, Dial again: the agent accepts a new connection at any
+//     time, the new one replaces the old one, and every unacknowledged exit is reported
+//     again.
+//
+// The environment variable HCS_AGENT_LISTEN_FD=N may replace the flag. "--shutdown-timeout"
+// sets how long a shutdown caused by SIGTERM or SIGINT to the agent waits before SIGKILL
+// (default 10s). The agent marks every inherited descriptor above 2 close-on-exec at start-up,
+// so spawned processes inherit nothing but their own stdio; it opens no file of the host.
+//
+// Stdio: for each process hcsd creates pipes (or a pty pair with protocol.OpenPTY for
+// EmulateConsole) and sends the agent's ends with Spawn; the other ends go to the client, so
+// the bytes never pass through hcsd or the agent. Streams the request leaves out read from or
+// write to /dev/null inside the container; without a /dev/null, stdin is a pipe whose write
+// end is already closed (immediate end of file) and stdout/stderr are pipes the agent drains
+// and discards. Every spawned process starts in a new session (setsid), so a process group
+// signal from inside the container never reaches the agent.
+//
+// # Outside a container
+//
+// When it is not pid 1 (tests, development) the agent makes itself a child subreaper
+// (PR_SET_CHILD_SUBREAPER) so orphaned descendants are still reaped by it, and it only ever
+// signals its own descendants: kill(-1) is used only when getpid() is 1.
+package agent

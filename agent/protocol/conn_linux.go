@@ -1,0 +1,104 @@
+package protocol
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// Conn sends and receives messages over a connected unix stream socket. Reads must come from
+// one goroutine at a time; writes may come from any number of goroutines.
+type Conn struct {
+	c *net.UnixConn
+	t *unixTransport
+
+	// wmu keeps the bytes of concurrent frames from interleaving.
+	wmu sync.Mutex
+}
+
+// NewConn wraps a connected unix stream socket. The Conn owns c from then on.
+func NewConn(c *net.UnixConn) (*Conn, error) {
+	t, err := newUnixTransport(c)
+	if err != nil {
+		return nil, err
+	}
+	return &Conn{c: c, t: t}, nil
+}
+
+// ReadMessage reads one message and the descriptors that came with it; the caller owns them.
+// A frame that is not a valid envelope is a protocol error (HCS_E_INVALID_JSON).
+func (c *Conn) ReadMessage() (*Message, []int, error) {
+	f, err := ReadFrame(c.t)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := DecodeMessage(f.Body)
+	if err != nil {
+		closeFDs(f.FDs)
+		return nil, nil, err
+	}
+	return m, f.FDs, nil
+}
+
+// DecodeMessage parses a frame body into an envelope. A body that is not a JSON object with
+// a Type is an error wrapping HCS_E_INVALID_JSON.
+func DecodeMessage(body []byte) (*Message, error) {
+	var m Message
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, hresult.Wrap(err, hresult.HCS_E_INVALID_JSON, "message envelope")
+	}
+	if m.Type == "" {
+		return nil, hresult.New(hresult.HCS_E_INVALID_JSON, "message envelope: Type is missing")
+	}
+	return &m, nil
+}
+
+// WriteMessage sends m with fds attached; the caller keeps ownership of fds.
+func (c *Conn) WriteMessage(m *Message, fds []int) error {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode %s message: %w", m.Type, err)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return WriteFrame(c.t, body, fds)
+}
+
+// SetReadDeadline sets the deadline for ReadMessage.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.c.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the deadline for WriteMessage.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.c.SetWriteDeadline(t) }
+
+// Close closes the socket; a blocked ReadMessage returns.
+func (c *Conn) Close() error { return c.c.Close() }
+
+// NewMessage builds an envelope whose Body is the JSON encoding of body (none when nil).
+func NewMessage(typ Type, id uint64, body any) (*Message, error) {
+	m := &Message{Type: typ, ID: id}
+	if body == nil {
+		return m, nil
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s body: %w", typ, err)
+	}
+	m.Body = raw
+	return m, nil
+}
+
+// DecodeBody decodes m.Body into v. An absent Body leaves v unchanged. Failures wrap
+// HCS_E_INVALID_JSON and name the message type.
+func (m *Message) DecodeBody(v any) error {
+	if len(m.Body) == 0 || string(m.Body) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(m.Body, v); err != nil {
+		return hresult.Wrap(err, hresult.HCS_E_INVALID_JSON, string(m.Type)+" body")
+	}
+	return nil
+}

@@ -1,0 +1,262 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/linuxhcs/hcs/agent/internal/queue"
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+const (
+	// handshakeTimeout bounds the exchange of Hello messages.
+	handshakeTimeout = 10 * time.Second
+	// maxHandshakes bounds connections that have not finished their handshake.
+	maxHandshakes = 16
+	// maxInFlight bounds the requests of one connection being handled at once; the reader
+	// stops reading while the limit is reached.
+	maxInFlight = 256
+	// flushTimeout bounds the wait for a Shutdown response to be written.
+	flushTimeout = 5 * time.Second
+)
+
+// acceptLoop accepts connections until the listener is closed. A failed accept never ends
+// the agent.
+func (a *Agent) acceptLoop() {
+	pending := make(chan struct{}, maxHandshakes)
+	for {
+		c, err := a.ln.AcceptUnix()
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil {
+			a.log.Printf("accept: %v", err)
+			time.Sleep(50 * time.Millisecond) // for example out of descriptors
+			continue
+		}
+		select {
+		case pending <- struct{}{}:
+			go a.serve(c, func() { <-pending })
+		default:
+			a.log.Printf("refusing a connection: %d handshakes already in progress", maxHandshakes)
+			c.Close()
+		}
+	}
+}
+
+// serve runs one connection: handshake, then requests until it ends or is replaced.
+func (a *Agent) serve(c *net.UnixConn, handshakeDone func()) {
+	conn, err := protocol.NewConn(c)
+	if err != nil {
+		handshakeDone()
+		c.Close()
+		return
+	}
+	err = a.handshake(conn)
+	handshakeDone()
+	if err != nil {
+		a.log.Printf("handshake: %v", err)
+		conn.Close()
+		return
+	}
+	s := newSession(a, conn)
+	a.attach(s)
+	s.run()
+	a.detach(s)
+}
+
+// handshake sends the agent's Hello and checks the host's.
+func (a *Agent) handshake(conn *protocol.Conn) error {
+	deadline := time.Now().Add(handshakeTimeout)
+	conn.SetReadDeadline(deadline)
+	conn.SetWriteDeadline(deadline)
+	defer conn.SetReadDeadline(time.Time{})
+	defer conn.SetWriteDeadline(time.Time{})
+	hello, _ := protocol.NewMessage(protocol.TypeHello, 0,
+		protocol.Hello{ProtocolVersion: protocol.Version, AgentVersion: Version})
+	if err := conn.WriteMessage(hello, nil); err != nil {
+		return err
+	}
+	m, fds, err := conn.ReadMessage()
+	if err != nil {
+		return err
+	}
+	protocol.CloseFDs(fds)
+	var h protocol.Hello
+	if m.Type != protocol.TypeHello {
+		err = hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "expected Hello, got %q", m.Type)
+	} else if err = m.DecodeBody(&h); err == nil && h.ProtocolVersion != protocol.Version {
+		err = hresult.Errorf(hresult.HCS_E_UNSUPPORTED_PROTOCOL_VERSION,
+			"host %q speaks protocol version %d, agent %q speaks protocol version %d",
+			h.HostVersion, h.ProtocolVersion, Version, protocol.Version)
+	}
+	if err != nil {
+		sendFatal(conn, err)
+	}
+	return err
+}
+
+// sendFatal tells the peer, best effort, why the connection is about to be closed.
+func sendFatal(conn *protocol.Conn, err error) {
+	conn.SetWriteDeadline(time.Now().Add(time.Second))
+	conn.WriteMessage(&protocol.Message{Type: protocol.TypeResponse, Error: protocol.ErrorFrom(err)}, nil)
+}
+
+// attach makes s the current connection, replacing the previous one, and queues every
+// unacknowledged exit on it. Holding mu while queueing means no exit is missed or sent
+// twice between the snapshot and the switch.
+func (a *Agent) attach(s *session) {
+	a.mu.Lock()
+	old := a.sess
+	a.sess = s
+	for _, ev := range a.exits.pending(0) {
+		s.notify(ev)
+	}
+	a.mu.Unlock()
+	if old != nil {
+		old.close()
+	}
+}
+
+// detach forgets s if it is still the current connection.
+func (a *Agent) detach(s *session) {
+	a.mu.Lock()
+	if a.sess == s {
+		a.sess = nil
+	}
+	a.mu.Unlock()
+}
+
+// session is one connection from the host after its handshake.
+type session struct {
+	a    *Agent
+	conn *protocol.Conn
+	out  *queue.Queue[outMsg]
+	// ctx ends when the session does; handlers waiting on the host's behalf watch it.
+	ctx       context.Context
+	cancel    context.CancelFunc
+	inFlight  chan struct{}
+	closeOnce sync.Once
+}
+
+// outMsg is a message waiting to be written; sent, when set, receives the write's result.
+type outMsg struct {
+	m    *protocol.Message
+	sent chan error
+}
+
+func newSession(a *Agent, conn *protocol.Conn) *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &session{a: a, conn: conn, out: queue.New[outMsg](), ctx: ctx, cancel: cancel,
+		inFlight: make(chan struct{}, maxInFlight)}
+}
+
+// run reads requests until the connection ends, then closes the session.
+func (s *session) run() {
+	go s.writeLoop()
+	defer s.close()
+	for {
+		m, fds, err := s.conn.ReadMessage()
+		if err != nil {
+			if protocol.IsProtocolError(err) {
+				s.a.log.Printf("closing connection: %v", err)
+				sendFatal(s.conn, err)
+			}
+			return
+		}
+		if m.ID == 0 {
+			protocol.CloseFDs(fds)
+			err := hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "%q message without a request ID", m.Type)
+			s.a.log.Printf("closing connection: %v", err)
+			sendFatal(s.conn, err)
+			return
+		}
+		select {
+		case s.inFlight <- struct{}{}:
+		case <-s.ctx.Done():
+			protocol.CloseFDs(fds)
+			return
+		}
+		go s.handle(m, fds)
+	}
+}
+
+// writeLoop writes queued messages in order until the session ends.
+func (s *session) writeLoop() {
+	for {
+		o, ok := s.out.Get(s.ctx.Done())
+		if !ok {
+			return
+		}
+		err := s.conn.WriteMessage(o.m, nil)
+		if o.sent != nil {
+			o.sent <- err
+		}
+		if err != nil {
+			s.close()
+			return
+		}
+	}
+}
+
+// close ends the session; it is safe to call more than once and from any goroutine.
+func (s *session) close() {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		s.out.Close()
+		s.conn.Close()
+	})
+}
+
+// notify queues a ProcessExited notification. It never blocks.
+func (s *session) notify(ev protocol.ProcessExited) {
+	m, err := protocol.NewMessage(protocol.TypeProcessExited, 0, ev)
+	if err == nil {
+		s.out.Put(outMsg{m: m})
+	}
+}
+
+// handle runs one request and queues its response.
+func (s *session) handle(m *protocol.Message, fds []int) {
+	defer func() { <-s.inFlight }()
+	res, err := s.a.dispatchSafe(s.ctx, m, fds)
+	resp := response(m.ID, res, err)
+	sent := make(chan error, 1)
+	if !s.out.Put(outMsg{m: resp, sent: sent}) {
+		sent <- net.ErrClosed
+	}
+	if m.Type == protocol.TypeShutdown && err == nil {
+		s.waitSent(sent)
+		s.a.finish()
+	}
+}
+
+// waitSent waits, within limits, until a queued message has been written.
+func (s *session) waitSent(sent <-chan error) {
+	select {
+	case <-sent:
+	case <-s.ctx.Done():
+	case <-time.After(flushTimeout):
+	}
+}
+
+// response builds the Response for a request; a result too large for one frame becomes an
+// error.
+func response(id uint64, res any, err error) *protocol.Message {
+	if err == nil {
+		m, merr := protocol.NewMessage(protocol.TypeResponse, id, res)
+		if merr == nil && len(m.Body) < protocol.MaxMessageSize-1024 {
+			return m
+		}
+		if merr == nil {
+			merr = fmt.Errorf("result of %d bytes exceeds the message size limit", len(m.Body))
+		}
+		err = hresult.Wrap(merr, hresult.E_FAIL, "encode response")
+	}
+	return &protocol.Message{Type: protocol.TypeResponse, ID: id, Error: protocol.ErrorFrom(err)}
+}

@@ -1,0 +1,60 @@
+// Command hcs-agent is the init process of Linux HCS containers and VM guests. It serves the
+// agent protocol on an inherited listening unix socket; see package
+// github.com/linuxhcs/hcs/agent for how to start it.
+//
+// Usage:
+//
+//	hcs-agent --listen-fd=N [--shutdown-timeout=10s]
+//
+// HCS_AGENT_LISTEN_FD=N in the environment may replace --listen-fd.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/linuxhcs/hcs/agent"
+	"github.com/linuxhcs/hcs/agent/protocol"
+)
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "hcs-agent: %v\n", err)
+		os.Exit(2)
+	}
+	if err := agent.Run(context.Background(), cfg); err != nil {
+		fmt.Fprintf(os.Stderr, "hcs-agent: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// parseFlags turns the command line (and HCS_AGENT_LISTEN_FD) into a Config.
+func parseFlags(args []string) (agent.Config, error) {
+	fs := flag.NewFlagSet("hcs-agent", flag.ContinueOnError)
+	listenFD := fs.Int(protocol.ListenFDFlag[2:], -1, "inherited descriptor of the listening unix socket")
+	timeout := fs.Duration(protocol.ShutdownTimeoutFlag[2:], agent.DefaultShutdownTimeout,
+		"how long a shutdown caused by SIGTERM or SIGINT waits before SIGKILL")
+	if err := fs.Parse(args); err != nil {
+		return agent.Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return agent.Config{}, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *listenFD < 0 {
+		v, ok := os.LookupEnv(protocol.ListenFDEnv)
+		if !ok {
+			return agent.Config{}, fmt.Errorf("%s=N or %s is required", protocol.ListenFDFlag, protocol.ListenFDEnv)
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return agent.Config{}, fmt.Errorf("%s=%q: not a descriptor number", protocol.ListenFDEnv, v)
+		}
+		*listenFD = n
+	}
+	return agent.Config{ListenFD: *listenFD, ShutdownTimeout: *timeout}, nil
+}
