@@ -15,7 +15,8 @@ import (
 //   - Single quotes keep everything up to the next single quote literally.
 //   - Inside double quotes a backslash escapes only $ ` " \ and newline; before any other
 //     character it stays a backslash.
-//   - Quotes join with adjacent text ("a"'b'c is one word, abc) and '' or "" make an empty word.
+//   - Quotes join with adjacent text ("a"'b'c is one word, abc); an empty pair of quotes
+//     makes an empty word.
 //   - $, `, *, ?, ~, ;, |, &, <, > and # are ordinary characters: there is no variable,
 //     command or glob expansion, no redirection and no comment. Callers who want those run
 //     "sh -c '...'" explicitly.
