@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// DataDir is the hidden folder of a writable layer that holds its overlay upper and work
+// directories.
+const DataDir = ".hcs-layer"
+
+// maxMountData is how long the overlay option string may get before the parents are passed
+// as /proc/self/fd paths instead (the kernel takes one page of mount data).
+const maxMountData = 3072
+
+// upperDir and workDir are the overlay directories of the writable layer at path.
+func upperDir(path string) string { return filepath.Join(path, DataDir, "upper") }
+func workDir(path string) string  { return filepath.Join(path, DataDir, "work") }
+
+// PrepareWritable makes path a writable layer if it is not one already: it creates the
+// directory (mode 0700) and its hidden upper and work folders.
+func PrepareWritable(path string) error {
+	for _, dir := range []string{upperDir(path), workDir(path)} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return hresult.Wrap(err, 0, "writable layer "+path)
+		}
+	}
+	if err := os.Chmod(upperDir(path), 0o755); err != nil {
+		return hresult.Wrap(err, 0, "writable layer "+path)
+	}
+	return nil
+}
+
+// IsWritable reports whether path holds a writable layer's data folder. On an attached layer
+// the folder is covered by the union, so check before attaching.
+func IsWritable(path string) bool {
+	st, err := os.Stat(upperDir(path))
+	return err == nil && st.IsDir()
+}
+
+// Attach mounts the union of the writable layer at path over parents (topmost first) on path
+// itself. With no parents an empty read-only layer stands in, since overlayfs needs one.
+func Attach(path string, parents []string) error {
+	if !IsWritable(path) {
+		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER, "%s is not a writable layer (no %s folder)", path, DataDir)
+	}
+	for i, p := range parents {
+		if !filepath.IsAbs(p) {
+			return hresult.Errorf(hresult.E_INVALIDARG, "parent layer %d: %q is not an absolute path", i, p)
+		}
+	}
+	if len(parents) == 0 {
+		empty := filepath.Join(path, DataDir, "empty")
+		if err := os.MkdirAll(empty, 0o755); err != nil {
+			return hresult.Wrap(err, 0, "writable layer "+path)
+		}
+		parents = []string{empty}
+	}
+	return mountUnion(path, parents)
+}
+
+// mountUnion mounts overlayfs on path. Parents whose paths would not fit the option string
+// or contain characters it cannot carry are passed through /proc/self/fd links of O_PATH
+// descriptors, which the kernel resolves at mount time.
+func mountUnion(path string, parents []string) error {
+	lower := strings.Join(parents, ":")
+	if len(lower) > maxMountData || strings.ContainsAny(lower, ",\\") || hasColon(parents) {
+		fds, closeAll, err := openPaths(parents)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		lower = strings.Join(fds, ":")
+	}
+	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upperDir(path), workDir(path))
+	if err := unix.Mount("overlay", path, "overlay", 0, data); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "attaching the union on "+path)
+	}
+	return nil
+}
+
+func hasColon(paths []string) bool {
+	for _, p := range paths {
+		if strings.Contains(p, ":") {
+			return true
+		}
+	}
+	return false
+}
+
+// openPaths opens each path O_PATH and returns its /proc/self/fd link.
+func openPaths(paths []string) ([]string, func(), error) {
+	var fds []int
+	closeAll := func() {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+	}
+	links := make([]string, len(paths))
+	for i, p := range paths {
+		fd, err := unix.Open(p, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			closeAll()
+			return nil, nil, hresult.Wrap(err, 0, "parent layer "+p)
+		}
+		fds = append(fds, fd)
+		links[i] = "/proc/self/fd/" + strconv.Itoa(fd)
+	}
+	return links, closeAll, nil
+}
+
+// IsAttached reports whether a union is mounted on path.
+func IsAttached(path string) (bool, error) {
+	var stx unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_TYPE, &stx); err != nil {
+		return false, hresult.Wrap(err, 0, "layer "+path)
+	}
+	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT == 0 || stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT == 0 {
+		return false, nil
+	}
+	var fs unix.Statfs_t
+	if err := unix.Statfs(path, &fs); err != nil {
+		return false, hresult.Wrap(err, 0, "layer "+path)
+	}
+	return fs.Type == unix.OVERLAYFS_SUPER_MAGIC, nil
+}
+
+// Detach unmounts the union from path. A layer that is not attached is left as it is.
+func Detach(path string) error {
+	attached, err := IsAttached(path)
+	if err != nil || !attached {
+		return err
+	}
+	if err := unix.Unmount(path, 0); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "detaching the union from "+path)
+	}
+	return nil
+}
