@@ -32,6 +32,9 @@ func newStdio(req *protocol.SpawnRequest, fds []int) (*stdio, error) {
 		return st, st.setConsole(fds[0], req.ConsoleSize)
 	}
 	st.owned = append(st.owned, fds...)
+	for _, fd := range fds {
+		blocking(fd)
+	}
 	want := []bool{req.Stdin, req.Stdout, req.Stderr}
 	for i := range st.files {
 		if want[i] {
@@ -47,6 +50,7 @@ func newStdio(req *protocol.SpawnRequest, fds []int) (*stdio, error) {
 // setConsole makes the pty slave fd the process's terminal and stdio, at size [h, w].
 func (st *stdio) setConsole(fd int, size [2]uint16) error {
 	st.console = fd
+	blocking(fd)
 	if _, err := unix.IoctlGetTermios(fd, unix.TCGETS); err != nil {
 		st.abort()
 		return hresult.Wrap(err, hresult.E_INVALIDARG, "Spawn: the console descriptor is not a terminal")
@@ -86,6 +90,14 @@ func (st *stdio) setNull(i int) error {
 	st.drains = append(st.drains, p[0])
 	st.files[i] = uintptr(p[1])
 	return nil
+}
+
+// blocking clears O_NONBLOCK on a received descriptor. Programs expect blocking stdio, but
+// a Go host's pipe ends are non-blocking (its runtime polls them), and the flag belongs to
+// the open file, which the process would share. Only the process's end is affected: the
+// host keeps the other end of the pipe, a different open file.
+func blocking(fd int) {
+	unix.SetNonblock(fd, false)
 }
 
 // keepConsole hands the console descriptor over to the process record.

@@ -50,7 +50,8 @@ type Hello struct {
 // SpawnRequest starts a process. Its descriptors travel with the frame: without a console,
 // one for each of Stdin, Stdout and Stderr that is true, in that order; with EmulateConsole,
 // exactly one, the pseudo-terminal slave, which becomes the controlling terminal and fds 0-2
-// (the three Std flags are then ignored).
+// (the three Std flags are then ignored). The agent clears O_NONBLOCK on them: they are the
+// process's stdio.
 type SpawnRequest struct {
 	// CommandArgs is argv. When empty, CommandLine is split into words instead.
 	CommandArgs []string `json:"CommandArgs,omitempty"`
