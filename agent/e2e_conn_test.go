@@ -338,4 +338,3 @@ func TestSigtermShutsDownAgent(t *testing.T) {
 		t.Fatalf("agent exit code %d after SIGTERM", code)
 	}
 }
-

@@ -91,10 +91,10 @@ func NewMessage(typ Type, id uint64, body any) (*Message, error) {
 	return m, nil
 }
 
-// DecodeBody decodes m.Body into v. An absent Body leaves v unchanged. Failures wrap
-// HCS_E_INVALID_JSON and name the message type.
+// DecodeBody decodes m.Body into v. An absent Body leaves v unchanged; a nil v ignores the
+// Body. Failures wrap HCS_E_INVALID_JSON and name the message type.
 func (m *Message) DecodeBody(v any) error {
-	if len(m.Body) == 0 || string(m.Body) == "null" {
+	if v == nil || len(m.Body) == 0 || string(m.Body) == "null" {
 		return nil
 	}
 	if err := json.Unmarshal(m.Body, v); err != nil {
