@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"sync"
 	"time"
 
@@ -92,7 +93,7 @@ func newAgent(cfg Config) (*Agent, error) {
 		exits: newExitLog(cfg.MaxExits),
 		exit:  make(chan struct{}),
 	}
-	markInheritedCloexec()
+	closeInherited(cfg.ListenFD)
 	ln, err := listenerFromFD(cfg.ListenFD)
 	if err != nil {
 		return nil, err
@@ -107,20 +108,25 @@ func newAgent(cfg Config) (*Agent, error) {
 	return a, nil
 }
 
-// markInheritedCloexec makes every descriptor above 2 close-on-exec, so that nothing the
-// agent inherited (the runtime's preserved fds included) reaches a spawned process.
-func markInheritedCloexec() {
-	if unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC) == nil {
-		return
-	}
+// closeInherited closes every descriptor above 2 that the agent inherited, except keep (the
+// listening socket), so that the agent holds nothing of the runtime's or the host's.
+// Inherited descriptors are told apart by FD_CLOEXEC: they cannot have it (they survived
+// exec), while Go opens every descriptor of its own with it. Without /proc the descriptors
+// cannot be listed; they are then at least marked close-on-exec, so no spawned process
+// inherits them.
+func closeInherited(keep int) {
 	ents, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
+		unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 		return
 	}
 	for _, e := range ents {
-		var fd int
-		if _, err := fmt.Sscan(e.Name(), &fd); err == nil && fd > 2 {
-			unix.CloseOnExec(fd)
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil || fd <= 2 || fd == keep {
+			continue
+		}
+		if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil && fl&unix.FD_CLOEXEC == 0 {
+			unix.Close(fd)
 		}
 	}
 }

@@ -26,8 +26,9 @@
 //
 // The environment variable HCS_AGENT_LISTEN_FD=N may replace the flag. "--shutdown-timeout"
 // sets how long a shutdown caused by SIGTERM or SIGINT to the agent waits before SIGKILL
-// (default 10s). The agent marks every inherited descriptor above 2 close-on-exec at start-up,
-// so spawned processes inherit nothing but their own stdio; it opens no file of the host.
+// (default 10s). At start-up the agent closes every inherited descriptor above 2 except the
+// listening socket (the memfd it was started from included), so it holds no descriptor of
+// the host and spawned processes inherit nothing but their own stdio.
 //
 // Stdio: for each process hcsd creates pipes (or a pty pair with protocol.OpenPTY for
 // EmulateConsole) and sends the agent's ends with Spawn; the other ends go to the client, so

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -251,5 +253,26 @@ func TestResizeWithoutConsole(t *testing.T) {
 	defer c.Signal(ctx(t), pid, syscall.SIGKILL)
 	if err := c.ResizeConsole(ctx(t), pid, 10, 10); !errors.Is(err, hresult.E_INVALIDARG) {
 		t.Fatalf("resize of a process without console: %v", err)
+	}
+}
+
+func TestChildInheritsOnlyStdio(t *testing.T) {
+	leak, err := os.Open(os.DevNull) // inherited by the agent as fd 4, as a runtime might
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta := startAgent(t, nil, leak)
+	leak.Close()
+	c, _ := ta.dial(t)
+	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", ta.cmd.Process.Pid))
+	for _, e := range fds {
+		target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", ta.cmd.Process.Pid, e.Name()))
+		if n, _ := strconv.Atoi(e.Name()); n > 2 && target == os.DevNull {
+			t.Errorf("agent kept the inherited descriptor %s (%s)", e.Name(), target)
+		}
+	}
+	_, out, _ := spawnOut(t, c, protocol.SpawnRequest{CommandLine: `sh -c 'ls /proc/$$/fd'`})
+	if got := string(readAll(t, out, 10*time.Second)); got != "0\n1\n2\n" {
+		t.Fatalf("descriptors of the spawned shell: %q, want only 0 1 2", got)
 	}
 }

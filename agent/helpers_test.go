@@ -53,9 +53,9 @@ type testAgent struct {
 }
 
 // startAgent starts hcs-agent with a fresh listening socket passed as fd 3, as the container
-// driver does. Cleanup stops it (SIGTERM, which shuts down its descendants, then SIGKILL)
-// and removes its directory.
-func startAgent(t *testing.T, sys *syscall.SysProcAttr) *testAgent {
+// driver does, and extra as fds 4 and up. Cleanup stops it (SIGTERM, which shuts down its
+// descendants, then SIGKILL) and removes its directory.
+func startAgent(t *testing.T, sys *syscall.SysProcAttr, extra ...*os.File) *testAgent {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "hcsa-")
 	if err != nil {
@@ -75,7 +75,7 @@ func startAgent(t *testing.T, sys *syscall.SysProcAttr) *testAgent {
 	}
 	defer lf.Close()
 	ta.cmd = exec.Command(agentBin, protocol.AgentArgs(agentBin, 3)[1], "--shutdown-timeout=2s")
-	ta.cmd.ExtraFiles = []*os.File{lf}
+	ta.cmd.ExtraFiles = append([]*os.File{lf}, extra...)
 	ta.cmd.Stderr = ta.stderr
 	if sys == nil {
 		sys = &syscall.SysProcAttr{}

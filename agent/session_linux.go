@@ -221,27 +221,31 @@ func (s *session) notify(ev protocol.ProcessExited) {
 	}
 }
 
-// handle runs one request and queues its response.
+// handle runs one request and queues its response. The request keeps its in-flight slot
+// until the response is written, so a host that stops reading cannot make the agent queue
+// responses without bound: the reader stops once every slot is taken.
 func (s *session) handle(m *protocol.Message, fds []int) {
 	defer func() { <-s.inFlight }()
 	res, err := s.a.dispatchSafe(s.ctx, m, fds)
-	resp := response(m.ID, res, err)
 	sent := make(chan error, 1)
-	if !s.out.Put(outMsg{m: resp, sent: sent}) {
+	if !s.out.Put(outMsg{m: response(m.ID, res, err), sent: sent}) {
 		sent <- net.ErrClosed
 	}
-	if m.Type == protocol.TypeShutdown && err == nil {
-		s.waitSent(sent)
-		s.a.finish()
+	if m.Type != protocol.TypeShutdown || err != nil {
+		s.waitSent(sent, nil)
+		return
 	}
+	s.waitSent(sent, time.After(flushTimeout))
+	s.a.finish()
 }
 
-// waitSent waits, within limits, until a queued message has been written.
-func (s *session) waitSent(sent <-chan error) {
+// waitSent waits until a queued message has been written, the session has ended or
+// timeout fires (never when nil).
+func (s *session) waitSent(sent <-chan error, timeout <-chan time.Time) {
 	select {
 	case <-sent:
 	case <-s.ctx.Done():
-	case <-time.After(flushTimeout):
+	case <-timeout:
 	}
 }
 
