@@ -183,9 +183,16 @@ func (a *Agent) run(ctx context.Context) error {
 	}
 }
 
-// shutdownAndExit performs a shutdown with the configured timeout and ends Run.
+// shutdownAndExit performs a shutdown with the configured timeout and ends Run once the
+// host has been sent the exits of the processes it stopped.
 func (a *Agent) shutdownAndExit() {
 	a.shutdown(a.cfg.ShutdownTimeout)
+	a.mu.Lock()
+	s := a.sess
+	a.mu.Unlock()
+	if s != nil {
+		s.flush(flushTimeout)
+	}
 	a.finish()
 }
 

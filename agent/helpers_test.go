@@ -271,3 +271,19 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// waitDescendants waits up to d until pid has at least n descendants and returns them.
+func waitDescendants(t *testing.T, pid, n int, d time.Duration) []int {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		got := descendantsOf(pid)
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d descendants of pid %d after %v, want %d: %v", len(got), pid, d, n, got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -29,7 +29,7 @@ const (
 // the agent.
 func (a *Agent) acceptLoop() {
 	pending := make(chan struct{}, maxHandshakes)
-	for {
+	for seq := uint64(1); ; seq++ {
 		c, err := a.ln.AcceptUnix()
 		if errors.Is(err, net.ErrClosed) {
 			return
@@ -41,7 +41,7 @@ func (a *Agent) acceptLoop() {
 		}
 		select {
 		case pending <- struct{}{}:
-			go a.serve(c, func() { <-pending })
+			go a.serve(c, seq, func() { <-pending })
 		default:
 			a.log.Printf("refusing a connection: %d handshakes already in progress", maxHandshakes)
 			c.Close()
@@ -49,8 +49,9 @@ func (a *Agent) acceptLoop() {
 	}
 }
 
-// serve runs one connection: handshake, then requests until it ends or is replaced.
-func (a *Agent) serve(c *net.UnixConn, handshakeDone func()) {
+// serve runs one connection: handshake, then requests until it ends or is replaced. seq is
+// the connection's place in accept order.
+func (a *Agent) serve(c *net.UnixConn, seq uint64, handshakeDone func()) {
 	conn, err := protocol.NewConn(c)
 	if err != nil {
 		handshakeDone()
@@ -64,10 +65,11 @@ func (a *Agent) serve(c *net.UnixConn, handshakeDone func()) {
 		conn.Close()
 		return
 	}
-	s := newSession(a, conn)
-	a.attach(s)
-	s.run()
-	a.detach(s)
+	s := newSession(a, conn, seq)
+	if a.attach(s) {
+		s.run()
+		a.detach(s)
+	}
 }
 
 // handshake sends the agent's Hello and checks the host's.
@@ -109,10 +111,17 @@ func sendFatal(conn *protocol.Conn, err error) {
 
 // attach makes s the current connection, replacing the previous one, and queues every
 // unacknowledged exit on it. Holding mu while queueing means no exit is missed or sent
-// twice between the snapshot and the switch.
-func (a *Agent) attach(s *session) {
+// twice between the snapshot and the switch. The connection accepted last wins, whatever
+// order the handshakes finish in: a connection older than the current one is closed and
+// attach reports false.
+func (a *Agent) attach(s *session) bool {
 	a.mu.Lock()
 	old := a.sess
+	if old != nil && old.seq > s.seq {
+		a.mu.Unlock()
+		s.close()
+		return false
+	}
 	a.sess = s
 	for _, ev := range a.exits.pending(0) {
 		s.notify(ev)
@@ -121,6 +130,7 @@ func (a *Agent) attach(s *session) {
 	if old != nil {
 		old.close()
 	}
+	return true
 }
 
 // detach forgets s if it is still the current connection.
@@ -136,6 +146,7 @@ func (a *Agent) detach(s *session) {
 type session struct {
 	a    *Agent
 	conn *protocol.Conn
+	seq  uint64 // accept order
 	out  *queue.Queue[outMsg]
 	// ctx ends when the session does; handlers waiting on the host's behalf watch it.
 	ctx       context.Context
@@ -145,14 +156,15 @@ type session struct {
 }
 
 // outMsg is a message waiting to be written; sent, when set, receives the write's result.
+// An outMsg without a message only marks a point in the queue (see flush).
 type outMsg struct {
 	m    *protocol.Message
 	sent chan error
 }
 
-func newSession(a *Agent, conn *protocol.Conn) *session {
+func newSession(a *Agent, conn *protocol.Conn, seq uint64) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &session{a: a, conn: conn, out: queue.New[outMsg](), ctx: ctx, cancel: cancel,
+	return &session{a: a, conn: conn, seq: seq, out: queue.New[outMsg](), ctx: ctx, cancel: cancel,
 		inFlight: make(chan struct{}, maxInFlight)}
 }
 
@@ -192,6 +204,10 @@ func (s *session) writeLoop() {
 		o, ok := s.out.Get(s.ctx.Done())
 		if !ok {
 			return
+		}
+		if o.m == nil { // a flush marker: everything before it has been written
+			o.sent <- nil
+			continue
 		}
 		err := s.conn.WriteMessage(o.m, nil)
 		if o.sent != nil {
@@ -237,6 +253,14 @@ func (s *session) handle(m *protocol.Message, fds []int) {
 	}
 	s.waitSent(sent, time.After(flushTimeout))
 	s.a.finish()
+}
+
+// flush waits, up to timeout, until everything queued so far has been written.
+func (s *session) flush(timeout time.Duration) {
+	sent := make(chan error, 1)
+	if s.out.Put(outMsg{sent: sent}) {
+		s.waitSent(sent, time.After(timeout))
+	}
 }
 
 // waitSent waits until a queued message has been written, the session has ended or
