@@ -50,8 +50,10 @@ type splitter struct {
 	quote byte
 }
 
+// splitError is a syntax error of a command line.
 type splitError string
 
+// Error implements error.
 func (e splitError) Error() string { return string(e) }
 
 // step consumes line[*i] (and the escaped character after a backslash).

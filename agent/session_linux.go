@@ -21,7 +21,8 @@ const (
 	// maxInFlight bounds the requests of one connection being handled at once; the reader
 	// stops reading while the limit is reached.
 	maxInFlight = 256
-	// flushTimeout bounds the wait for a Shutdown response to be written.
+	// flushTimeout bounds the wait for the last messages (a Shutdown response, the exits a
+	// shutdown caused) to be written before the agent exits.
 	flushTimeout = 5 * time.Second
 )
 

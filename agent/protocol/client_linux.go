@@ -78,7 +78,21 @@ func NewClient(ctx context.Context, c *net.UnixConn, opts ClientOptions) (*Clien
 // handshake sends the host's Hello and reads the agent's, within ctx.
 func handshake(ctx context.Context, conn *Conn, hostVersion string) (Hello, error) {
 	stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Unix(1, 0)) })
-	defer stop()
+	h, err := exchangeHello(conn, hostVersion)
+	// When ctx ended, even just as the handshake finished, the connection's read deadline
+	// may already be in the past: the caller gave up, so the handshake fails.
+	if !stop() || (err != nil && ctx.Err() != nil) {
+		code := hresult.HRESULT(0) // keep the code of a cancellation
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			code = hresult.HCS_E_CONNECTION_TIMEOUT
+		}
+		return Hello{}, hresult.Wrap(ctx.Err(), code, "agent handshake")
+	}
+	return h, err
+}
+
+// exchangeHello sends the host's Hello and reads and checks the agent's.
+func exchangeHello(conn *Conn, hostVersion string) (Hello, error) {
 	m, err := NewMessage(TypeHello, 0, Hello{ProtocolVersion: Version, HostVersion: hostVersion})
 	if err != nil {
 		return Hello{}, err
@@ -88,9 +102,6 @@ func handshake(ctx context.Context, conn *Conn, hostVersion string) (Hello, erro
 	}
 	reply, fds, err := conn.ReadMessage()
 	if err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		}
 		return Hello{}, hresult.Wrap(err, hresult.HCS_E_CONNECT_FAILED, "read agent Hello")
 	}
 	closeFDs(fds)

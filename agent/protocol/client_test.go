@@ -80,8 +80,9 @@ func TestClientHandshakeTimeout(t *testing.T) {
 	host, _ := fakeAgent(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := NewClient(ctx, host, ClientOptions{}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want a deadline error", err)
+	_, err := NewClient(ctx, host, ClientOptions{})
+	if !errors.Is(err, context.DeadlineExceeded) || hresult.FromError(err) != hresult.HCS_E_CONNECTION_TIMEOUT {
+		t.Fatalf("err = %v, want HCS_E_CONNECTION_TIMEOUT wrapping the deadline", err)
 	}
 }
 
