@@ -94,6 +94,7 @@ func newAgent(cfg Config) (*Agent, error) {
 		exit:  make(chan struct{}),
 	}
 	closeInherited(cfg.ListenFD)
+	setProcessName("hcs-agent")
 	ln, err := listenerFromFD(cfg.ListenFD)
 	if err != nil {
 		return nil, err
@@ -129,6 +130,13 @@ func closeInherited(keep int) {
 			unix.Close(fd)
 		}
 	}
+}
+
+// setProcessName sets the agent's command name (what ps and ListProcesses show), which
+// would otherwise be the name of the descriptor it was started from, such as "4". Writing
+// /proc/self/comm names the process, whichever thread runs this.
+func setProcessName(name string) {
+	os.WriteFile("/proc/self/comm", []byte(name), 0)
 }
 
 // listenerFromFD adopts the inherited listening socket. The listener holds a close-on-exec

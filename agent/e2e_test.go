@@ -183,6 +183,9 @@ func TestListProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range ps {
+		if p.Pid == ta.cmd.Process.Pid && p.Name != "hcs-agent" {
+			t.Errorf("agent listed as %q", p.Name)
+		}
 		if p.Pid != pid {
 			continue
 		}
