@@ -110,16 +110,17 @@ func (c *Client) pruneEarlyLocked() {
 	}
 }
 
-// register routes events for ref to t, first delivering any that arrived early.
+// register routes events for ref to t, first delivering any that arrived early. They are
+// delivered before c.mu is released, so no event the pump routes afterwards overtakes them;
+// deliver only queues, so holding c.mu there is safe.
 func (c *Client) register(ref wire.Ref, t eventTarget) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.handles[ref] = t
-	early := c.early[ref]
-	delete(c.early, ref)
-	c.mu.Unlock()
-	for _, e := range early {
+	for _, e := range c.early[ref] {
 		t.deliver(e.ev)
 	}
+	delete(c.early, ref)
 }
 
 func (c *Client) unregister(ref wire.Ref) {
@@ -128,17 +129,19 @@ func (c *Client) unregister(ref wire.Ref) {
 	c.mu.Unlock()
 }
 
-// check returns the error every call reports once the client is closed or disconnected.
+// check returns the error every call reports once the client is closed or disconnected. A
+// closed client reports ERROR_INVALID_HANDLE even after its event stream ended.
 func (c *Client) check() error {
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return hresult.New(hresult.ERROR_INVALID_HANDLE, "client is closed")
+	}
 	select {
 	case <-c.disconnected:
 		return hresult.New(hresult.HCS_E_SERVICE_DISCONNECT, "the connection to the compute service was lost")
 	default:
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return hresult.New(hresult.ERROR_INVALID_HANDLE, "client is closed")
 	}
 	return nil
 }

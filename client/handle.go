@@ -123,20 +123,41 @@ func (h *handle) setCallback(options EventOptions, cb EventCallback) error {
 	return nil
 }
 
-// waitExit blocks until the object exited and returns the exit event's document.
+// waitExit blocks until the object exited and returns the exit event's document. The wait
+// for a handle still being created is bounded by ctx too.
 func (h *handle) waitExit(ctx context.Context) (string, error) {
+	if err := h.checkOpen(); err != nil {
+		return "", err
+	}
+	if err := h.await(ctx, h.ready); err != nil {
+		return "", err
+	}
 	if _, err := h.resolve(); err != nil {
 		return "", err
 	}
+	if err := h.await(ctx, h.exited); err != nil {
+		return "", err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.exit.Data, nil
+}
+
+// await waits for ch to be closed, the client to go away, or ctx to end. A closed ch wins
+// over an ended ctx, so a wait whose time is already up still sees what has happened.
+func (h *handle) await(ctx context.Context, ch <-chan struct{}) error {
 	select {
-	case <-h.exited:
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		return h.exit.Data, nil
+	case <-ch:
+		return nil
 	case <-h.c.disconnected:
-		return "", hresult.New(hresult.HCS_E_SERVICE_DISCONNECT, "the connection to the compute service was lost")
+		return h.c.check()
 	case <-ctx.Done():
-		return "", hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "wait for "+h.kind+" exit expired")
+		select {
+		case <-ch:
+			return nil
+		default:
+			return hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "wait for "+h.kind+" exit expired")
+		}
 	}
 }
 

@@ -183,7 +183,8 @@ func (op *Operation) waitDone() (chan struct{}, error) {
 
 // Wait is HcsWaitForOperationResult: it blocks until the tracked call completes or ctx ends,
 // and returns the call's result document and error. When ctx ends first it returns
-// HCS_E_OPERATION_TIMEOUT and the call keeps running; waiting again later is allowed.
+// HCS_E_OPERATION_TIMEOUT and the call keeps running; waiting again later is allowed. A
+// completed call is reported even when ctx has already ended, so such a wait is a poll.
 func (op *Operation) Wait(ctx context.Context) (string, error) {
 	done, err := op.waitDone()
 	if err != nil {
@@ -191,10 +192,14 @@ func (op *Operation) Wait(ctx context.Context) (string, error) {
 	}
 	select {
 	case <-done:
-		return op.Result()
 	case <-ctx.Done():
-		return "", hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "operation: wait expired before the call completed")
+		select {
+		case <-done:
+		default:
+			return "", hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "operation: wait expired before the call completed")
+		}
 	}
+	return op.Result()
 }
 
 // Result is HcsGetOperationResult: it never blocks. While the call runs it returns

@@ -34,14 +34,16 @@ func (p *Process) System() *System { return p.system }
 // process handle at once and starts the process asynchronously. The operation's
 // ResultAndProcessInfo gives the pid and the caller's ends of the requested stdio streams.
 func (s *System) CreateProcess(processParameters string, op *Operation) (*Process, error) {
-	p := newProcess(s)
-	ca := call{typ: OperationTypeCreateProcess, system: s, process: p, events: &s.h.events}
+	// A call that fails before it starts returns no process handle, so the operation names none.
+	ca := call{typ: OperationTypeCreateProcess, system: s, events: &s.h.events}
 	if err := s.h.checkOpen(); err != nil {
 		return nil, op.fail(ca, err)
 	}
 	if err := parseDoc[schema.ProcessParameters]("ProcessParameters", processParameters, false); err != nil {
 		return nil, op.fail(ca, err)
 	}
+	p := newProcess(s)
+	ca.process = p
 	if err := op.begin(ca); err != nil {
 		return nil, err
 	}

@@ -33,18 +33,19 @@ func (s *System) ID() string { return s.id }
 // document, returns a handle at once and creates the system asynchronously, tracked by op.
 // The handle must be closed even if the creation later fails.
 func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*System, error) {
-	s := newSystem(c, id)
-	ca := call{typ: OperationTypeCreate, system: s}
+	// A call that fails before it starts returns no handle, so the operation names none.
+	failed := call{typ: OperationTypeCreate}
 	if err := c.check(); err != nil {
-		return nil, op.fail(ca, err)
+		return nil, op.fail(failed, err)
 	}
 	if err := wire.ValidateSystemID(id); err != nil {
-		return nil, op.fail(ca, err)
+		return nil, op.fail(failed, err)
 	}
 	if err := parseDoc[schema.ComputeSystem]("ComputeSystem", configuration, false); err != nil {
-		return nil, op.fail(ca, err)
+		return nil, op.fail(failed, err)
 	}
-	if err := op.begin(ca); err != nil {
+	s := newSystem(c, id)
+	if err := op.begin(call{typ: OperationTypeCreate, system: s}); err != nil {
 		return nil, err
 	}
 	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
