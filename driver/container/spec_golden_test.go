@@ -1,0 +1,135 @@
+package container
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// update rewrites the golden files from the current output: go test -run Golden -update.
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
+
+// seccompGolden holds the default profile once, so that each spec golden file stays readable.
+const seccompGolden = "seccomp.golden.json"
+
+// seccompPlaceholder stands in a spec golden file for a profile equal to DefaultSeccomp().
+const seccompPlaceholder = "(DefaultSeccomp, see " + seccompGolden + ")"
+
+// TestGoldenSpecs translates every testdata/*.json input (a SpecInput) and compares the spec
+// with testdata/<name>.golden.json. A spec's seccomp profile must equal DefaultSeccomp(); the
+// golden file shows a placeholder for it and seccomp.golden.json shows the profile.
+func TestGoldenSpecs(t *testing.T) {
+	skipUnlessAMD64(t)
+	inputs, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, in := range inputs {
+		if strings.HasSuffix(in, ".golden.json") {
+			continue
+		}
+		n++
+		name := strings.TrimSuffix(filepath.Base(in), ".json")
+		t.Run(name, func(t *testing.T) {
+			got := buildGolden(t, in)
+			checkGolden(t, filepath.Join("testdata", name+".golden.json"), got)
+		})
+	}
+	if n == 0 {
+		t.Fatal("no golden inputs in testdata")
+	}
+}
+
+// TestGoldenSeccomp pins the default seccomp profile.
+func TestGoldenSeccomp(t *testing.T) {
+	skipUnlessAMD64(t)
+	checkGolden(t, filepath.Join("testdata", seccompGolden), DefaultSeccomp())
+}
+
+// skipUnlessAMD64 skips on other architectures: the profile's ABIs differ there.
+func skipUnlessAMD64(t *testing.T) {
+	t.Helper()
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("golden files hold the amd64 seccomp ABIs; this is %s", runtime.GOARCH)
+	}
+}
+
+// buildGolden reads a SpecInput from path, builds its spec and swaps the default seccomp
+// profile for the placeholder.
+func buildGolden(t *testing.T, path string) *specs.Spec {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in SpecInput
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	spec, err := BuildSpec(in)
+	if err != nil {
+		t.Fatalf("BuildSpec: %v", err)
+	}
+	if sc := spec.Linux.Seccomp; sc != nil {
+		if !reflect.DeepEqual(sc, DefaultSeccomp()) {
+			t.Fatal("the spec's seccomp profile differs from DefaultSeccomp()")
+		}
+		spec.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: seccompPlaceholder}
+	}
+	return spec
+}
+
+// checkGolden compares v, as indented JSON, with the golden file, or rewrites the file with
+// -update.
+func checkGolden(t *testing.T, golden string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "\t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run Golden -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (go test -run Golden -update rewrites it):\n%s", golden, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff shows the first lines where want and got differ, with a little context.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	var b strings.Builder
+	for j := i; j < i+8; j++ {
+		if j < len(w) {
+			b.WriteString("- " + w[j] + "\n")
+		}
+		if j < len(g) {
+			b.WriteString("+ " + g[j] + "\n")
+		}
+	}
+	return "at line " + strconv.Itoa(i+1) + ":\n" + b.String()
+}
