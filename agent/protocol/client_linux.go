@@ -32,6 +32,8 @@ type Client struct {
 	// exits feeds OnExit; a nil item marks the end of the connection.
 	exits *queue.Queue[*ProcessExited]
 	done  chan struct{}
+	// drained is closed once OnExit has run for every exit the connection delivered.
+	drained chan struct{}
 
 	mu      sync.Mutex
 	nextID  uint64
@@ -68,6 +70,7 @@ func NewClient(ctx context.Context, c *net.UnixConn, opts ClientOptions) (*Clien
 		onExit:  opts.OnExit,
 		exits:   queue.New[*ProcessExited](),
 		done:    make(chan struct{}),
+		drained: make(chan struct{}),
 		pending: make(map[uint64]chan *Message),
 	}
 	go cl.readLoop()
@@ -211,8 +214,13 @@ func (c *Client) dispatch(m *Message) error {
 	return nil
 }
 
+// Drained is closed once the connection has ended and OnExit has run for every exit it
+// delivered: after it, no further OnExit call comes from this client.
+func (c *Client) Drained() <-chan struct{} { return c.drained }
+
 // notifyLoop runs OnExit for each exit, in order, until the connection ends.
 func (c *Client) notifyLoop() {
+	defer close(c.drained)
 	for {
 		ev, ok := c.exits.Get(nil)
 		if !ok || ev == nil {

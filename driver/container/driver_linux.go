@@ -1,0 +1,170 @@
+package container
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// Options configures the container driver.
+type Options struct {
+	// Runtime is "runc", "crun", or empty for the default: crun when installed (faster to
+	// start), else runc.
+	Runtime string
+	// RuntimeRoot is the runtime's state directory; empty means /run/hcs/<runtime>.
+	RuntimeRoot string
+	// AgentPath is the hcs-agent binary; empty means hcs-agent next to the running
+	// executable, then on PATH.
+	AgentPath string
+	// SocketDir holds the agents' sockets; empty means /run/hcs/agents.
+	SocketDir string
+	// CgroupParent is the cgroup under which containers are placed; empty means "/hcs".
+	CgroupParent string
+	// Logger receives the driver's log; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Driver creates process-isolated Linux containers. It is safe for concurrent use.
+type Driver struct {
+	opts    Options
+	rt      *Runtime
+	cgroups CgroupLayout
+	agent   *agentImage
+	log     *slog.Logger
+}
+
+var _ driver.Driver = (*Driver)(nil)
+
+// New returns a container driver for this host.
+func New(opts Options) (*Driver, error) {
+	layout, err := DetectCgroupLayout()
+	if err != nil {
+		return nil, err
+	}
+	name := opts.Runtime
+	if name == "" {
+		name = defaultRuntime()
+	}
+	if opts.RuntimeRoot == "" {
+		opts.RuntimeRoot = filepath.Join("/run/hcs", name)
+	}
+	if opts.SocketDir == "" {
+		opts.SocketDir = "/run/hcs/agents"
+	}
+	if err := os.MkdirAll(opts.SocketDir, 0o700); err != nil {
+		return nil, hresult.Wrap(err, hresult.E_FAIL, "agent socket directory")
+	}
+	if opts.CgroupParent == "" {
+		opts.CgroupParent = "/hcs"
+	}
+	rt, err := NewRuntime(name, opts.RuntimeRoot, layout)
+	if err != nil {
+		return nil, err
+	}
+	agentPath, err := findAgent(opts.AgentPath)
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Driver{opts: opts, rt: rt, cgroups: layout, agent: &agentImage{path: agentPath}, log: log}, nil
+}
+
+// Name implements driver.Driver.
+func (d *Driver) Name() string { return "container" }
+
+// Runtime returns the OCI runtime the driver uses.
+func (d *Driver) Runtime() *Runtime { return d.rt }
+
+func defaultRuntime() string {
+	for _, name := range []string{"crun", "runc"} {
+		if _, err := lookPath(name); err == nil {
+			return name
+		}
+	}
+	return "runc"
+}
+
+// findAgent locates the hcs-agent binary.
+func findAgent(path string) (string, error) {
+	if path != "" {
+		if _, err := os.Stat(path); err != nil {
+			return "", hresult.Wrap(err, hresult.HCS_E_SERVICE_NOT_AVAILABLE, "hcs-agent binary")
+		}
+		return path, nil
+	}
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), "hcs-agent")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	if p, err := lookPath("hcs-agent"); err == nil {
+		return p, nil
+	}
+	return "", hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "hcs-agent binary not found next to the executable or on PATH (build it with make)")
+}
+
+// runtimeIDPattern is what runc and crun accept as a container id.
+var runtimeIDPattern = regexp.MustCompile(`^[A-Za-z0-9_+.-]{1,64}$`)
+
+// runtimeID maps a compute-system id to the runtime's container id: "hcs-" and the id itself
+// when the runtime accepts it, else a hash of it, so the mapping is stable across restarts.
+func runtimeID(id string) string {
+	if runtimeIDPattern.MatchString(id) && len(id) <= 60 {
+		return "hcs-" + id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "hcs-" + hex.EncodeToString(sum[:12])
+}
+
+// Create prepares a container: it attaches the union of its layers as the root filesystem
+// and writes the runtime bundle. The container's init starts with Start.
+func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.System, error) {
+	if req.Config == nil || req.Config.Container == nil {
+		return nil, hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
+	}
+	s := &System{d: d, id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify}
+	if err := s.prepare(ctx); err != nil {
+		s.release(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+// writeBundle writes the bundle's config.json.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "\t")
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "encoding "+path)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
+	}
+	return nil
+}
+
+func hostCPUs() int { return runtime.NumCPU() }
+
+// inheritedOpenFilesLimit is the container init's RLIMIT_NOFILE: this process's hard limit, capped at
+// DefaultOpenFilesLimit, since the runtime cannot raise a limit above what it inherited.
+func inheritedOpenFilesLimit() uint64 {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil || lim.Max == 0 {
+		return DefaultOpenFilesLimit
+	}
+	return min(lim.Max, DefaultOpenFilesLimit)
+}

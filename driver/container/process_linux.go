@@ -1,0 +1,95 @@
+package container
+
+import (
+	"context"
+	"os"
+	"syscall"
+
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// Process is a process the agent started in the container.
+type Process struct {
+	s   *System
+	pid int
+}
+
+var _ driver.Process = (*Process)(nil)
+
+// CreateProcess asks the agent to start a process with the given stdio.
+func (s *System) CreateProcess(ctx context.Context, p *schema.ProcessParameters, stdio driver.Stdio) (driver.Process, error) {
+	c, err := s.agentClient()
+	if err != nil {
+		return nil, err
+	}
+	req, files := spawnRequest(p, stdio)
+	pid, err := c.Spawn(ctx, req, files...)
+	if err != nil {
+		return nil, err
+	}
+	s.trackProcess(pid)
+	return &Process{s: s, pid: pid}, nil
+}
+
+// spawnRequest translates ProcessParameters into the agent's request and the descriptors
+// that travel with it.
+func spawnRequest(p *schema.ProcessParameters, stdio driver.Stdio) (protocol.SpawnRequest, []*os.File) {
+	req := protocol.SpawnRequest{
+		CommandArgs: p.CommandArgs, CommandLine: p.CommandLine, Environment: p.Environment,
+		WorkingDirectory: p.WorkingDirectory, User: p.User,
+	}
+	if stdio.Console != nil {
+		req.EmulateConsole = true
+		if len(p.ConsoleSize) == 2 {
+			req.ConsoleSize = [2]uint16{p.ConsoleSize[0], p.ConsoleSize[1]}
+		}
+		return req, []*os.File{stdio.Console}
+	}
+	var files []*os.File
+	for _, f := range []struct {
+		file *os.File
+		flag *bool
+	}{{stdio.Stdin, &req.Stdin}, {stdio.Stdout, &req.Stdout}, {stdio.Stderr, &req.Stderr}} {
+		if f.file != nil {
+			*f.flag = true
+			files = append(files, f.file)
+		}
+	}
+	return req, files
+}
+
+// Pid implements driver.Process.
+func (p *Process) Pid() uint32 { return uint32(p.pid) }
+
+// Signal implements driver.Process.
+func (p *Process) Signal(ctx context.Context, signal int) error {
+	c, err := p.s.agentClient()
+	if err != nil {
+		return err
+	}
+	return c.Signal(ctx, p.pid, syscall.Signal(signal))
+}
+
+// Kill implements driver.Process.
+func (p *Process) Kill(ctx context.Context) error {
+	return p.Signal(ctx, int(syscall.SIGKILL))
+}
+
+// trackProcess records a spawned pid whose exit is still to be reported. The agent may
+// report a very short process's exit before Spawn returned its pid; that exit was kept and
+// is reported now.
+func (s *System) trackProcess(pid int) {
+	s.mu.Lock()
+	if s.procs == nil {
+		s.procs = map[int]bool{}
+	}
+	code, early := s.early[pid]
+	delete(s.early, pid)
+	s.procs[pid] = early
+	s.mu.Unlock()
+	if early {
+		s.notify.ProcessExited(uint32(pid), code)
+	}
+}

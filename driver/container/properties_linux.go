@@ -1,0 +1,86 @@
+package container
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// Properties fills Statistics and Memory from the container's cgroup and ProcessList from the
+// agent. Property types that have no meaning for a container are refused with E_NOTIMPL
+// naming the type.
+func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
+	for _, t := range types {
+		var err error
+		switch t {
+		case schema.SystemPropertyTypeStatistics:
+			props.Statistics = s.statistics()
+		case schema.SystemPropertyTypeMemory:
+			props.Memory = s.memory()
+		case schema.SystemPropertyTypeProcessList:
+			props.ProcessList, err = s.processList(ctx)
+		default:
+			err = hresult.Errorf(hresult.E_NOTIMPL, "System_PropertyQuery.PropertyTypes: %q is not available for a container", t)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *System) cgroupStats() cgroupStats {
+	return readCgroupStats(s.d.cgroups, filepath.Join(s.d.opts.CgroupParent, s.rid))
+}
+
+// statistics reports CPU time in 100 ns units, memory in bytes and block I/O.
+func (s *System) statistics() *schema.Statistics {
+	st := s.cgroupStats()
+	now := time.Now()
+	out := &schema.Statistics{
+		Timestamp: now.UTC().Format(time.RFC3339Nano),
+		Processor: &schema.ProcessorStats{TotalRuntime100ns: st.cpuTotalNs / 100, RuntimeUser100ns: st.cpuUserNs / 100, RuntimeKernel100ns: st.cpuKernelNs / 100},
+		Memory:    &schema.MemoryStats{MemoryUsageCommitBytes: st.memUsage, MemoryUsageCommitPeakBytes: st.memPeak, MemoryUsagePrivateWorkingSetBytes: st.memPrivate},
+		Storage:   &schema.StorageStats{ReadCountNormalized: st.readOps, ReadSizeBytes: st.readBytes, WriteCountNormalized: st.writeOps, WriteSizeBytes: st.writeBytes},
+	}
+	if start := s.startTime(); !start.IsZero() {
+		out.ContainerStartTime = start.UTC().Format(time.RFC3339Nano)
+		out.Uptime100ns = uint64(now.Sub(start) / 100)
+	}
+	return out
+}
+
+// memory reports the container's memory in the VM-shaped document HCS uses: AssignedMemory
+// is the limit in 4 KiB pages (0 when unlimited), AvailableMemory what is left of it in MB.
+func (s *System) memory() *schema.MemoryInformationForVm {
+	st := s.cgroupStats()
+	m := &schema.VmMemory{AssignedMemory: st.memLimit / 4096}
+	if st.memLimit > st.memUsage {
+		m.AvailableMemory = int32((st.memLimit - st.memUsage) >> 20)
+	}
+	return &schema.MemoryInformationForVm{VirtualMachineMemory: m}
+}
+
+// processList asks the agent for every process of the container.
+func (s *System) processList(ctx context.Context) ([]schema.ProcessDetails, error) {
+	c, err := s.agentClient()
+	if err != nil {
+		return nil, err
+	}
+	procs, err := c.ListProcesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]schema.ProcessDetails, 0, len(procs))
+	for _, p := range procs {
+		out = append(out, schema.ProcessDetails{
+			ProcessId: uint32(p.Pid), ImageName: p.Name, CreateTimestamp: p.StartTime.UTC().Format(time.RFC3339Nano),
+			UserTime100ns: p.UserTime100ns, KernelTime100ns: p.KernelTime100ns,
+			MemoryCommitBytes: p.ResidentBytes, MemoryWorkingSetPrivateBytes: p.ResidentBytes,
+		})
+	}
+	return out, nil
+}

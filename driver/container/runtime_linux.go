@@ -1,0 +1,153 @@
+package container
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// Runtime runs one OCI runtime binary (runc or crun) with its own state root, so containers
+// of this service never mix with those of other tools on the host.
+type Runtime struct {
+	// Name is "runc" or "crun".
+	Name string
+	// Path is the binary.
+	Path string
+	// Root is the runtime's --root state directory.
+	Root string
+	// prefix, when set, wraps every invocation: on hybrid cgroup hosts crun runs in a private
+	// mount namespace whose cgroup2 mount is removed, the one layout it accepts there.
+	prefix []string
+}
+
+// NewRuntime finds name on PATH and prepares it for this host's cgroup layout.
+func NewRuntime(name, root string, layout CgroupLayout) (*Runtime, error) {
+	if name != "runc" && name != "crun" {
+		return nil, hresult.Errorf(hresult.E_INVALIDARG, "runtime %q: must be runc or crun", name)
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return nil, hresult.Errorf(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "OCI runtime %s is not installed (run scripts/setup.sh)", name)
+	}
+	rt := &Runtime{Name: name, Path: path, Root: root}
+	if name == "crun" && layout.Hybrid {
+		rt.prefix = []string{"unshare", "--mount", "--propagation", "private", "--",
+			"sh", "-c", `umount /sys/fs/cgroup/unified && exec "$0" "$@"`}
+	}
+	return rt, nil
+}
+
+// command builds an invocation of the runtime with global flags and args.
+func (r *Runtime) command(ctx context.Context, logFile string, args ...string) *exec.Cmd {
+	argv := []string{r.Path, "--root", r.Root}
+	if logFile != "" {
+		argv = append(argv, "--log", logFile)
+	}
+	argv = append(argv, args...)
+	if len(r.prefix) > 0 {
+		argv = append(append([]string{}, r.prefix...), argv...)
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.WaitDelay = waitDelay
+	return cmd
+}
+
+// run invokes the runtime and returns its combined output, or an error that quotes it.
+func (r *Runtime) run(ctx context.Context, args ...string) ([]byte, error) {
+	cmd := r.command(ctx, "", args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return out.Bytes(), r.failure(args[0], err, out.Bytes())
+	}
+	return out.Bytes(), nil
+}
+
+// failure describes a failed invocation with the runtime's own words.
+func (r *Runtime) failure(verb string, err error, output []byte) error {
+	msg := strings.TrimSpace(string(output))
+	if len(msg) > 2048 {
+		msg = msg[len(msg)-2048:]
+	}
+	if msg == "" {
+		msg = err.Error()
+	}
+	return hresult.Wrap(fmt.Errorf("%s", msg), hresult.E_FAIL, r.Name+" "+verb)
+}
+
+// StartDetached runs `runtime run --detach` for the bundle: the container's init (the agent)
+// gets extra as descriptors 3, 4, ... and the log file as stdout and stderr. It returns once
+// the runtime has started the container, with the init's pid.
+func (r *Runtime) StartDetached(ctx context.Context, id, bundle, logPath string, extra []*os.File) (int, error) {
+	pidFile := filepath.Join(bundle, "init.pid")
+	runtimeLog := filepath.Join(bundle, "runtime.log")
+	cmd := r.command(ctx, runtimeLog, "run", "--detach", "--bundle", bundle, "--pid-file", pidFile,
+		"--preserve-fds", fmt.Sprint(len(extra)), id)
+	cmd.ExtraFiles = extra
+	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return 0, hresult.Wrap(err, hresult.E_FAIL, "container log")
+	}
+	defer logf.Close()
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Run(); err != nil {
+		out, _ := os.ReadFile(runtimeLog)
+		tail, _ := os.ReadFile(logPath)
+		return 0, r.failure("run", err, append(out, tail...))
+	}
+	return readPid(pidFile)
+}
+
+func readPid(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, hresult.Wrap(err, hresult.E_FAIL, "reading the container's pid")
+	}
+	var pid int
+	if _, err := fmt.Sscan(string(b), &pid); err != nil || pid <= 0 {
+		return 0, hresult.Errorf(hresult.E_FAIL, "container pid file %s holds %q", path, b)
+	}
+	return pid, nil
+}
+
+// Kill sends a signal to the container's init.
+func (r *Runtime) Kill(ctx context.Context, id, signal string) error {
+	_, err := r.run(ctx, "kill", id, signal)
+	return err
+}
+
+// Delete removes the container's runtime state, killing it first if it still runs.
+func (r *Runtime) Delete(ctx context.Context, id string) error {
+	_, err := r.run(ctx, "delete", "--force", id)
+	return err
+}
+
+// Pause freezes every process of the container.
+func (r *Runtime) Pause(ctx context.Context, id string) error {
+	_, err := r.run(ctx, "pause", id)
+	return err
+}
+
+// Resume thaws a paused container.
+func (r *Runtime) Resume(ctx context.Context, id string) error {
+	_, err := r.run(ctx, "resume", id)
+	return err
+}
+
+// Update changes resource limits (runtime update --memory ..., --cpu-quota ...).
+func (r *Runtime) Update(ctx context.Context, id string, flags ...string) error {
+	_, err := r.run(ctx, append(append([]string{"update"}, flags...), id)...)
+	return err
+}
+
+// Exists reports whether the runtime still has state for id.
+func (r *Runtime) Exists(ctx context.Context, id string) bool {
+	_, err := r.run(ctx, "state", id)
+	return err == nil
+}

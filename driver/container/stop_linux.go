@@ -1,0 +1,167 @@
+package container
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/storage"
+)
+
+// shutdownMargin is kept from the caller's deadline for the agent's answer and the init's
+// exit after the agent's own timeout.
+const shutdownMargin = 500 * time.Millisecond
+
+// defaultShutdownTimeout is the agent's SIGTERM-to-SIGKILL wait when the caller set no
+// deadline.
+const defaultShutdownTimeout = 10 * time.Second
+
+// Shutdown asks the agent to stop every process (SIGTERM, then SIGKILL when the time given by
+// ctx's deadline runs out) and waits for the init to exit.
+func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error {
+	c, err := s.agentClient()
+	if err != nil {
+		return err
+	}
+	s.requestStop(schema.NotificationTypeGracefulExit)
+	timeout := defaultShutdownTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = max(time.Until(dl)-shutdownMargin, 0)
+	}
+	if _, err := c.Shutdown(ctx, timeout); err != nil && !s.initGone() {
+		return err
+	}
+	return s.waitInit(ctx)
+}
+
+// Terminate kills the container's init, which ends every process of its pid namespace. A
+// container whose init never ran (not started, or a failed start) is reported ended at once.
+func (s *System) Terminate(ctx context.Context) error {
+	s.requestStopUnlessSet(schema.NotificationTypeForcedExit)
+	if s.initNeverRan() {
+		s.reportExit()
+		return nil
+	}
+	if err := s.d.rt.Kill(ctx, s.rid, "KILL"); err != nil && !s.initGone() {
+		return err
+	}
+	return s.waitInit(ctx)
+}
+
+// Crash forces the container down as a crash: a crash report before and after the kill.
+func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
+	s.requestStop(schema.NotificationTypeUnexpectedExit)
+	report := schema.CrashReport{SystemId: s.id, CrashLog: "container crash requested by HcsCrashComputeSystem"}
+	s.notify.Crashed(report, false)
+	if err := s.Terminate(ctx); err != nil {
+		return err
+	}
+	s.notify.Crashed(report, true)
+	return nil
+}
+
+// Pause freezes the container (cgroup freezer through the runtime).
+func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
+	return s.d.rt.Pause(ctx, s.rid)
+}
+
+// Resume thaws it.
+func (s *System) Resume(ctx context.Context) error {
+	return s.d.rt.Resume(ctx, s.rid)
+}
+
+// Save would checkpoint the container with CRIU. It runs only where `criu check` passes;
+// elsewhere it fails with ERROR_NOT_SUPPORTED quoting criu's reason.
+func (s *System) Save(ctx context.Context, opts *schema.SaveOptions) error {
+	out, err := exec.CommandContext(ctx, "criu", "check").CombinedOutput()
+	if err != nil {
+		reason := strings.TrimSpace(string(out))
+		if errors.Is(err, exec.ErrNotFound) {
+			reason = "criu is not installed"
+		}
+		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "saving a container needs CRIU, and `criu check` fails on this host: %s", lastLine(reason))
+	}
+	return hresult.New(hresult.E_NOTIMPL, "saving a container with CRIU is not implemented yet")
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func (s *System) hasStarted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started
+}
+
+// initNeverRan reports whether no init process was ever watched.
+func (s *System) initNeverRan() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.watch == nil
+}
+
+// initGone reports whether the container's init has exited (or never ran).
+func (s *System) initGone() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.watch == nil || s.exited
+}
+
+// waitInit waits for the init's exit.
+func (s *System) waitInit(ctx context.Context) error {
+	s.mu.Lock()
+	w := s.watch
+	s.mu.Unlock()
+	if w == nil {
+		return nil
+	}
+	return w.Wait(ctx)
+}
+
+// Close releases everything: the agent connection, the runtime's state (killing what is
+// left), the union mount, the scratch layer and the agent socket.
+func (s *System) Close(ctx context.Context) error {
+	return s.release(ctx)
+}
+
+func (s *System) release(ctx context.Context) error {
+	var errs []error
+	if c := s.client(); c != nil {
+		c.Close()
+	}
+	if s.hasStarted() && s.d.rt.Exists(ctx, s.rid) {
+		if err := s.d.rt.Delete(ctx, s.rid); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := s.waitInit(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if s.attached {
+		if err := storage.Detach(s.rootfs); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.scratch {
+		os.RemoveAll(s.rootfs)
+	}
+	os.Remove(s.socketPath())
+	return errors.Join(errs...)
+}
+
+// requestStopUnlessSet records t unless an earlier stop call (Crash, a Shutdown being
+// escalated) already chose the exit type.
+func (s *System) requestStopUnlessSet(t schema.NotificationType) {
+	s.mu.Lock()
+	if s.stopType == "" {
+		s.stopType = t
+	}
+	s.mu.Unlock()
+}

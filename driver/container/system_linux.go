@@ -1,0 +1,272 @@
+package container
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/storage"
+)
+
+// waitDelay bounds how long a runtime invocation may keep its output pipes open after it
+// exits (a container process inheriting them must not hang us).
+const waitDelay = 5 * time.Second
+
+// System is one container.
+type System struct {
+	d      *Driver
+	id     string // compute-system id
+	rid    string // runtime container id
+	cfg    *schema.Container
+	dir    string // private state directory
+	notify driver.Notifier
+
+	rootfs   string // the writable layer path, where the union is mounted
+	attached bool   // the union was mounted by us and is detached on Close
+	scratch  bool   // rootfs is a scratch layer inside dir, removed on Close
+
+	mu       sync.Mutex
+	agent    *protocol.Client
+	watch    *exitWatch
+	pid      int // the container init's pid on the host
+	started  bool
+	startAt  time.Time
+	exited   bool
+	stopType schema.NotificationType // exit type of the stop a caller asked for
+	procs    map[int]bool            // spawned pids → exit reported
+	early    map[int]uint32          // exits reported before Spawn returned their pid
+}
+
+func (s *System) startTime() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.startAt
+}
+
+var _ driver.System = (*System)(nil)
+
+func (s *System) bundle() string { return filepath.Join(s.dir, "bundle") }
+
+// socketPath is where the agent listens: short, in the driver's socket directory.
+func (s *System) socketPath() string { return filepath.Join(s.d.opts.SocketDir, s.rid+".sock") }
+
+// prepare attaches the root filesystem and writes the bundle.
+func (s *System) prepare(ctx context.Context) error {
+	if err := s.attachRootfs(); err != nil {
+		return err
+	}
+	spec, err := BuildSpec(SpecInput{
+		ID: s.id, Container: s.cfg, RootfsPath: s.rootfs,
+		Args:    protocol.AgentArgs("/proc/self/fd/3", 4),
+		Cgroups: s.d.cgroups, CgroupsPath: filepath.Join(s.d.opts.CgroupParent, s.rid),
+		NetworkNamespace: networkNamespace(s.cfg), HostCPUs: hostCPUs(),
+		OpenFilesLimit: inheritedOpenFilesLimit(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.bundle(), 0o700); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "container bundle")
+	}
+	return writeJSON(filepath.Join(s.bundle(), "config.json"), spec)
+}
+
+// networkNamespace returns the namespace path Networking.Namespace names, if it is a path.
+func networkNamespace(c *schema.Container) string {
+	if c.Networking != nil && filepath.IsAbs(c.Networking.Namespace) {
+		return c.Networking.Namespace
+	}
+	return ""
+}
+
+// attachRootfs makes the container's root: Storage.Path when given (attached by the caller
+// already, or attached here for the container's life), else a scratch layer in the state
+// directory.
+func (s *System) attachRootfs() error {
+	var layers []string
+	if s.cfg.Storage != nil {
+		for _, l := range s.cfg.Storage.Layers {
+			layers = append(layers, l.Path)
+		}
+		s.rootfs = s.cfg.Storage.Path
+	}
+	if s.rootfs == "" {
+		if len(layers) == 0 {
+			return hresult.New(hresult.E_INVALIDARG, "Container.Storage: a container needs layers or a writable layer path")
+		}
+		s.rootfs, s.scratch = filepath.Join(s.dir, "scratch"), true
+	}
+	if attached, err := storage.IsAttached(s.rootfs); err == nil && attached {
+		return nil // the caller's attachment; left as found
+	}
+	if err := s.ensureWritable(); err != nil {
+		return err
+	}
+	if err := storage.Attach(s.rootfs, layers); err != nil {
+		return err
+	}
+	s.attached = true
+	return nil
+}
+
+// ensureWritable initialises a scratch, missing or empty Storage.Path as a writable layer;
+// anything else that is not one is refused.
+func (s *System) ensureWritable() error {
+	if storage.IsWritable(s.rootfs) {
+		return nil
+	}
+	entries, err := os.ReadDir(s.rootfs)
+	if err != nil && !os.IsNotExist(err) {
+		return hresult.Wrap(err, hresult.E_INVALIDARG, "Container.Storage.Path")
+	}
+	if len(entries) > 0 {
+		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER, "Container.Storage.Path: %s is neither a writable layer nor empty", s.rootfs)
+	}
+	return storage.PrepareWritable(s.rootfs)
+}
+
+// Start runs the container's init (hcs-agent) and connects to it.
+func (s *System) Start(ctx context.Context) error {
+	exe, err := s.d.agent.file()
+	if err != nil {
+		return err
+	}
+	defer exe.Close()
+	ln, err := listenAgent(s.socketPath())
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	pid, err := s.d.rt.StartDetached(ctx, s.rid, s.bundle(), filepath.Join(s.dir, "agent.log"), []*os.File{exe, ln.file})
+	s.mu.Lock()
+	s.started = true
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	w, err := watchExit(pid)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.pid, s.watch, s.startAt = pid, w, time.Now()
+	s.mu.Unlock()
+	go s.waitExit(w)
+	return s.connect(ctx, ln.path)
+}
+
+// connect dials the agent and keeps the client.
+func (s *System) connect(ctx context.Context, path string) error {
+	c, err := protocol.Dial(ctx, path, protocol.ClientOptions{HostVersion: "hcsd", OnExit: s.processExited})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.agent = c
+	s.mu.Unlock()
+	return nil
+}
+
+// processExited forwards an exit the agent reported, then acknowledges it.
+func (s *System) processExited(e protocol.ProcessExited) {
+	s.reportProcessExit(e.Pid, uint32(e.ExitCode))
+	if c := s.client(); c != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = c.AckExit(ctx, e.Pid, e.Seq)
+	}
+}
+
+// reportProcessExit tells the host, once per spawned process, that it exited.
+func (s *System) reportProcessExit(pid int, code uint32) {
+	s.mu.Lock()
+	reported, known := s.procs[pid]
+	if known && !reported {
+		s.procs[pid] = true
+	}
+	if !known {
+		if s.early == nil {
+			s.early = map[int]uint32{}
+		}
+		s.early[pid] = code
+	}
+	s.mu.Unlock()
+	if known && !reported {
+		s.notify.ProcessExited(uint32(pid), code)
+	}
+}
+
+// drainGrace bounds the wait for the agent's last exit reports after its init died.
+const drainGrace = 2 * time.Second
+
+// waitExit reports the container's end when its init exits. Exits the agent sent before it
+// died are delivered first; processes it never reported died with the pid namespace, killed
+// by SIGKILL (exit code 137).
+func (s *System) waitExit(w *exitWatch) {
+	<-w.done
+	if c := s.client(); c != nil {
+		select {
+		case <-c.Drained():
+		case <-time.After(drainGrace):
+		}
+	}
+	for _, pid := range s.unreportedPids() {
+		s.reportProcessExit(pid, 128+9)
+	}
+	s.reportExit()
+}
+
+func (s *System) unreportedPids() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []int
+	for pid, reported := range s.procs {
+		if !reported {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// reportExit tells the host, once, that the container ended, with the exit type of the stop
+// that was asked for (UnexpectedExit when none was).
+func (s *System) reportExit() {
+	s.mu.Lock()
+	already := s.exited
+	s.exited = true
+	t := s.stopType
+	s.mu.Unlock()
+	if t == "" {
+		t = schema.NotificationTypeUnexpectedExit
+	}
+	if !already {
+		s.notify.Exited(schema.SystemExitStatus{ExitType: t})
+	}
+}
+
+// requestStop records the exit type a stop call implies.
+func (s *System) requestStop(t schema.NotificationType) {
+	s.mu.Lock()
+	s.stopType = t
+	s.mu.Unlock()
+}
+
+func (s *System) client() *protocol.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.agent
+}
+
+// agentClient returns the connected agent or the error calls report without one.
+func (s *System) agentClient() (*protocol.Client, error) {
+	if c := s.client(); c != nil {
+		return c, nil
+	}
+	return nil, hresult.Errorf(hresult.HCS_E_CONNECTION_CLOSED, "container %s: the agent is not connected", s.id)
+}
