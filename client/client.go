@@ -26,6 +26,7 @@ type Client struct {
 type eventTarget interface {
 	deliver(ev wire.Event)
 	serviceDisconnected()
+	stopEvents()
 }
 
 type earlyEvent struct {
@@ -53,7 +54,8 @@ func New(svc wire.Service) *Client {
 
 // Close closes the session with the service; every handle of the client becomes invalid and
 // the service releases them (which may terminate systems created with
-// ShouldTerminateOnLastHandleClosed).
+// ShouldTerminateOnLastHandleClosed). As when each handle is closed, no event callback runs
+// after Close returns.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	if c.closed {
@@ -61,7 +63,14 @@ func (c *Client) Close() error {
 		return nil
 	}
 	c.closed = true
+	targets := make([]eventTarget, 0, len(c.handles))
+	for _, t := range c.handles {
+		targets = append(targets, t)
+	}
 	c.mu.Unlock()
+	for _, t := range targets {
+		t.stopEvents()
+	}
 	return c.svc.Close()
 }
 

@@ -64,13 +64,6 @@ func (op *Operation) begin(c call) error {
 	return nil
 }
 
-// setProcess records the process handle a CreateProcess call made.
-func (op *Operation) setProcess(p *Process) {
-	op.mu.Lock()
-	op.process = p
-	op.mu.Unlock()
-}
-
 // run starts work for an operation that begin accepted, on its own goroutine.
 func (op *Operation) run(work func(ctx context.Context) (string, *ProcessInformation, error)) {
 	go func() {

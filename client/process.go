@@ -22,6 +22,7 @@ func newProcess(s *System) *Process {
 
 func (p *Process) deliver(ev wire.Event) { p.h.deliver(ev) }
 func (p *Process) serviceDisconnected()  { p.h.serviceDisconnected() }
+func (p *Process) stopEvents()           { p.h.events.close() }
 
 // ID returns the process id inside the compute system, or 0 while the creating call has not
 // completed.

@@ -25,6 +25,7 @@ func newSystem(c *Client, id string) *System {
 
 func (s *System) deliver(ev wire.Event) { s.h.deliver(ev) }
 func (s *System) serviceDisconnected()  { s.h.serviceDisconnected() }
+func (s *System) stopEvents()           { s.h.events.close() }
 
 // ID returns the compute-system id the handle was created or opened with.
 func (s *System) ID() string { return s.id }

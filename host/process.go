@@ -53,19 +53,22 @@ func (s *system) createProcess(ctx context.Context, sess *Session, doc string) (
 		return 0, wire.ProcessInfo{}, s.wrap(err)
 	}
 	p := &process{s: s, pid: dp.Pid(), dp: dp, stdio: stdio, handles: map[handleKey]struct{}{}}
-	k, err := sess.addProcess(p)
+	// The caller's files are taken before the process is registered: a process that has
+	// already exited is marked so on registration, which drops the host's copies.
+	in, out, errf, err := stdio.callerFiles()
+	var k handleKey
+	if err == nil {
+		k, err = sess.addProcess(p)
+	}
 	if err != nil {
 		_ = dp.Kill(context.Background())
 		stdio.close()
+		closeStdio(driver.Stdio{Stdin: in, Stdout: out, Stderr: errf})
 		return 0, wire.ProcessInfo{}, err
 	}
 	p.handles[k] = struct{}{}
 	s.registerProcess(p)
-	info, err := p.info()
-	if err != nil {
-		return k.ref, wire.ProcessInfo{ProcessID: p.pid}, nil
-	}
-	return k.ref, info, nil
+	return k.ref, wire.ProcessInfo{ProcessID: p.pid, StdInput: in, StdOutput: out, StdError: errf}, nil
 }
 
 // registerProcess lists p in the process table and applies an exit that arrived early.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -103,7 +104,7 @@ func (s *system) terminateUnreferenced() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := s.lifecycle(ctx, wireTerminate, ""); err != nil {
+	if err := s.lifecycle(ctx, wireTerminate, ""); err != nil && !hresult.Is(err, hresult.HCS_E_SYSTEM_ALREADY_STOPPED) {
 		s.h.log.Warn("terminate on last handle close failed", "id", s.id, "err", err)
 	}
 }
