@@ -72,8 +72,3 @@ func processorFlags(p *schema.ContainerProcessor, ncpu int) ([]string, error) {
 	}
 	return []string{"--cpu-period", strconv.FormatUint(*cpu.Period, 10), "--cpu-quota", strconv.FormatInt(*cpu.Quota, 10)}, nil
 }
-
-// modifyMappedDirectory is the hot add or removal of a mapped directory.
-func (s *System) modifyMappedDirectory(ctx context.Context, req *schema.ModifySettingRequest) error {
-	return hresult.New(hresult.E_NOTIMPL, "Container/MappedDirectories: adding or removing a mapped directory on a running container is not implemented yet")
-}

@@ -93,10 +93,13 @@ func BuildSpec(in SpecInput) (*specs.Spec, error) {
 		Hostname: hostname,
 		Mounts:   append(standardMounts(), mapped...),
 		Linux: &specs.Linux{
-			Resources:         res,
-			CgroupsPath:       in.CgroupsPath,
-			Namespaces:        namespaces,
-			RootfsPropagation: "rprivate",
+			Resources:   res,
+			CgroupsPath: in.CgroupsPath,
+			Namespaces:  namespaces,
+			// rslave: mounts the driver makes under the (shared) union on the host reach the
+			// container, which is how mapped directories are added to a running container;
+			// nothing mounted inside the container propagates back.
+			RootfsPropagation: "rslave",
 			MaskedPaths:       maskedPaths(in.HostCPUs),
 			ReadonlyPaths:     readonlyPaths(),
 		},

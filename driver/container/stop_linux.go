@@ -144,6 +144,7 @@ func (s *System) release(ctx context.Context) error {
 	if err := s.waitInit(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	s.unmapAll()
 	if s.attached {
 		if err := storage.Detach(s.rootfs); err != nil {
 			errs = append(errs, err)

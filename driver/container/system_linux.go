@@ -41,6 +41,7 @@ type System struct {
 	stopType schema.NotificationType // exit type of the stop a caller asked for
 	procs    map[int]bool            // spawned pids → exit reported
 	early    map[int]uint32          // exits reported before Spawn returned their pid
+	mapped   []string                // container paths of directories mapped at run time
 }
 
 func (s *System) startTime() time.Time {
@@ -103,7 +104,7 @@ func (s *System) attachRootfs() error {
 		s.rootfs, s.scratch = filepath.Join(s.dir, "scratch"), true
 	}
 	if attached, err := storage.IsAttached(s.rootfs); err == nil && attached {
-		return nil // the caller's attachment; left as found
+		return makeShared(s.rootfs) // the caller's attachment, otherwise left as found
 	}
 	if err := s.ensureWritable(); err != nil {
 		return err
@@ -112,7 +113,7 @@ func (s *System) attachRootfs() error {
 		return err
 	}
 	s.attached = true
-	return nil
+	return makeShared(s.rootfs)
 }
 
 // ensureWritable initialises a scratch, missing or empty Storage.Path as a writable layer;
