@@ -30,6 +30,7 @@ var handlers = map[protocol.Type]handler{
 	}),
 	protocol.TypeListProcesses: noFDs(func(a *Agent, _ context.Context, _ *struct{}) (any, error) {
 		ps, err := listProcesses(procRoot)
+		a.markSpawned(ps)
 		return protocol.ListProcessesResult{Processes: ps}, err
 	}),
 	protocol.TypeWaitExits: noFDs(func(a *Agent, ctx context.Context, req *protocol.WaitExitsRequest) (any, error) {

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/hresult"
 	"golang.org/x/sys/unix"
 )
@@ -68,4 +69,13 @@ func (a *Agent) resizeConsole(pid int, height, width uint16) error {
 func stoppedErr(pid int) error {
 	return hresult.Errorf(hresult.HCS_E_PROCESS_ALREADY_STOPPED,
 		"process %d has exited or was not started by the agent", pid)
+}
+
+// markSpawned flags the processes of ps that the agent spawned (and has not reaped).
+func (a *Agent) markSpawned(ps []protocol.ProcessInfo) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := range ps {
+		_, ps[i].Spawned = a.procs[ps[i].Pid]
+	}
 }

@@ -105,6 +105,9 @@ type ProcessInfo struct {
 	// ResidentBytes is the resident set size.
 	ResidentBytes uint64    `json:"ResidentBytes"`
 	StartTime     time.Time `json:"StartTime"`
+	// Spawned is true for a process the agent started on request (and has not reaped):
+	// the processes a host that reconnects can manage.
+	Spawned bool `json:"Spawned,omitempty"`
 }
 
 // ListProcessesResult is the result of ListProcesses.
