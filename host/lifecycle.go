@@ -63,11 +63,11 @@ func (s *system) step(err error, to schema.State) error {
 		return s.wrap(err)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.state != schema.StateStopped {
 		s.state = to
 	}
-	return nil
+	s.mu.Unlock()
+	return s.persist()
 }
 
 // start boots the system. A failed start leaves nothing running: the system is torn down

@@ -21,6 +21,9 @@ type process struct {
 	mu      sync.Mutex
 	status  *schema.ProcessStatus
 	handles map[handleKey]struct{}
+	// retained keeps an exited process listed until a handle to it is opened and closed:
+	// set for processes that outlived a service restart, whose creators' handles are gone.
+	retained bool
 }
 
 // earlyExitTTL is how long an exit reported for a pid the host does not know yet is kept. A
@@ -87,6 +90,11 @@ func (s *system) registerProcess(p *process) {
 func (s *system) processExited(status schema.ProcessStatus) {
 	s.mu.Lock()
 	p := s.procs[status.ProcessId]
+	if p == nil && s.recovering {
+		// An exit from while the service was down: kept until someone opens the process.
+		p = &process{s: s, pid: status.ProcessId, stdio: &stdioSet{}, handles: map[handleKey]struct{}{}, retained: true}
+		s.procs[p.pid] = p
+	}
 	if p == nil {
 		s.pruneEarlyExitsLocked()
 		s.earlyExits[status.ProcessId] = earlyExit{status, time.Now()}
@@ -143,4 +151,15 @@ func (s *system) openProcess(sess *Session, pid uint32) (wire.Ref, error) {
 		k.emit(eventProcessExited, mustJSON(status))
 	}
 	return k.ref, nil
+}
+
+// adoptProcess lists a process that survived a service restart. Its stdio belongs to the
+// client that created it; the service holds none of it any more.
+func (s *system) adoptProcess(dp driver.Process) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.procs[dp.Pid()]; ok {
+		return // its exit was already reported
+	}
+	s.procs[dp.Pid()] = &process{s: s, pid: dp.Pid(), dp: dp, stdio: &stdioSet{}, handles: map[handleKey]struct{}{}, retained: true}
 }

@@ -27,7 +27,7 @@ func (p *process) exited(status schema.ProcessStatus) {
 	for k := range p.handles {
 		keys = append(keys, k)
 	}
-	unreferenced := len(p.handles) == 0
+	unreferenced := len(p.handles) == 0 && !p.retained
 	p.mu.Unlock()
 	p.stdio.close()
 	data := mustJSON(status)
@@ -43,6 +43,7 @@ func (p *process) exited(status schema.ProcessStatus) {
 func (p *process) release(k handleKey) {
 	p.mu.Lock()
 	delete(p.handles, k)
+	p.retained = false
 	gone := len(p.handles) == 0 && p.status != nil
 	p.mu.Unlock()
 	if gone {

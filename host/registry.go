@@ -95,6 +95,7 @@ func (h *Host) create(ctx context.Context, sess *Session, id, config string) (wi
 		return 0, err
 	}
 	s := newSystem(h, id, cfg)
+	s.rawConfig, s.driverName = []byte(config), drv.Name()
 	if err := h.reserve(s); err != nil {
 		return 0, err
 	}
@@ -102,16 +103,19 @@ func (h *Host) create(ctx context.Context, sess *Session, id, config string) (wi
 		h.forget(s)
 		return 0, err
 	}
+	s.mu.Lock()
+	s.creating = false
+	s.mu.Unlock()
 	k, err := sess.addSystem(s)
+	if err == nil {
+		err = s.persist()
+	}
 	if err != nil {
 		s.rollback()
 		h.forget(s)
 		return 0, err
 	}
 	s.addHandle(k)
-	s.mu.Lock()
-	s.creating = false
-	s.mu.Unlock()
 	return k.ref, nil
 }
 
@@ -121,6 +125,12 @@ func (s *system) createDriver(ctx context.Context, drv driver.Driver) error {
 	s.stateDir = filepath.Join(s.h.opts.StateDir, "systems", s.id)
 	if err := os.Mkdir(s.stateDir, 0o700); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "compute system "+s.id+": state directory")
+	}
+	// The record says Creating before the driver does anything, so a crash during Create is
+	// rolled back on restart.
+	if err := s.persist(); err != nil {
+		os.RemoveAll(s.stateDir)
+		return err
 	}
 	ds, err := drv.Create(ctx, driver.CreateRequest{ID: s.id, Config: s.cfg, StateDir: s.stateDir, Notify: &notifier{s}})
 	if err != nil {

@@ -12,13 +12,15 @@ import (
 
 // system is one compute system owned by the host.
 type system struct {
-	h         *Host
-	id        string
-	cfg       *schema.ComputeSystem
-	kind      schema.SystemType
-	runtimeID string
-	stateDir  string
-	created   time.Time
+	h          *Host
+	id         string
+	cfg        *schema.ComputeSystem
+	rawConfig  []byte // the ComputeSystem document as the caller sent it, for the record
+	driverName string
+	kind       schema.SystemType
+	runtimeID  string
+	stateDir   string
+	created    time.Time
 
 	// opMu serialises lifecycle operations; Terminate first cancels the one in flight.
 	opMu sync.Mutex
@@ -34,6 +36,7 @@ type system struct {
 	handles       map[handleKey]struct{}
 	procs         map[uint32]*process
 	earlyExits    map[uint32]earlyExit
+	recovering    bool // reattaching after a restart: exits of unknown pids are kept
 	removed       bool
 	closeOnce     sync.Once
 	closed        chan struct{} // closed once the driver released the system's resources

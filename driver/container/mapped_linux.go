@@ -80,7 +80,7 @@ func (s *System) addMapped(md schema.MappedDirectory) error {
 	s.mu.Lock()
 	s.mapped = append(s.mapped, md.ContainerPath)
 	s.mu.Unlock()
-	return nil
+	return s.saveState()
 }
 
 // openTarget opens (creating it when missing) the directory ContainerPath inside the
@@ -156,7 +156,7 @@ func (s *System) removeMapped(containerPath string) error {
 	s.mu.Lock()
 	s.mapped = append(s.mapped[:idx], s.mapped[idx+1:]...)
 	s.mu.Unlock()
-	return nil
+	return s.saveState()
 }
 
 // unmapAll removes every mapped directory added at run time, before the root is detached.

@@ -34,14 +34,17 @@ type System struct {
 	mu       sync.Mutex
 	agent    *protocol.Client
 	watch    *exitWatch
-	pid      int // the container init's pid on the host
-	started  bool
-	startAt  time.Time
-	exited   bool
-	stopType schema.NotificationType // exit type of the stop a caller asked for
-	procs    map[int]bool            // spawned pids → exit reported
-	early    map[int]uint32          // exits reported before Spawn returned their pid
-	mapped   []string                // container paths of directories mapped at run time
+	pid      int    // the container init's pid on the host
+	pidStart uint64 // its start time, to recognise it after a restart
+	// recovering is set while reattaching: every exit the agent reports is forwarded.
+	recovering bool
+	started    bool
+	startAt    time.Time
+	exited     bool
+	stopType   schema.NotificationType // exit type of the stop a caller asked for
+	procs      map[int]bool            // spawned pids → exit reported
+	early      map[int]uint32          // exits reported before Spawn returned their pid
+	mapped     []string                // container paths of directories mapped at run time
 }
 
 func (s *System) startTime() time.Time {
@@ -109,10 +112,13 @@ func (s *System) attachRootfs() error {
 	if err := s.ensureWritable(); err != nil {
 		return err
 	}
+	s.attached = true // intent first: a crash from here on is undone by Cleanup
+	if err := s.saveState(); err != nil {
+		return err
+	}
 	if err := storage.Attach(s.rootfs, layers); err != nil {
 		return err
 	}
-	s.attached = true
 	return makeShared(s.rootfs)
 }
 
@@ -156,9 +162,12 @@ func (s *System) Start(ctx context.Context) error {
 		return err
 	}
 	s.mu.Lock()
-	s.pid, s.watch, s.startAt = pid, w, time.Now()
+	s.pid, s.watch, s.startAt, s.pidStart = pid, w, time.Now(), processStart(pid)
 	s.mu.Unlock()
 	go s.waitExit(w)
+	if err := s.saveState(); err != nil {
+		return err
+	}
 	return s.connect(ctx, ln.path)
 }
 
@@ -191,7 +200,9 @@ func (s *System) reportProcessExit(pid int, code uint32) {
 	if known && !reported {
 		s.procs[pid] = true
 	}
-	if !known {
+	if !known && s.recovering {
+		s.procs[pid], known = true, true // an exit from before the restart
+	} else if !known {
 		if s.early == nil {
 			s.early = map[int]uint32{}
 		}

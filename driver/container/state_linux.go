@@ -1,0 +1,106 @@
+package container
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// persisted is what the driver keeps in a system's state directory to reattach to the
+// container after the service restarts, or to undo what it did. It is written before each
+// step that must be undoable (intent first), atomically.
+type persisted struct {
+	RuntimeID string `json:"RuntimeID"`
+	Rootfs    string `json:"Rootfs,omitempty"`
+	// Attached is true when the driver mounts (or is about to mount) the union itself and
+	// must detach it; false when the caller attached it.
+	Attached bool `json:"Attached,omitempty"`
+	Scratch  bool `json:"Scratch,omitempty"`
+	// Pid and PidStart identify the container's init (PidStart is its start time in clock
+	// ticks, so a reused pid is not mistaken for it).
+	Pid      int    `json:"Pid,omitempty"`
+	PidStart uint64 `json:"PidStart,omitempty"`
+	// Mapped lists directories mapped at run time (their container paths).
+	Mapped []string `json:"Mapped,omitempty"`
+}
+
+const stateFile = "driver.json"
+
+func (s *System) snapshot() persisted {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return persisted{RuntimeID: s.rid, Rootfs: s.rootfs, Attached: s.attached, Scratch: s.scratch,
+		Pid: s.pid, PidStart: s.pidStart, Mapped: append([]string(nil), s.mapped...)}
+}
+
+// saveState writes the system's persisted state.
+func (s *System) saveState() error {
+	return writeStateFile(s.dir, s.snapshot())
+}
+
+func writeStateFile(dir string, p persisted) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "encoding container state")
+	}
+	tmp := filepath.Join(dir, stateFile+".tmp")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "writing container state")
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, stateFile))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return hresult.Wrap(err, hresult.E_FAIL, "writing container state")
+	}
+	return nil
+}
+
+// readStateFile reads what a system persisted; a missing file gives ok false.
+func readStateFile(dir string) (persisted, bool, error) {
+	b, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if os.IsNotExist(err) {
+		return persisted{}, false, nil
+	}
+	if err != nil {
+		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "reading container state")
+	}
+	var p persisted
+	if err := json.Unmarshal(b, &p); err != nil {
+		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "container state "+filepath.Join(dir, stateFile))
+	}
+	return p, true, nil
+}
+
+// processStart returns a process's start time in clock ticks (field 22 of /proc/PID/stat),
+// or 0 when the process does not exist.
+func processStart(pid int) uint64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 {
+		return 0
+	}
+	v, _ := strconv.ParseUint(f[19], 10, 64)
+	return v
+}

@@ -1,0 +1,37 @@
+package driver
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrSystemGone reports that a system ended while the service was not running; the host
+// then releases what it left with Recoverer.Cleanup and forgets it.
+var ErrSystemGone = errors.New("the compute system ended while the service was down")
+
+// Recoverer is implemented by drivers whose systems outlive the service process. The host
+// persists one record per system; after a restart it calls Recover for each system that was
+// live, and Cleanup for each that was half created or is gone. Both read what the driver
+// itself kept in req.StateDir, so the driver writes its state there before each side
+// effect it must be able to undo.
+type Recoverer interface {
+	// Recover reattaches to the system created earlier with req. A system that ended while
+	// the service was down gives an error wrapping ErrSystemGone.
+	Recover(ctx context.Context, req CreateRequest) (Recovered, error)
+	// Cleanup releases everything a system left on the host (mounts, runtime state,
+	// cgroups), whatever step its creation reached. It is safe to call more than once.
+	Cleanup(ctx context.Context, req CreateRequest) error
+}
+
+// Recovered is a reattached system.
+type Recovered struct {
+	// System is the reattached system, usable as one Create returned.
+	System System
+	// Started says whether the system had been started (Running or Paused); a system that
+	// was only created is ready to start.
+	Started bool
+	// Processes are the processes CreateProcess started that still run. Exits of the others
+	// that happened while the service was down are reported through Notifier.ProcessExited,
+	// possibly before Recover returns.
+	Processes []Process
+}
