@@ -4,35 +4,31 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/fdconn"
 )
 
 // Conn sends and receives messages over a connected unix stream socket. Reads must come from
 // one goroutine at a time; writes may come from any number of goroutines.
 type Conn struct {
-	c *net.UnixConn
-	t *unixTransport
-
-	// wmu keeps the bytes of concurrent frames from interleaving.
-	wmu sync.Mutex
+	fc *fdconn.Conn
 }
 
 // NewConn wraps a connected unix stream socket. The Conn owns c from then on.
 func NewConn(c *net.UnixConn) (*Conn, error) {
-	t, err := newUnixTransport(c)
+	fc, err := fdconn.New(c, limits)
 	if err != nil {
 		return nil, err
 	}
-	return &Conn{c: c, t: t}, nil
+	return &Conn{fc: fc}, nil
 }
 
 // ReadMessage reads one message and the descriptors that came with it; the caller owns them.
 // A frame that is not a valid envelope is a protocol error (HCS_E_INVALID_JSON).
 func (c *Conn) ReadMessage() (*Message, []int, error) {
-	f, err := ReadFrame(c.t)
+	f, err := c.fc.ReadFrame()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -63,19 +59,17 @@ func (c *Conn) WriteMessage(m *Message, fds []int) error {
 	if err != nil {
 		return fmt.Errorf("encode %s message: %w", m.Type, err)
 	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	return WriteFrame(c.t, body, fds)
+	return c.fc.WriteFrame(body, fds)
 }
 
 // SetReadDeadline sets the deadline for ReadMessage.
-func (c *Conn) SetReadDeadline(t time.Time) error { return c.c.SetReadDeadline(t) }
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.fc.SetReadDeadline(t) }
 
 // SetWriteDeadline sets the deadline for WriteMessage.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.c.SetWriteDeadline(t) }
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.fc.SetWriteDeadline(t) }
 
 // Close closes the socket; a blocked ReadMessage returns.
-func (c *Conn) Close() error { return c.c.Close() }
+func (c *Conn) Close() error { return c.fc.Close() }
 
 // NewMessage builds an envelope whose Body is the JSON encoding of body (none when nil).
 func NewMessage(typ Type, id uint64, body any) (*Message, error) {

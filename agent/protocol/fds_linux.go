@@ -1,16 +1,10 @@
 package protocol
 
-import "golang.org/x/sys/unix"
+import "github.com/linuxhcs/hcs/internal/fdconn"
 
 // closeFDs closes every descriptor in fds, ignoring errors: they were received unasked or
 // belong to a message that is being discarded.
-func closeFDs(fds []int) {
-	for _, fd := range fds {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
-	}
-}
+func closeFDs(fds []int) { fdconn.CloseFDs(fds) }
 
 // CloseFDs closes every descriptor in fds. Receivers use it for descriptors a message did
 // not expect.

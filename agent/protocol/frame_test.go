@@ -10,10 +10,12 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/internal/fdconn"
 )
 
 // socketPair returns two connected unix stream transports, closed at the end of the test.
-func socketPair(t *testing.T) (a, b *unixTransport) {
+func socketPair(t *testing.T) (a, b *fdconn.Transport) {
 	t.Helper()
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -22,7 +24,7 @@ func socketPair(t *testing.T) (a, b *unixTransport) {
 	return wrapFD(t, fds[0]), wrapFD(t, fds[1])
 }
 
-func wrapFD(t *testing.T, fd int) *unixTransport {
+func wrapFD(t *testing.T, fd int) *fdconn.Transport {
 	t.Helper()
 	f := os.NewFile(uintptr(fd), "socketpair")
 	c, err := net.FileConn(f)
@@ -31,7 +33,7 @@ func wrapFD(t *testing.T, fd int) *unixTransport {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	tr, err := newUnixTransport(c.(*net.UnixConn))
+	tr, err := fdconn.NewTransport(c.(*net.UnixConn), MaxFDs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +140,7 @@ func TestFrameTruncatedSocketClosesFDs(t *testing.T) {
 	if err := a.WriteFDs(hdr, []int{int(r.Fd()), int(w.Fd())}); err != nil {
 		t.Fatal(err)
 	}
-	a.c.CloseWrite()
+	a.UnixConn().CloseWrite()
 	if _, err := ReadFrame(b); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("err = %v, want io.ErrUnexpectedEOF", err)
 	}

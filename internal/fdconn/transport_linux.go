@@ -1,4 +1,4 @@
-package protocol
+package fdconn
 
 import (
 	"errors"
@@ -10,28 +10,33 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// unixTransport moves frames and descriptors over a connected unix stream socket.
-type unixTransport struct {
-	c  *net.UnixConn
-	rc syscall.RawConn
+// Transport moves bytes and descriptors over a connected unix stream socket. It implements
+// FDReader and FDWriter.
+type Transport struct {
+	c        *net.UnixConn
+	rc       syscall.RawConn
+	oobSpace int
 }
 
-func newUnixTransport(c *net.UnixConn) (*unixTransport, error) {
+// NewTransport wraps a connected unix stream socket whose frames carry at most maxFDs
+// descriptors. The caller keeps ownership of c.
+func NewTransport(c *net.UnixConn, maxFDs int) (*Transport, error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
 		return nil, err
 	}
-	return &unixTransport{c: c, rc: rc}, nil
+	// Room for one more descriptor than a frame may carry, so that a sender who exceeds
+	// the limit is detected rather than silently truncated.
+	return &Transport{c: c, rc: rc, oobSpace: unix.CmsgSpace((maxFDs + 1) * 4)}, nil
 }
 
-// oobSpace is room for one more descriptor than a frame may carry, so that a sender who
-// exceeds the limit is detected rather than silently truncated.
-var oobSpace = unix.CmsgSpace((MaxFDs + 1) * 4)
+// UnixConn returns the socket.
+func (t *Transport) UnixConn() *net.UnixConn { return t.c }
 
 // ReadFDs implements FDReader with recvmsg(MSG_CMSG_CLOEXEC), so received descriptors are
 // never inherited by spawned processes. It honours the connection's read deadline.
-func (t *unixTransport) ReadFDs(p []byte) (int, []int, error) {
-	oob := make([]byte, oobSpace)
+func (t *Transport) ReadFDs(p []byte) (int, []int, error) {
+	oob := make([]byte, t.oobSpace)
 	var n, oobn, flags int
 	var rerr error
 	err := t.rc.Read(func(fd uintptr) bool {
@@ -50,15 +55,15 @@ func (t *unixTransport) ReadFDs(p []byte) (int, []int, error) {
 		perr = fmt.Errorf("%w: control data truncated", ErrTooManyFDs)
 	}
 	if perr != nil {
-		closeFDs(fds)
-		return 0, nil, protocolErr(perr)
+		CloseFDs(fds)
+		return 0, nil, ProtocolError(perr)
 	}
 	if err != nil {
-		closeFDs(fds)
+		CloseFDs(fds)
 		return 0, nil, err
 	}
 	if n == 0 && len(p) > 0 {
-		closeFDs(fds)
+		CloseFDs(fds)
 		return 0, nil, io.EOF
 	}
 	return n, fds, nil
@@ -90,7 +95,7 @@ func parseRights(oob []byte) ([]int, error) {
 
 // WriteFDs implements FDWriter: one sendmsg carries the descriptors with the first bytes, and
 // plain writes finish a frame the socket did not take at once.
-func (t *unixTransport) WriteFDs(p []byte, fds []int) error {
+func (t *Transport) WriteFDs(p []byte, fds []int) error {
 	var oob []byte
 	if len(fds) > 0 {
 		oob = unix.UnixRights(fds...)
@@ -105,8 +110,18 @@ func (t *unixTransport) WriteFDs(p []byte, fds []int) error {
 	return err
 }
 
-// isClosed reports whether err only says that the connection ended.
-func isClosed(err error) bool {
+// IsClosed reports whether err only says that the connection ended.
+func IsClosed(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// CloseFDs closes every descriptor in fds, ignoring errors: they were received unasked or
+// belong to a message that is being discarded. Negative entries are skipped.
+func CloseFDs(fds []int) {
+	for _, fd := range fds {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+	}
 }
