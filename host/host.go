@@ -38,6 +38,9 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// Logger receives the host's log; nil means slog.Default().
 	Logger *slog.Logger
+	// LogLevel, when set, is the level of Logger's handler, which the ServiceSettings
+	// modification can change at run time.
+	LogLevel *slog.LevelVar
 }
 
 // Host is the compute service core. It is safe for concurrent use.

@@ -29,7 +29,7 @@ func (h *Host) serviceProperties(doc string) (string, error) {
 	}
 	var resp schema.ServiceProperties
 	for _, t := range q.PropertyTypes {
-		v, err := serviceProperty(string(t))
+		v, err := h.serviceProperty(string(t))
 		if err != nil {
 			return "", err
 		}
@@ -39,7 +39,7 @@ func (h *Host) serviceProperties(doc string) (string, error) {
 		if resp.PropertyResponses == nil {
 			resp.PropertyResponses = map[string]schema.PropertyResponse{}
 		}
-		v, err := serviceProperty(name)
+		v, err := h.serviceProperty(name)
 		if err != nil {
 			resp.PropertyResponses[name] = schema.PropertyResponse{Error: resultError(err)}
 		} else {
@@ -49,14 +49,24 @@ func (h *Host) serviceProperties(doc string) (string, error) {
 	return mustJSON(resp), nil
 }
 
-func serviceProperty(name string) (json.RawMessage, error) {
-	if name == string(schema.GetPropertyTypeBasic) {
+func (h *Host) serviceProperty(name string) (json.RawMessage, error) {
+	switch schema.GetPropertyType(name) {
+	case schema.GetPropertyTypeBasic:
 		return json.RawMessage(mustJSON(schema.BasicInformation{SupportedSchemaVersions: SupportedSchemaVersions})), nil
+	case schema.GetPropertyTypeServiceSettings:
+		return json.RawMessage(mustJSON(h.settings())), nil
+	case schema.GetPropertyTypeCrashReports:
+		reports, err := h.crashReports()
+		if err != nil {
+			return nil, err
+		}
+		return json.RawMessage(mustJSON(reports)), nil
 	}
 	return nil, hresult.Errorf(hresult.E_NOTIMPL, "Service_PropertyQuery: property %q is not available on this host", name)
 }
 
-// modifyServiceSettings applies a ModificationRequest. The property types HCS defines
+// modifyServiceSettings applies a ModificationRequest. The Linux HCS property type
+// ServiceSettings changes the service's own settings; the property types HCS defines
 // (CpuGroup, ContainerCredentialGuard) manage Windows-only features and are refused with
 // E_NOTIMPL naming the type.
 func (h *Host) modifyServiceSettings(doc string) error {
@@ -64,7 +74,14 @@ func (h *Host) modifyServiceSettings(doc string) error {
 	if err := decodeRequired("ModificationRequest", doc, req); err != nil {
 		return err
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModificationRequest.PropertyType: %q cannot be modified on this host", req.PropertyType)
+	if req.PropertyType != schema.ModifyPropertyTypeServiceSettings {
+		return hresult.Errorf(hresult.E_NOTIMPL, "ModificationRequest.PropertyType: %q cannot be modified on this host", req.PropertyType)
+	}
+	var set schema.ServiceSettings
+	if err := schema.DecodeBytes(req.Settings, &set); err != nil {
+		return err
+	}
+	return h.applySettings(set)
 }
 
 // submitWerReport stores a CrashReport document durably under the state directory

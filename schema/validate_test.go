@@ -181,7 +181,7 @@ func TestValidateQueries(t *testing.T) {
 	runRules(t, func() validator { return new(ServicePropertyQuery) }, []ruleCase{
 		{"ServicePropertyTypesKnown", `{"PropertyTypes":["Basic"]}`, ""},
 		{"ServicePropertyTypesUnknown", `{"PropertyTypes":["Gossip"]}`,
-			`ServicePropertyQuery.PropertyTypes[0]: "Gossip" is not one of Basic, CpuGroup, ProcessorTopology, ContainerCredentialGuard, QoSCapabilities, Memory, CacheAllocation, CacheMonitoring, MemoryBwAllocation`},
+			`ServicePropertyQuery.PropertyTypes[0]: "Gossip" is not one of Basic, CpuGroup, ProcessorTopology, ContainerCredentialGuard, QoSCapabilities, Memory, CacheAllocation, CacheMonitoring, MemoryBwAllocation, ServiceSettings, CrashReports`},
 	})
 }
 
@@ -241,7 +241,7 @@ func TestValidateServiceDocuments(t *testing.T) {
 		{"ModificationValid", `{"PropertyType":"CpuGroup","Settings":{"Operation":"CreateGroup"}}`, ""},
 		{"ModificationPropertyTypeRequired", `{"Settings":{}}`, "ModificationRequest.PropertyType: required"},
 		{"ModificationPropertyTypeKnown", `{"PropertyType":"Gpu"}`,
-			`ModificationRequest.PropertyType: "Gpu" is not one of CpuGroup, ContainerCredentialGuard`},
+			`ModificationRequest.PropertyType: "Gpu" is not one of CpuGroup, ContainerCredentialGuard, ServiceSettings`},
 	})
 	runRules(t, func() validator { return new(CrashReport) }, []ruleCase{
 		{"CrashReportValid", `{"SystemId":"a","CrashParameters":[1,2,3,4,5],"CrashLog":"oops"}`, ""},

@@ -688,6 +688,12 @@ const (
 	// GetPropertyTypeMemoryBwAllocation is "MemoryBwAllocation" (client-only: SDK 1809–2004 schema
 	// files).
 	GetPropertyTypeMemoryBwAllocation GetPropertyType = "MemoryBwAllocation"
+	// GetPropertyTypeServiceSettings is "ServiceSettings" (Linux HCS). → ServiceSettings: the
+	// service's current settings.
+	GetPropertyTypeServiceSettings GetPropertyType = "ServiceSettings"
+	// GetPropertyTypeCrashReports is "CrashReports" (Linux HCS). → CrashReports: the crash reports
+	// stored by HcsSubmitWerReport.
+	GetPropertyTypeCrashReports GetPropertyType = "CrashReports"
 )
 
 // GetPropertyTypeValues returns every GetPropertyType value the spec lists, in spec order.
@@ -702,6 +708,8 @@ func GetPropertyTypeValues() []GetPropertyType {
 		GetPropertyTypeCacheAllocation,
 		GetPropertyTypeCacheMonitoring,
 		GetPropertyTypeMemoryBwAllocation,
+		GetPropertyTypeServiceSettings,
+		GetPropertyTypeCrashReports,
 	}
 }
 
@@ -716,7 +724,9 @@ func (v GetPropertyType) Valid() bool {
 		GetPropertyTypeMemory,
 		GetPropertyTypeCacheAllocation,
 		GetPropertyTypeCacheMonitoring,
-		GetPropertyTypeMemoryBwAllocation:
+		GetPropertyTypeMemoryBwAllocation,
+		GetPropertyTypeServiceSettings,
+		GetPropertyTypeCrashReports:
 		return true
 	}
 	return false
@@ -734,6 +744,8 @@ func (GetPropertyType) enumValues() []string {
 		"CacheAllocation",
 		"CacheMonitoring",
 		"MemoryBwAllocation",
+		"ServiceSettings",
+		"CrashReports",
 	}
 }
 
@@ -1220,6 +1232,9 @@ const (
 	// ModifyPropertyTypeContainerCredentialGuard is "ContainerCredentialGuard" (2.1). Settings =
 	// ContainerCredentialGuardOperationRequest.
 	ModifyPropertyTypeContainerCredentialGuard ModifyPropertyType = "ContainerCredentialGuard"
+	// ModifyPropertyTypeServiceSettings is "ServiceSettings" (Linux HCS). Settings = ServiceSettings:
+	// the service's own settings (default OCI runtime, log level).
+	ModifyPropertyTypeServiceSettings ModifyPropertyType = "ServiceSettings"
 )
 
 // ModifyPropertyTypeValues returns every ModifyPropertyType value the spec lists, in spec order.
@@ -1227,6 +1242,7 @@ func ModifyPropertyTypeValues() []ModifyPropertyType {
 	return []ModifyPropertyType{
 		ModifyPropertyTypeCpuGroup,
 		ModifyPropertyTypeContainerCredentialGuard,
+		ModifyPropertyTypeServiceSettings,
 	}
 }
 
@@ -1234,7 +1250,8 @@ func ModifyPropertyTypeValues() []ModifyPropertyType {
 func (v ModifyPropertyType) Valid() bool {
 	switch v {
 	case ModifyPropertyTypeCpuGroup,
-		ModifyPropertyTypeContainerCredentialGuard:
+		ModifyPropertyTypeContainerCredentialGuard,
+		ModifyPropertyTypeServiceSettings:
 		return true
 	}
 	return false
@@ -1245,6 +1262,7 @@ func (ModifyPropertyType) enumValues() []string {
 	return []string{
 		"CpuGroup",
 		"ContainerCredentialGuard",
+		"ServiceSettings",
 	}
 }
 

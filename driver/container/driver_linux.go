@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -22,7 +23,8 @@ type Options struct {
 	// Runtime is "runc", "crun", or empty for the default: crun when installed (faster to
 	// start), else runc.
 	Runtime string
-	// RuntimeRoot is the runtime's state directory; empty means /run/hcs/<runtime>.
+	// RuntimeRoot holds the runtimes' state directories, one per runtime
+	// (RuntimeRoot/runc, RuntimeRoot/crun); empty means /run/hcs.
 	RuntimeRoot string
 	// AgentPath is the hcs-agent binary; empty means hcs-agent next to the running
 	// executable, then on PATH.
@@ -38,10 +40,13 @@ type Options struct {
 // Driver creates process-isolated Linux containers. It is safe for concurrent use.
 type Driver struct {
 	opts    Options
-	rt      *Runtime
 	cgroups CgroupLayout
 	agent   *agentImage
 	log     *slog.Logger
+
+	mu       sync.Mutex
+	rt       *Runtime            // the runtime new containers use
+	runtimes map[string]*Runtime // every runtime used so far, by name
 }
 
 var _ driver.Driver = (*Driver)(nil)
@@ -57,7 +62,7 @@ func New(opts Options) (*Driver, error) {
 		name = defaultRuntime()
 	}
 	if opts.RuntimeRoot == "" {
-		opts.RuntimeRoot = filepath.Join("/run/hcs", name)
+		opts.RuntimeRoot = "/run/hcs"
 	}
 	if opts.SocketDir == "" {
 		opts.SocketDir = "/run/hcs/agents"
@@ -68,10 +73,6 @@ func New(opts Options) (*Driver, error) {
 	if opts.CgroupParent == "" {
 		opts.CgroupParent = "/hcs"
 	}
-	rt, err := NewRuntime(name, opts.RuntimeRoot, layout)
-	if err != nil {
-		return nil, err
-	}
 	agentPath, err := findAgent(opts.AgentPath)
 	if err != nil {
 		return nil, err
@@ -80,14 +81,53 @@ func New(opts Options) (*Driver, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Driver{opts: opts, rt: rt, cgroups: layout, agent: &agentImage{path: agentPath}, log: log}, nil
+	d := &Driver{opts: opts, cgroups: layout, agent: &agentImage{path: agentPath}, log: log, runtimes: map[string]*Runtime{}}
+	if err := d.SetRuntime(name); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// SetRuntime makes name ("runc" or "crun") the runtime of containers created from now on;
+// existing containers keep theirs.
+func (d *Driver) SetRuntime(name string) error {
+	rt, err := d.runtime(name)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.rt = rt
+	d.mu.Unlock()
+	return nil
+}
+
+// RuntimeName returns the name of the runtime new containers use.
+func (d *Driver) RuntimeName() string { return d.Runtime().Name }
+
+// runtime returns the runtime called name, preparing it on first use.
+func (d *Driver) runtime(name string) (*Runtime, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if rt, ok := d.runtimes[name]; ok {
+		return rt, nil
+	}
+	rt, err := NewRuntime(name, filepath.Join(d.opts.RuntimeRoot, name), d.cgroups)
+	if err != nil {
+		return nil, err
+	}
+	d.runtimes[name] = rt
+	return rt, nil
 }
 
 // Name implements driver.Driver.
 func (d *Driver) Name() string { return "container" }
 
-// Runtime returns the OCI runtime the driver uses.
-func (d *Driver) Runtime() *Runtime { return d.rt }
+// Runtime returns the OCI runtime new containers use.
+func (d *Driver) Runtime() *Runtime {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.rt
+}
 
 func defaultRuntime() string {
 	for _, name := range []string{"crun", "runc"} {
@@ -137,7 +177,7 @@ func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.S
 	if req.Config == nil || req.Config.Container == nil {
 		return nil, hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
 	}
-	s := &System{d: d, id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify}
+	s := &System{d: d, rt: d.Runtime(), id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify}
 	if err := s.prepare(ctx); err != nil {
 		s.release(context.WithoutCancel(ctx))
 		return nil, err

@@ -39,7 +39,7 @@ func (s *System) updateMemory(ctx context.Context, req *schema.ModifySettingRequ
 		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings: the new memory size in MB, a positive integer (got %s)", req.Settings)
 	}
 	bytes := strconv.FormatUint(mb<<20, 10)
-	return s.d.rt.Update(ctx, s.rid, "--memory", bytes, "--memory-swap", bytes)
+	return s.rt.Update(ctx, s.rid, "--memory", bytes, "--memory-swap", bytes)
 }
 
 func (s *System) updateProcessor(ctx context.Context, req *schema.ModifySettingRequest) error {
@@ -54,7 +54,7 @@ func (s *System) updateProcessor(ctx context.Context, req *schema.ModifySettingR
 	if err != nil {
 		return err
 	}
-	return s.d.rt.Update(ctx, s.rid, flags...)
+	return s.rt.Update(ctx, s.rid, flags...)
 }
 
 // processorFlags turns the one of Count, Maximum or Weight that is set into runtime update

@@ -14,12 +14,19 @@ import (
 var _ driver.Recoverer = (*Driver)(nil)
 
 // restore rebuilds a System from what it persisted.
-func (d *Driver) restore(req driver.CreateRequest, p persisted) *System {
+func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error) {
+	rt := d.Runtime()
+	if p.Runtime != "" {
+		var err error
+		if rt, err = d.runtime(p.Runtime); err != nil {
+			return nil, err
+		}
+	}
 	return &System{
-		d: d, id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify,
+		d: d, rt: rt, id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify,
 		rootfs: p.Rootfs, attached: p.Attached, scratch: p.Scratch, mapped: p.Mapped,
 		pid: p.Pid, pidStart: p.PidStart, procs: map[int]bool{},
-	}
+	}, nil
 }
 
 // Recover reattaches to a container after the service restarted: it checks that the init
@@ -34,7 +41,10 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	if !ok || req.Config == nil || req.Config.Container == nil {
 		return driver.Recovered{}, fmt.Errorf("container %s has no driver state: %w", req.ID, driver.ErrSystemGone)
 	}
-	s := d.restore(req, p)
+	s, err := d.restore(req, p)
+	if err != nil {
+		return driver.Recovered{}, err
+	}
 	if p.Pid == 0 {
 		return driver.Recovered{System: s}, nil
 	}
@@ -95,9 +105,12 @@ func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 	if req.Config == nil || req.Config.Container == nil {
 		return hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
 	}
-	s := d.restore(req, p)
-	if d.rt.Exists(ctx, s.rid) {
-		if err := d.rt.Delete(ctx, s.rid); err != nil {
+	s, err := d.restore(req, p)
+	if err != nil {
+		return err
+	}
+	if s.rt.Exists(ctx, s.rid) {
+		if err := s.rt.Delete(ctx, s.rid); err != nil {
 			return err
 		}
 	}

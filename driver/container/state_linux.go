@@ -15,7 +15,9 @@ import (
 // step that must be undoable (intent first), atomically.
 type persisted struct {
 	RuntimeID string `json:"RuntimeID"`
-	Rootfs    string `json:"Rootfs,omitempty"`
+	// Runtime names the OCI runtime the container runs under ("runc" or "crun").
+	Runtime string `json:"Runtime"`
+	Rootfs  string `json:"Rootfs,omitempty"`
 	// Attached is true when the driver mounts (or is about to mount) the union itself and
 	// must detach it; false when the caller attached it.
 	Attached bool `json:"Attached,omitempty"`
@@ -33,7 +35,7 @@ const stateFile = "driver.json"
 func (s *System) snapshot() persisted {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return persisted{RuntimeID: s.rid, Rootfs: s.rootfs, Attached: s.attached, Scratch: s.scratch,
+	return persisted{RuntimeID: s.rid, Runtime: s.rt.Name, Rootfs: s.rootfs, Attached: s.attached, Scratch: s.scratch,
 		Pid: s.pid, PidStart: s.pidStart, Mapped: append([]string(nil), s.mapped...)}
 }
 

@@ -47,7 +47,7 @@ func (s *System) Terminate(ctx context.Context) error {
 		s.reportExit()
 		return nil
 	}
-	if err := s.d.rt.Kill(ctx, s.rid, "KILL"); err != nil && !s.initGone() {
+	if err := s.rt.Kill(ctx, s.rid, "KILL"); err != nil && !s.initGone() {
 		return err
 	}
 	return s.waitInit(ctx)
@@ -67,12 +67,12 @@ func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
 
 // Pause freezes the container (cgroup freezer through the runtime).
 func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
-	return s.d.rt.Pause(ctx, s.rid)
+	return s.rt.Pause(ctx, s.rid)
 }
 
 // Resume thaws it.
 func (s *System) Resume(ctx context.Context) error {
-	return s.d.rt.Resume(ctx, s.rid)
+	return s.rt.Resume(ctx, s.rid)
 }
 
 // Save would checkpoint the container with CRIU. It runs only where `criu check` passes;
@@ -136,8 +136,8 @@ func (s *System) release(ctx context.Context) error {
 	if c := s.client(); c != nil {
 		c.Close()
 	}
-	if s.hasStarted() && s.d.rt.Exists(ctx, s.rid) {
-		if err := s.d.rt.Delete(ctx, s.rid); err != nil {
+	if s.hasStarted() && s.rt.Exists(ctx, s.rid) {
+		if err := s.rt.Delete(ctx, s.rid); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -21,8 +21,9 @@ const waitDelay = 5 * time.Second
 // System is one container.
 type System struct {
 	d      *Driver
-	id     string // compute-system id
-	rid    string // runtime container id
+	rt     *Runtime // the runtime this container runs under
+	id     string   // compute-system id
+	rid    string   // runtime container id
 	cfg    *schema.Container
 	dir    string // private state directory
 	notify driver.Notifier
@@ -150,7 +151,7 @@ func (s *System) Start(ctx context.Context) error {
 		return err
 	}
 	defer ln.Close()
-	pid, err := s.d.rt.StartDetached(ctx, s.rid, s.bundle(), filepath.Join(s.dir, "agent.log"), []*os.File{exe, ln.file})
+	pid, err := s.rt.StartDetached(ctx, s.rid, s.bundle(), filepath.Join(s.dir, "agent.log"), []*os.File{exe, ln.file})
 	s.mu.Lock()
 	s.started = true
 	s.mu.Unlock()

@@ -59,3 +59,14 @@ var alwaysEmitted = map[string]bool{
 	"ProcessStatus.LastWaitResult": true,
 	"ResultError.Error":            true,
 }
+
+// extensionValues are enumeration values Linux HCS adds for its own service settings, which
+// the Windows schema has no words for. They are appended after the spec's values.
+var extensionValues = map[string][]EnumValue{
+	"ModifyPropertyType": {{Name: "ServiceSettings", Since: "Linux HCS",
+		Note: "Settings = ServiceSettings: the service's own settings (default OCI runtime, log level)"}},
+	"GetPropertyType": {
+		{Name: "ServiceSettings", Since: "Linux HCS", Note: "→ ServiceSettings: the service's current settings"},
+		{Name: "CrashReports", Since: "Linux HCS", Note: "→ CrashReports: the crash reports stored by HcsSubmitWerReport"},
+	},
+}

@@ -31,6 +31,7 @@ func Parse(src string) (*Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
+		e.Values = append(e.Values, extensionValues[e.Name]...)
 		c.Enums = append(c.Enums, e)
 	}
 	for _, s := range structs {
