@@ -39,8 +39,11 @@ test-go:
 # prerequisites of this target.
 test-c: test-go
 
+# Container benchmarks (bench/) need root and the runtimes; BENCHFLAGS adds go test flags, e.g.
+# BENCHFLAGS=-count=10 for benchstat (bench/README.md).
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+	@if [ "$$(id -u)" = 0 ] || [ "$$CI" = true ]; then scripts/setup.sh; fi
+	$(GO) test -run='^$$' -bench=. -benchmem -timeout $(TIMEOUT) $(BENCHFLAGS) $(PKGS)
 
 # Runs every Fuzz target in the module for FUZZTIME each.
 fuzz:
