@@ -143,8 +143,11 @@ func (op *Operation) Cancel() error {
 func (op *Operation) Close() {
 	op.mu.Lock()
 	op.closed = true
-	self := goid.Current()
 	var wait []chan struct{}
+	var self int64
+	if len(op.running) > 0 { // asking which goroutine this is costs a stack trace
+		self = goid.Current()
+	}
 	for g, ch := range op.running {
 		if g != self {
 			wait = append(wait, ch)

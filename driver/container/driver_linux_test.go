@@ -19,6 +19,11 @@ import (
 const testCgroupParent = "/hcs-test"
 
 func TestMain(m *testing.M) {
+	// A private temporary directory, so the leftover check sees only this package's mounts.
+	if tmp, err := os.MkdirTemp("", "hcs-ctest-"); err == nil {
+		os.Setenv("TMPDIR", tmp)
+		defer os.RemoveAll(tmp)
+	}
 	code := m.Run()
 	testlayer.Cleanup()
 	if left := leftovers(); len(left) > 0 {
@@ -26,7 +31,9 @@ func TestMain(m *testing.M) {
 		code = 1
 	}
 	removeCgroupParent()
-	os.Exit(code)
+	if code != 0 {
+		os.Exit(code)
+	}
 }
 
 // leftovers lists what the tests' containers left on the host: union mounts under the

@@ -109,10 +109,8 @@ func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 	if err != nil {
 		return err
 	}
-	if s.rt.Exists(ctx, s.rid) {
-		if err := s.rt.Delete(ctx, s.rid); err != nil {
-			return err
-		}
+	if err := s.rt.Delete(ctx, s.rid); err != nil {
+		return err
 	}
 	s.unmapAll()
 	if s.attached && s.rootfs != "" {

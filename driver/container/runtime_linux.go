@@ -122,10 +122,21 @@ func (r *Runtime) Kill(ctx context.Context, id, signal string) error {
 	return err
 }
 
-// Delete removes the container's runtime state, killing it first if it still runs.
+// Delete removes the container's runtime state, killing it first if it still runs. A
+// container the runtime does not know (never created, or deleted already) is not an error,
+// which saves a state query before every delete.
 func (r *Runtime) Delete(ctx context.Context, id string) error {
-	_, err := r.run(ctx, "delete", "--force", id)
+	out, err := r.run(ctx, "delete", "--force", id)
+	if err != nil && notExist(out) {
+		return nil
+	}
 	return err
+}
+
+// notExist recognises the runtimes' "no such container" answers.
+func notExist(output []byte) bool {
+	s := strings.ToLower(string(output))
+	return strings.Contains(s, "does not exist") || strings.Contains(s, "not found") || strings.Contains(s, "no such file")
 }
 
 // Pause freezes every process of the container.

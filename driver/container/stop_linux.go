@@ -2,7 +2,9 @@ package container
 
 import (
 	"context"
+
 	"errors"
+	"golang.org/x/sys/unix"
 	"os"
 	"os/exec"
 	"strings"
@@ -47,10 +49,28 @@ func (s *System) Terminate(ctx context.Context) error {
 		s.reportExit()
 		return nil
 	}
-	if err := s.rt.Kill(ctx, s.rid, "KILL"); err != nil && !s.initGone() {
+	if err := s.killInit(ctx); err != nil {
 		return err
 	}
 	return s.waitInit(ctx)
+}
+
+// killInit sends SIGKILL to the container's init through its pidfd (no runtime invocation:
+// the pid namespace dies with its init). A frozen init only dies once thawed, so a paused
+// container is resumed after the signal.
+func (s *System) killInit(ctx context.Context) error {
+	s.mu.Lock()
+	w, paused := s.watch, s.paused
+	s.mu.Unlock()
+	if err := w.signal(unix.SIGKILL); err != nil {
+		return err
+	}
+	if paused {
+		if err := s.rt.Resume(ctx, s.rid); err != nil && !s.initGone() {
+			return err
+		}
+	}
+	return nil
 }
 
 // Crash forces the container down as a crash: a crash report before and after the kill.
@@ -67,12 +87,26 @@ func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
 
 // Pause freezes the container (cgroup freezer through the runtime).
 func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
-	return s.rt.Pause(ctx, s.rid)
+	if err := s.rt.Pause(ctx, s.rid); err != nil {
+		return err
+	}
+	s.setPaused(true)
+	return nil
+}
+
+func (s *System) setPaused(p bool) {
+	s.mu.Lock()
+	s.paused = p
+	s.mu.Unlock()
 }
 
 // Resume thaws it.
 func (s *System) Resume(ctx context.Context) error {
-	return s.rt.Resume(ctx, s.rid)
+	if err := s.rt.Resume(ctx, s.rid); err != nil {
+		return err
+	}
+	s.setPaused(false)
+	return nil
 }
 
 // Save would checkpoint the container with CRIU. It runs only where `criu check` passes;
@@ -136,7 +170,7 @@ func (s *System) release(ctx context.Context) error {
 	if c := s.client(); c != nil {
 		c.Close()
 	}
-	if s.hasStarted() && s.rt.Exists(ctx, s.rid) {
+	if s.hasStarted() {
 		if err := s.rt.Delete(ctx, s.rid); err != nil {
 			errs = append(errs, err)
 		}
@@ -144,6 +178,11 @@ func (s *System) release(ctx context.Context) error {
 	if err := s.waitInit(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	s.mu.Lock()
+	if s.watch != nil {
+		s.watch.release()
+	}
+	s.mu.Unlock()
 	s.unmapAll()
 	if s.attached {
 		if err := storage.Detach(s.rootfs); err != nil {

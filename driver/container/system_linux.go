@@ -40,6 +40,7 @@ type System struct {
 	// recovering is set while reattaching: every exit the agent reports is forwarded.
 	recovering bool
 	started    bool
+	paused     bool
 	startAt    time.Time
 	exited     bool
 	stopType   schema.NotificationType // exit type of the stop a caller asked for
