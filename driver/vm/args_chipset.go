@@ -1,0 +1,82 @@
+package vm
+
+import (
+	"strconv"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// chipset adds the firmware: a kernel booted directly, or UEFI (OVMF) with its variable
+// store in pflash.
+func (b *builder) chipset() error {
+	c := b.cfg.VM.Chipset
+	switch {
+	case c != nil && c.LinuxKernelDirect != nil:
+		return b.kernelDirect(c.LinuxKernelDirect)
+	case c != nil && c.Uefi != nil:
+		return b.uefi(c.Uefi)
+	}
+	return hresult.New(hresult.E_INVALIDARG, "VirtualMachine.Chipset: one of Uefi, LinuxKernelDirect is required")
+}
+
+// kernelDirect boots a kernel and initrd without firmware.
+func (b *builder) kernelDirect(k *schema.LinuxKernelDirect) error {
+	if k.KernelFilePath == "" {
+		return hresult.New(hresult.E_INVALIDARG, "VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: required")
+	}
+	b.add("-kernel", k.KernelFilePath)
+	if k.InitRdPath != "" {
+		b.add("-initrd", k.InitRdPath)
+	}
+	if k.KernelCmdLine != "" {
+		b.add("-append", k.KernelCmdLine)
+	}
+	return nil
+}
+
+// uefi boots OVMF; BootThis may name the SCSI disk to boot from.
+func (b *builder) uefi(u *schema.Uefi) error {
+	if b.cfg.FirmwareCode == "" {
+		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
+	}
+	if u.SecureBootTemplateId != "" || u.ApplySecureBootTemplate == schema.ApplySecureBootTemplateTypeApply {
+		return notImpl("VirtualMachine.Chipset.Uefi.SecureBootTemplateId", "secure boot templates")
+	}
+	vars := b.cfg.FirmwareVars
+	if gs := b.cfg.VM.GuestState; gs != nil && gs.GuestStateFilePath != "" {
+		vars = gs.GuestStateFilePath
+	}
+	if vars == "" {
+		return hresult.New(hresult.E_INVALIDARG, "VirtualMachine.GuestState.GuestStateFilePath: a UEFI variable store is required")
+	}
+	b.add("-drive", "if=pflash,format=raw,unit=0,readonly=on,file="+qemuString(b.cfg.FirmwareCode))
+	b.add("-drive", "if=pflash,format=raw,unit=1,file="+qemuString(vars))
+	if u.BootThis == nil {
+		return nil
+	}
+	if u.BootThis.DeviceType != schema.UefiBootDeviceScsiDrive {
+		return notImpl("VirtualMachine.Chipset.Uefi.BootThis.DeviceType", "boot device "+string(u.BootThis.DeviceType))
+	}
+	b.boot = bootTarget{controller: u.BootThis.DevicePath, lun: strconv.Itoa(int(u.BootThis.DiskNumber))}
+	return b.checkBootTarget()
+}
+
+// checkBootTarget checks that BootThis names an attachment of the document.
+func (b *builder) checkBootTarget() error {
+	d := b.cfg.VM.Devices
+	if d != nil {
+		if c, ok := d.Scsi[b.boot.controller]; ok {
+			if _, ok := c.Attachments[b.boot.lun]; ok {
+				return nil
+			}
+		}
+	}
+	return hresult.Errorf(hresult.E_INVALIDARG, "VirtualMachine.Chipset.Uefi.BootThis: no SCSI attachment %s/%s in Devices.Scsi",
+		b.boot.controller, b.boot.lun)
+}
+
+// notImpl is the error for a field QEMU cannot honour.
+func notImpl(field, what string) error {
+	return hresult.Errorf(hresult.E_NOTIMPL, "%s: %s is not supported by the VM driver", field, what)
+}
