@@ -1,0 +1,78 @@
+package vm
+
+import (
+	"os"
+	"os/exec"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// Firmware is the UEFI firmware of Debian's ovmf package.
+type Firmware struct {
+	// Code is the read-only firmware image.
+	Code string
+	// VarsTemplate is the empty variable store that each VM gets a copy of.
+	VarsTemplate string
+}
+
+// firmwareCandidates are the OVMF builds tried in order (code, variable store template).
+var firmwareCandidates = [][2]string{
+	{"/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"},
+	{"/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"},
+}
+
+// FindFirmware returns the installed OVMF firmware.
+func FindFirmware() (Firmware, error) {
+	for _, c := range firmwareCandidates {
+		if fileExists(c[0]) && fileExists(c[1]) {
+			return Firmware{Code: c[0], VarsTemplate: c[1]}, nil
+		}
+	}
+	return Firmware{}, hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "no UEFI firmware: install Debian's ovmf package")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// DetectAccel returns AccelKVM when /dev/kvm opens for reading and writing, else AccelTCG.
+// The environment variable HCS_VM_ACCEL=tcg (or kvm) overrides the detection, so tests can
+// force TCG on a host with KVM.
+func DetectAccel() string {
+	switch os.Getenv("HCS_VM_ACCEL") {
+	case AccelTCG:
+		return AccelTCG
+	case AccelKVM:
+		return AccelKVM
+	}
+	fd, err := unix.Open("/dev/kvm", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return AccelTCG
+	}
+	unix.Close(fd)
+	return AccelKVM
+}
+
+// deviceGroup returns the group owning a device node, or -1.
+func deviceGroup(path string) int {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return -1
+	}
+	return int(st.Gid)
+}
+
+// findQEMU locates qemu-system-x86_64.
+func findQEMU(path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	p, err := exec.LookPath("qemu-system-x86_64")
+	if err != nil {
+		return "", hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "qemu-system-x86_64 not found: install Debian's qemu-system-x86")
+	}
+	return p, nil
+}
