@@ -16,6 +16,11 @@ import (
 // directories.
 const DataDir = ".hcs-layer"
 
+// unionOptions turn off the overlay features that store a change as a pointer instead of
+// in place (renamed directories, metadata-only copies), so that the upper directory alone
+// holds the layer's changes and exports stay faithful.
+const unionOptions = "redirect_dir=off,metacopy=off"
+
 // maxMountData is how long the overlay option string may get before the parents are passed
 // as /proc/self/fd paths instead (the kernel takes one page of mount data).
 const maxMountData = 3072
@@ -25,7 +30,8 @@ func upperDir(path string) string { return filepath.Join(path, DataDir, "upper")
 func workDir(path string) string  { return filepath.Join(path, DataDir, "work") }
 
 // PrepareWritable makes path a writable layer if it is not one already: it creates the
-// directory (mode 0700) and its hidden upper and work folders.
+// directory (mode 0700) and its hidden upper and work folders, and marks it KindWritable
+// where the filesystem stores trusted.* attributes.
 func PrepareWritable(path string) error {
 	for _, dir := range []string{upperDir(path), workDir(path)} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -35,6 +41,7 @@ func PrepareWritable(path string) error {
 	if err := os.Chmod(upperDir(path), 0o755); err != nil {
 		return hresult.Wrap(err, 0, "writable layer "+path)
 	}
+	unix.Lsetxattr(path, markerXattr, []byte(KindWritable), 0)
 	return nil
 }
 
@@ -47,6 +54,8 @@ func IsWritable(path string) bool {
 
 // Attach mounts the union of the writable layer at path over parents (topmost first) on path
 // itself. With no parents an empty read-only layer stands in, since overlayfs needs one.
+// Parents may be any directories; AttachLayerStorageFilter is the HCS call, which accepts
+// only read-only layers.
 func Attach(path string, parents []string) error {
 	if !IsWritable(path) {
 		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER, "%s is not a writable layer (no %s folder)", path, DataDir)
@@ -66,10 +75,22 @@ func Attach(path string, parents []string) error {
 	return mountUnion(path, parents)
 }
 
-// mountUnion mounts overlayfs on path. Parents whose paths would not fit the option string
-// or contain characters it cannot carry are passed through /proc/self/fd links of O_PATH
-// descriptors, which the kernel resolves at mount time.
+// mountUnion mounts overlayfs on path, through the mount API that takes each layer as an
+// open descriptor (no length limit, no escaping, and /proc/self/mountinfo then names every
+// layer by its real path, which DestroyLayer relies on), or through mount(2) on kernels
+// older than 6.8.
 func mountUnion(path string, parents []string) error {
+	err := mountUnionFds(path, parents)
+	if err == errOldKernel {
+		return mountUnionLegacy(path, parents)
+	}
+	return err
+}
+
+// mountUnionLegacy mounts overlayfs with mount(2). Parents whose paths would not fit the
+// option string or contain characters it cannot carry are passed through /proc/self/fd
+// links of O_PATH descriptors, which the kernel resolves at mount time.
+func mountUnionLegacy(path string, parents []string) error {
 	lower := strings.Join(parents, ":")
 	if len(lower) > maxMountData || strings.ContainsAny(lower, ",\\") || hasColon(parents) {
 		fds, closeAll, err := openPaths(parents)
@@ -79,7 +100,7 @@ func mountUnion(path string, parents []string) error {
 		defer closeAll()
 		lower = strings.Join(fds, ":")
 	}
-	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upperDir(path), workDir(path))
+	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s,%s", lower, upperDir(path), workDir(path), unionOptions)
 	if err := unix.Mount("overlay", path, "overlay", 0, data); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "attaching the union on "+path)
 	}
