@@ -196,4 +196,3 @@ func (a *applier) finish() error {
 	}
 	return nil
 }
-

@@ -39,9 +39,11 @@ type ent struct {
 }
 
 // file, dir, symlink, hardlink and whiteout build common entries.
-func file(name, body string) ent  { return ent{name: name, body: body, typ: tar.TypeReg, mode: 0o644} }
-func dir(name string) ent         { return ent{name: name, typ: tar.TypeDir, mode: 0o755} }
-func symlink(name, to string) ent { return ent{name: name, link: to, typ: tar.TypeSymlink, mode: 0o777} }
+func file(name, body string) ent { return ent{name: name, body: body, typ: tar.TypeReg, mode: 0o644} }
+func dir(name string) ent        { return ent{name: name, typ: tar.TypeDir, mode: 0o755} }
+func symlink(name, to string) ent {
+	return ent{name: name, link: to, typ: tar.TypeSymlink, mode: 0o777}
+}
 func hardlink(name, to string) ent {
 	return ent{name: name, link: to, typ: tar.TypeLink, mode: 0o644}
 }

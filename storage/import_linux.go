@@ -1,10 +1,10 @@
 package storage
 
 import (
-	"errors"
 	"archive/tar"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
