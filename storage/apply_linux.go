@@ -45,7 +45,7 @@ func (a *applier) sysFail(name, op string, err error) error {
 	case isErrno(err, unix.ELOOP):
 		return a.fail(name, "%s: the path goes through a symbolic link", op)
 	case isErrno(err, unix.ENOTDIR):
-		return a.fail(name, "%s: a parent of the entry is not a directory", op)
+		return a.fail(name, "%s: a parent of the entry is a symbolic link or not a directory", op)
 	case isErrno(err, unix.EXDEV, unix.ENAMETOOLONG, unix.EINVAL):
 		return a.fail(name, "%s: %v", op, err)
 	}

@@ -94,6 +94,9 @@ func (a *applier) hardlink(h *tar.Header, parent int, path, base string) error {
 		return a.fail(h.Name, "hard link to itself")
 	}
 	tdir, err := openDirIn(a.root, tcomps[:len(tcomps)-1])
+	if err == unix.ENOENT {
+		return a.fail(h.Name, "hard link target %s is not in the layer", quote(h.Linkname))
+	}
 	if err != nil {
 		return a.sysFail(h.Name, "hard link target "+quote(h.Linkname), err)
 	}
