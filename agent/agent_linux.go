@@ -37,6 +37,9 @@ type Config struct {
 	MaxExits int
 	// Log receives diagnostics; nil means standard error.
 	Log io.Writer
+	// Transport, when set, serves the host over a stream instead of ListenFD: for a VM
+	// guest, "virtio-serial:NAME" (the port named NAME). See guest_linux.go.
+	Transport string
 }
 
 // Agent is a running hcs-agent. Run creates and drives one.
@@ -44,6 +47,8 @@ type Agent struct {
 	cfg Config
 	log *log.Logger
 	ln  *net.UnixListener
+	// port is the guest's stream to the host when Config.Transport is set (ln is then nil).
+	port *guestPort
 
 	// forkMu orders forks and signals against reaping. Spawn and Signal hold it for reading,
 	// so that no pid they use can be reaped, and then reused, while they use it; reap holds
@@ -73,7 +78,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	return a.run(ctx)
+	err = a.run(ctx)
+	if a.port != nil {
+		a.powerOff()
+	}
+	return err
 }
 
 func newAgent(cfg Config) (*Agent, error) {
@@ -92,6 +101,9 @@ func newAgent(cfg Config) (*Agent, error) {
 		procs: make(map[int]*proc),
 		exits: newExitLog(cfg.MaxExits),
 		exit:  make(chan struct{}),
+	}
+	if cfg.Transport != "" {
+		return newGuestAgent(a)
 	}
 	closeInherited(cfg.ListenFD)
 	setProcessName("hcs-agent")
@@ -172,7 +184,11 @@ func (a *Agent) run(ctx context.Context) error {
 	defer signal.Stop(chld)
 
 	go a.reapLoop(chld)
-	go a.acceptLoop()
+	if a.port != nil {
+		go a.portLoop()
+	} else {
+		go a.acceptLoop()
+	}
 	for {
 		select {
 		case sig := <-stop:
@@ -211,7 +227,9 @@ func (a *Agent) finish() {
 
 // close releases the listener, the connection and the descriptors of remaining processes.
 func (a *Agent) close() {
-	a.ln.Close()
+	if a.ln != nil {
+		a.ln.Close()
+	}
 	a.mu.Lock()
 	s := a.sess
 	a.sess = nil

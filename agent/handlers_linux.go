@@ -14,13 +14,13 @@ import (
 type handler func(a *Agent, ctx context.Context, m *protocol.Message, fds []int) (any, error)
 
 var handlers = map[protocol.Type]handler{
-	protocol.TypeSpawn: func(a *Agent, _ context.Context, m *protocol.Message, fds []int) (any, error) {
+	protocol.TypeSpawn: func(a *Agent, ctx context.Context, m *protocol.Message, fds []int) (any, error) {
 		var req protocol.SpawnRequest
 		if err := m.DecodeBody(&req); err != nil {
 			protocol.CloseFDs(fds)
 			return nil, err
 		}
-		return a.spawn(&req, fds)
+		return a.spawn(ctx, &req, fds)
 	},
 	protocol.TypeSignal: noFDs(func(a *Agent, _ context.Context, req *protocol.SignalRequest) (any, error) {
 		return nil, a.signal(req.Pid, req.Signal)

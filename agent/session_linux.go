@@ -59,7 +59,13 @@ func (a *Agent) serve(c *net.UnixConn, seq uint64, handshakeDone func()) {
 		c.Close()
 		return
 	}
-	err = a.handshake(conn)
+	a.serveConn(conn, seq, handshakeDone)
+}
+
+// serveConn runs a connection's handshake and session; it returns once the session ended
+// and its writer stopped.
+func (a *Agent) serveConn(conn *protocol.Conn, seq uint64, handshakeDone func()) {
+	err := a.handshake(conn)
 	handshakeDone()
 	if err != nil {
 		a.log.Printf("handshake: %v", err)
@@ -70,6 +76,7 @@ func (a *Agent) serve(c *net.UnixConn, seq uint64, handshakeDone func()) {
 	if a.attach(s) {
 		s.run()
 		a.detach(s)
+		<-s.written
 	}
 }
 
@@ -154,6 +161,10 @@ type session struct {
 	cancel    context.CancelFunc
 	inFlight  chan struct{}
 	closeOnce sync.Once
+	// relay carries the stdio of spawned processes on a stream transport (else nil).
+	relay *protocol.Relay
+	// written is closed when the writer has stopped: nothing more is written to conn.
+	written chan struct{}
 }
 
 // outMsg is a message waiting to be written; sent, when set, receives the write's result.
@@ -165,8 +176,14 @@ type outMsg struct {
 
 func newSession(a *Agent, conn *protocol.Conn, seq uint64) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &session{a: a, conn: conn, seq: seq, out: queue.New[outMsg](), ctx: ctx, cancel: cancel,
-		inFlight: make(chan struct{}, maxInFlight)}
+	s := &session{a: a, conn: conn, seq: seq, out: queue.New[outMsg](), cancel: cancel,
+		inFlight: make(chan struct{}, maxInFlight), written: make(chan struct{})}
+	if conn.IsStream() {
+		s.relay = protocol.NewRelay(s.sendRelay)
+		ctx = withRelay(ctx, s.relay)
+	}
+	s.ctx = ctx
+	return s
 }
 
 // run reads requests until the connection ends, then closes the session.
@@ -181,6 +198,13 @@ func (s *session) run() {
 				sendFatal(s.conn, err)
 			}
 			return
+		}
+		if s.relay != nil && protocol.IsRelayMessage(m.Type) {
+			if err := s.relay.Handle(m); err != nil {
+				s.a.log.Printf("closing connection: %v", err)
+				return
+			}
+			continue
 		}
 		if m.ID == 0 {
 			protocol.CloseFDs(fds)
@@ -201,6 +225,7 @@ func (s *session) run() {
 
 // writeLoop writes queued messages in order until the session ends.
 func (s *session) writeLoop() {
+	defer close(s.written)
 	for {
 		o, ok := s.out.Get(s.ctx.Done())
 		if !ok {
@@ -227,6 +252,9 @@ func (s *session) close() {
 		s.cancel()
 		s.out.Close()
 		s.conn.Close()
+		if s.relay != nil {
+			s.relay.Close()
+		}
 	})
 }
 

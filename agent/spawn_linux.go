@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,9 +25,16 @@ type launch struct {
 }
 
 // spawn starts the process a request describes. It owns fds: they are either handed to the
-// process or closed.
-func (a *Agent) spawn(req *protocol.SpawnRequest, fds []int) (protocol.SpawnResult, error) {
-	st, err := newStdio(req, fds)
+// process or closed. A request with Relay gets stdio relayed over the session in ctx.
+func (a *Agent) spawn(ctx context.Context, req *protocol.SpawnRequest, fds []int) (protocol.SpawnResult, error) {
+	var st *stdio
+	var err error
+	if req.Relay != nil {
+		protocol.CloseFDs(fds)
+		st, err = newRelayStdio(req, relayFrom(ctx))
+	} else {
+		st, err = newStdio(req, fds)
+	}
 	if err != nil {
 		return protocol.SpawnResult{}, err
 	}

@@ -18,6 +18,8 @@ type stdio struct {
 	drains []int
 	// console is the pty slave, kept by the agent for ResizeConsole; -1 without a console.
 	console int
+	// onStart and onAbort run once the process started, or when the spawn failed.
+	onStart, onAbort []func()
 }
 
 // newStdio takes ownership of fds and arranges them as the request describes.
@@ -115,6 +117,10 @@ func (st *stdio) started() {
 		go drain(os.NewFile(uintptr(fd), "discard"))
 	}
 	st.owned, st.drains = nil, nil
+	for _, f := range st.onStart {
+		f()
+	}
+	st.onStart, st.onAbort = nil, nil
 }
 
 // abort closes everything after a failed spawn.
@@ -125,6 +131,10 @@ func (st *stdio) abort() {
 		unix.Close(st.console)
 	}
 	st.owned, st.drains, st.console = nil, nil, -1
+	for _, f := range st.onAbort {
+		f()
+	}
+	st.onStart, st.onAbort = nil, nil
 }
 
 // drain reads f to its end, discarding the bytes, then closes it.

@@ -34,11 +34,14 @@ type Client struct {
 	done  chan struct{}
 	// drained is closed once OnExit has run for every exit the connection delivered.
 	drained chan struct{}
+	// relay carries stdio on a Stream transport; nil on a unix socket.
+	relay *Relay
 
-	mu      sync.Mutex
-	nextID  uint64
-	pending map[uint64]chan *Message
-	err     error // why the connection ended; set once, before done is closed
+	mu         sync.Mutex
+	nextID     uint64
+	nextStream uint32
+	pending    map[uint64]chan *Message
+	err        error // why the connection ended; set once, before done is closed
 }
 
 // Dial connects to the agent's socket at path and performs the handshake.
@@ -59,6 +62,12 @@ func NewClient(ctx context.Context, c *net.UnixConn, opts ClientOptions) (*Clien
 		c.Close()
 		return nil, err
 	}
+	return newClient(ctx, conn, opts)
+}
+
+// newClient performs the handshake on conn and starts the client's goroutines. On a
+// Stream transport the client relays stdio (SpawnRelayed).
+func newClient(ctx context.Context, conn *Conn, opts ClientOptions) (*Client, error) {
 	hello, err := handshake(ctx, conn, opts.HostVersion)
 	if err != nil {
 		conn.Close()
@@ -72,6 +81,9 @@ func NewClient(ctx context.Context, c *net.UnixConn, opts ClientOptions) (*Clien
 		done:    make(chan struct{}),
 		drained: make(chan struct{}),
 		pending: make(map[uint64]chan *Message),
+	}
+	if conn.IsStream() {
+		cl.relay = NewRelay(func(m *Message) error { return conn.WriteMessage(m, nil) })
 	}
 	go cl.readLoop()
 	go cl.notifyLoop()
@@ -167,6 +179,9 @@ func (c *Client) fail(err error) {
 	close(c.done)
 	c.mu.Unlock()
 	c.conn.Close()
+	if c.relay != nil {
+		c.relay.Close()
+	}
 }
 
 // readLoop dispatches responses and notifications until the connection ends.
@@ -203,6 +218,10 @@ func (c *Client) dispatch(m *Message) error {
 		c.mu.Unlock()
 		if ch != nil {
 			ch <- m
+		}
+	case TypeData, TypeWindow, TypeCloseStream, TypeResizeStream:
+		if c.relay != nil {
+			return c.relay.Handle(m)
 		}
 	case TypeProcessExited:
 		var ev ProcessExited

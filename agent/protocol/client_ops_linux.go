@@ -33,6 +33,9 @@ func (c *Client) Spawn(ctx context.Context, req SpawnRequest, files ...*os.File)
 
 // FDCount returns how many descriptors must travel with the request.
 func (r *SpawnRequest) FDCount() int {
+	if r.Relay != nil {
+		return 0
+	}
 	if r.EmulateConsole {
 		return 1
 	}

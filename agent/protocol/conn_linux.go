@@ -10,11 +10,18 @@ import (
 	"github.com/linuxhcs/hcs/internal/fdconn"
 )
 
-// Conn sends and receives messages over a connected unix stream socket. Reads must come from
-// one goroutine at a time; writes may come from any number of goroutines.
+// Conn sends and receives messages over a connected unix stream socket, or over a Stream
+// without descriptors (NewStreamConn). Reads must come from one goroutine at a time; writes
+// may come from any number of goroutines.
 type Conn struct {
-	fc *fdconn.Conn
+	fc frameConn
+	// stream is true for a Stream transport: stdio is relayed (see Relay).
+	stream bool
 }
+
+// IsStream reports whether the connection is a Stream transport, whose processes' stdio is
+// relayed over the connection instead of passed as descriptors.
+func (c *Conn) IsStream() bool { return c.stream }
 
 // NewConn wraps a connected unix stream socket. The Conn owns c from then on.
 func NewConn(c *net.UnixConn) (*Conn, error) {

@@ -72,6 +72,9 @@ type SpawnRequest struct {
 	Stdin  bool `json:"Stdin,omitempty"`
 	Stdout bool `json:"Stdout,omitempty"`
 	Stderr bool `json:"Stderr,omitempty"`
+	// Relay, on a Stream transport, relays the process's stdio over the connection instead
+	// (no descriptors travel; the Std flags are ignored).
+	Relay *RelayStreams `json:"Relay,omitempty"`
 }
 
 // SpawnResult is the result of Spawn.

@@ -5,8 +5,12 @@
 // Usage:
 //
 //	hcs-agent --listen-fd=N [--shutdown-timeout=10s]
+//	hcs-agent --transport=virtio-serial:NAME [--shutdown-timeout=10s]
 //
-// HCS_AGENT_LISTEN_FD=N in the environment may replace --listen-fd.
+// HCS_AGENT_LISTEN_FD=N in the environment may replace --listen-fd, and
+// HCS_AGENT_TRANSPORT may replace --transport. Started as pid 1 with neither (the init of
+// a VM guest, which the kernel starts without arguments), it serves on the virtio-serial
+// port "hcs.agent".
 package main
 
 import (
@@ -39,11 +43,21 @@ func parseFlags(args []string) (agent.Config, error) {
 	listenFD := fs.Int(protocol.ListenFDFlag[2:], -1, "inherited descriptor of the listening unix socket")
 	timeout := fs.Duration(protocol.ShutdownTimeoutFlag[2:], agent.DefaultShutdownTimeout,
 		"how long a shutdown caused by SIGTERM or SIGINT waits before SIGKILL")
+	transport := fs.String("transport", os.Getenv("HCS_AGENT_TRANSPORT"),
+		"serve over a stream instead of a socket: virtio-serial:NAME (in a VM guest)")
 	if err := fs.Parse(args); err != nil {
 		return agent.Config{}, err
 	}
 	if fs.NArg() > 0 {
 		return agent.Config{}, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *listenFD < 0 && *transport == "" && os.Getpid() == 1 {
+		if _, ok := os.LookupEnv(protocol.ListenFDEnv); !ok {
+			*transport = agent.TransportVirtioSerial + "hcs.agent"
+		}
+	}
+	if *transport != "" {
+		return agent.Config{Transport: *transport, ShutdownTimeout: *timeout}, nil
 	}
 	if *listenFD < 0 {
 		v, ok := os.LookupEnv(protocol.ListenFDEnv)
