@@ -5,8 +5,8 @@ import "testing"
 func TestParse(t *testing.T) {
 	cases := map[string]kind{
 		`{"QMP": {"version": {}, "capabilities": ["oob"]}}`:                               kindGreeting,
-		`{"return": {}, "id": 1}`:                                                          kindResponse,
-		`{"error": {"class": "GenericError", "desc": "x"}, "id": 2}`:                       kindResponse,
+		`{"return": {}, "id": 1}`:                                                         kindResponse,
+		`{"error": {"class": "GenericError", "desc": "x"}, "id": 2}`:                      kindResponse,
 		`{"timestamp": {"seconds": 1, "microseconds": 2}, "event": "STOP", "data": null}`: kindEvent,
 	}
 	for line, want := range cases {
