@@ -62,6 +62,9 @@ func buildTar(t testing.TB, entries ...ent) []byte {
 		if e.typ != tar.TypeReg {
 			h.Size = 0
 		}
+		if e.typ == tar.TypeXGlobalHeader {
+			h = &tar.Header{Typeflag: e.typ, PAXRecords: map[string]string{"comment": "foo/bar"}}
+		}
 		for k, v := range e.xattrs {
 			if h.PAXRecords == nil {
 				h.PAXRecords = map[string]string{}

@@ -156,9 +156,10 @@ func (w *walker) header(fd int, name, path string) (*tar.Header, error) {
 	return h, nil
 }
 
-// readNames lists the names in the directory fd.
+// readNames lists the names in the directory fd, through a fresh open file description
+// (a dup would share, and move, fd's directory offset).
 func readNames(fd int) ([]string, error) {
-	dup, err := unix.Dup(fd)
+	dup, err := openIn(fd, "", unix.O_DIRECTORY|unix.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}
