@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -146,7 +147,9 @@ func writeAtomically(dirfd int, name string, write func(io.Writer) error) error 
 func writeLayerTar(root int, path string, w io.Writer) error {
 	tw := tar.NewWriter(w)
 	if opq, _ := getXattrAt(root, "", opaqueXattr); opq == "y" {
-		if err := tw.WriteHeader(opaqueEntry("", rootHeader(root))); err != nil {
+		// The layer root's own metadata is the host's, not the layer's: fixed values.
+		rootDir := &tar.Header{Mode: 0o755, ModTime: time.Unix(0, 0)}
+		if err := tw.WriteHeader(opaqueEntry("", rootDir)); err != nil {
 			return hresult.Wrap(err, hresult.E_FAIL, "writing layer.tar")
 		}
 	}
@@ -207,16 +210,6 @@ func filterXattrs(h *tar.Header) {
 func opaqueEntry(dir string, d *tar.Header) *tar.Header {
 	return &tar.Header{Name: dir + WhiteoutOpaque, Typeflag: tar.TypeReg, Mode: d.Mode & 0o777,
 		Uid: d.Uid, Gid: d.Gid, ModTime: d.ModTime, Format: tar.FormatPAX}
-}
-
-// rootHeader describes the directory fd for opaqueEntry.
-func rootHeader(fd int) *tar.Header {
-	w := &walker{links: map[[2]uint64]string{}}
-	h, err := w.header(fd, ".", "")
-	if err != nil || h == nil {
-		return &tar.Header{Mode: 0o700}
-	}
-	return h
 }
 
 // whiteoutsFirst orders a directory's entries for export: whiteouts first (the OCI format

@@ -13,8 +13,9 @@ import (
 // node is one entry found by walking a directory tree: its tar header (Name relative to the
 // walk's root, directories ending in "/") and, for a regular file, its open data.
 type node struct {
-	hdr  *tar.Header
-	data *os.File
+	hdr   *tar.Header
+	data  *os.File
+	inode [2]uint64 // device and inode of a regular file with several links
 }
 
 // visitFunc receives each entry of a walk, parents before children. children, for a
@@ -43,12 +44,12 @@ func (w *walker) dir(fd int, prefix string) error {
 	}
 	entries := make([]*node, 0, len(names))
 	for _, name := range names {
-		h, err := w.header(fd, name, prefix+name)
+		n, err := w.stat(fd, name, prefix+name)
 		if err != nil {
 			return err
 		}
-		if h != nil {
-			entries = append(entries, &node{hdr: h})
+		if n != nil {
+			entries = append(entries, n)
 		}
 	}
 	if w.order != nil {
@@ -67,6 +68,13 @@ func (w *walker) dir(fd int, prefix string) error {
 // entry visits one entry of the directory fd, descending into directories.
 func (w *walker) entry(fd int, n *node) error {
 	base := baseName(n.hdr.Name)
+	if n.inode != [2]uint64{} {
+		if first, ok := w.links[n.inode]; ok {
+			n.hdr.Typeflag, n.hdr.Linkname, n.hdr.Size = tar.TypeLink, first, 0
+			return w.visit(n)
+		}
+		w.links[n.inode] = n.hdr.Name
+	}
 	switch n.hdr.Typeflag {
 	case tar.TypeReg:
 		f, err := openData(fd, base, n.hdr)
@@ -104,11 +112,25 @@ func openData(dirfd int, base string, h *tar.Header) (*os.File, error) {
 	return f, nil
 }
 
-// header builds the tar header of name in the directory fd, or nil for entries a layer
+// stat describes the entry name of the directory fd, or returns nil for entries a layer
 // cannot hold (sockets).
-func (w *walker) header(fd int, name, path string) (*tar.Header, error) {
+func (w *walker) stat(fd int, name, path string) (*node, error) {
 	var st unix.Stat_t
-	if err := unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+	h, err := header(fd, name, path, &st)
+	if h == nil || err != nil {
+		return nil, err
+	}
+	n := &node{hdr: h}
+	if h.Typeflag == tar.TypeReg && st.Nlink > 1 {
+		n.inode = [2]uint64{st.Dev, st.Ino}
+	}
+	return n, nil
+}
+
+// header builds the tar header of name in the directory fd from its stat (left in st), or
+// returns nil for entries a layer cannot hold (sockets).
+func header(fd int, name, path string, st *unix.Stat_t) (*tar.Header, error) {
+	if err := unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return nil, err
 	}
 	h := &tar.Header{Name: path, Mode: int64(st.Mode & 0o7777), Uid: int(st.Uid), Gid: int(st.Gid),
@@ -116,14 +138,6 @@ func (w *walker) header(fd int, name, path string) (*tar.Header, error) {
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFREG:
 		h.Typeflag, h.Size = tar.TypeReg, st.Size
-		if st.Nlink > 1 {
-			key := [2]uint64{st.Dev, st.Ino}
-			if first, ok := w.links[key]; ok {
-				h.Typeflag, h.Linkname, h.Size = tar.TypeLink, first, 0
-			} else {
-				w.links[key] = path
-			}
-		}
 	case unix.S_IFDIR:
 		h.Typeflag, h.Name = tar.TypeDir, path+"/"
 	case unix.S_IFLNK:
