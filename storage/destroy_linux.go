@@ -42,7 +42,7 @@ func DestroyLayer(layerPath string) error {
 // checkDestroyable fails unless base in the directory pfd is a layer directory that is not
 // in use.
 func checkDestroyable(pfd int, base, layerPath string) error {
-	fd, err := openIn(pfd, base, unix.O_PATH|unix.O_DIRECTORY)
+	fd, err := unix.Openat(pfd, base, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if isErrno(err, unix.ELOOP, unix.ENOTDIR) {
 		return invalidLayer(layerPath, "not a layer (not a directory)")
 	}
