@@ -42,7 +42,7 @@ var mu sync.Mutex
 func LayerKind(path string) (Kind, error) {
 	var v [64]byte
 	n, err := unix.Lgetxattr(path, markerXattr, v[:])
-	if isErrno(err, unix.ENODATA, unix.ENOTSUP, unix.ERANGE) {
+	if isErrno(err, unix.ENODATA, unix.ENOTSUP, unix.ERANGE, unix.ENOENT) {
 		return "", nil
 	}
 	if err != nil {
