@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/driver/container"
+	"github.com/linuxhcs/hcs/host"
+	"github.com/linuxhcs/hcs/host/server"
+)
+
+// stopTimeout bounds a clean shutdown: requests in flight get this long to finish.
+const stopTimeout = 30 * time.Second
+
+// run serves until ctx ends, then stops cleanly. The socket is taken first, so a second
+// hcsd gives up before touching the state of the first.
+func run(ctx context.Context, cfg config, log *slog.Logger) error {
+	if os.Geteuid() != 0 {
+		return errors.New("hcsd must run as root")
+	}
+	gid, err := ensureGroup(cfg.Group, log)
+	if err != nil {
+		return err
+	}
+	ln, err := server.Listen(cfg.Socket, server.ListenOptions{GID: gid})
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	h, drv, err := newHost(cfg, log)
+	if err != nil {
+		return err
+	}
+	srv := server.New(h, server.Options{AllowedGIDs: []uint32{gid}, GroupName: cfg.Group, Version: softwareVersion(), Logger: log})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln.UnixListener) }()
+	log.Info("hcsd ready", "version", softwareVersion(), "socket", cfg.Socket, "state-dir", cfg.StateDir,
+		"runtime", drv.Runtime().Name, "group", cfg.Group)
+	select {
+	case <-ctx.Done():
+		log.Info("hcsd stopping")
+	case err = <-served:
+		log.Error("hcsd stopped accepting connections", "err", err)
+	}
+	return errors.Join(err, shutdown(srv, ln, h, log))
+}
+
+// newHost builds the container driver and the host on the state directory.
+func newHost(cfg config, log *slog.Logger) (*host.Host, *container.Driver, error) {
+	if err := stateDir(cfg.StateDir); err != nil {
+		return nil, nil, err
+	}
+	drv, err := container.New(container.Options{
+		Runtime: cfg.Runtime, RuntimeRoot: cfg.RuntimeRoot, CgroupParent: cfg.CgroupParent,
+		SocketDir: cfg.AgentSocketDir, Logger: log,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("container driver: %w", err)
+	}
+	h, err := host.New(host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, drv, nil
+}
+
+// shutdown stops serving: no new connections, clients disconnected, requests in flight
+// finished or cancelled; compute systems keep running.
+func shutdown(srv *server.Server, ln *server.Listener, h *host.Host, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if err != nil {
+		log.Warn("requests still running at shutdown were cancelled", "err", err)
+	}
+	ln.Close()
+	if err := h.Close(ctx, false); err != nil {
+		return fmt.Errorf("closing the host: %w", err)
+	}
+	log.Info("hcsd stopped")
+	return nil
+}
+
+// stateDir creates dir root-only, or checks that an existing one is a directory owned by
+// root that no one else can write.
+func stateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(dir, &st); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	switch {
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		return fmt.Errorf("state directory %s is not a directory", dir)
+	case st.Uid != 0:
+		return fmt.Errorf("state directory %s is owned by uid %d, not root", dir, st.Uid)
+	case st.Mode&0o022 != 0:
+		return fmt.Errorf("state directory %s is writable by group or others (mode %04o)", dir, st.Mode&0o7777)
+	}
+	return nil
+}
