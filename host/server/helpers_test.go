@@ -36,7 +36,7 @@ func ctx(t testing.TB) context.Context {
 
 // daemon is a host served on a socket in a temporary directory, with the fake driver.
 type daemon struct {
-	t    *testing.T
+	t    testing.TB
 	h    *host.Host
 	drv  *fakedriver.Driver
 	srv  *server.Server
@@ -51,7 +51,7 @@ type daemonConfig struct {
 	driver     []fakedriver.Option
 }
 
-func startDaemon(t *testing.T, cfg daemonConfig) *daemon {
+func startDaemon(t testing.TB, cfg daemonConfig) *daemon {
 	t.Helper()
 	d := &daemon{t: t, drv: fakedriver.New(cfg.driver...), dir: socketDir(t)}
 	d.path = filepath.Join(d.dir, "hcsd.sock")
@@ -91,7 +91,7 @@ func (d *daemon) stop() {
 }
 
 // socketDir returns a directory that every user may traverse, for the socket.
-func socketDir(t *testing.T) string {
+func socketDir(t testing.TB) string {
 	dir, err := os.MkdirTemp("", "hcsd-test-")
 	if err != nil {
 		t.Fatal(err)
