@@ -145,8 +145,10 @@ func TestLargestDocumentFits(t *testing.T) {
 	if err != nil || res.Document != "SubmitWerReport:"+doc {
 		t.Fatalf("a %d-byte document did not round-trip: %v", len(doc), err)
 	}
-	_, _, err = c.Call(testCtx(t), wire.MethodSubmitWerReport, &wire.Args{Document: doc + doc + doc})
-	wantCode(t, err, hresult.E_INVALIDARG)
+	for _, tooBig := range []string{doc + doc + "x", doc + strings.Repeat(`"`, 40<<10)} { // refused unencoded, refused encoded
+		_, _, err = c.Call(testCtx(t), wire.MethodSubmitWerReport, &wire.Args{Document: tooBig})
+		wantCode(t, err, hresult.E_INVALIDARG)
+	}
 	if _, _, err := c.Call(testCtx(t), wire.MethodServiceProperties, nil); err != nil {
 		t.Fatalf("the connection is unusable after refusing an oversize request: %v", err)
 	}

@@ -201,6 +201,9 @@ func checkFiles(m *wire.Message, n int) error {
 // When ctx ends first the call returns its error; the request may still complete in the
 // service, and its response is discarded.
 func (c *Client) Call(ctx context.Context, method wire.Method, args *wire.Args) (*wire.Result, []*os.File, error) {
+	if args != nil && len(args.Document) > wire.MaxMessageSize {
+		return nil, nil, hresult.Errorf(hresult.E_INVALIDARG, "%s request: a document of %d bytes exceeds the limit of %d", method, len(args.Document), wire.MaxMessageSize)
+	}
 	if err := c.acquire(ctx); err != nil {
 		return nil, nil, err
 	}
