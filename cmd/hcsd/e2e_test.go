@@ -30,6 +30,7 @@ const e2eTimeout = 60 * time.Second
 // daemonRun is one hcsd process with everything it touches kept apart from other tests.
 type daemonRun struct {
 	cmd         *exec.Cmd
+	args        []string
 	bin         string // hcsd and hcs-agent
 	socket      string
 	runtime     string
@@ -53,7 +54,8 @@ func buildBinaries(t *testing.T) string {
 	return dir
 }
 
-func startHcsd(t *testing.T, bin, runtime string) *daemonRun {
+// newDaemonRun chooses the directories of an hcsd that uses runtime.
+func newDaemonRun(t *testing.T, bin, runtime string) *daemonRun {
 	base := t.TempDir()
 	agents, err := os.MkdirTemp("/run", "hcs-e2e")
 	if err != nil {
@@ -62,23 +64,39 @@ func startHcsd(t *testing.T, bin, runtime string) *daemonRun {
 	t.Cleanup(func() { os.RemoveAll(agents) })
 	d := &daemonRun{bin: bin, socket: filepath.Join(base, "run", "hcsd.sock"), runtime: runtime,
 		runtimeRoot: filepath.Join(base, "runtime"), cgroup: fmt.Sprintf("/hcs-e2e-%d", os.Getpid()), log: &strings.Builder{}}
-	d.cmd = exec.Command(filepath.Join(bin, "hcsd"), "--socket", d.socket, "--state-dir", filepath.Join(base, "state"),
+	d.args = []string{"--socket", d.socket, "--state-dir", filepath.Join(base, "state"),
 		"--runtime", runtime, "--runtime-root", d.runtimeRoot, "--cgroup-parent", d.cgroup,
-		"--agent-socket-dir", agents, "--group", "root", "--log-level", "debug")
-	d.cmd.Stderr = d.log
-	if err := d.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+		"--agent-socket-dir", agents, "--group", "root", "--log-level", "debug"}
 	t.Cleanup(func() {
-		if d.cmd.ProcessState == nil {
-			d.cmd.Process.Kill()
-			d.cmd.Wait()
-		}
 		if t.Failed() {
 			t.Logf("hcsd log:\n%s", d.log.String())
 		}
 	})
 	return d
+}
+
+// start runs hcsd; it is killed at the end of the test if still running.
+func (d *daemonRun) start(t *testing.T) {
+	cmd := exec.Command(filepath.Join(d.bin, "hcsd"), d.args...)
+	cmd.Stderr = d.log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd = cmd
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+}
+
+// stop sends SIGTERM and checks that hcsd exits 0.
+func (d *daemonRun) stop(t *testing.T) {
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	if err := waitExit(d.cmd, e2eTimeout); err != nil {
+		t.Fatalf("hcsd after SIGTERM: %v", err)
+	}
 }
 
 // dial connects once hcsd answers.
@@ -108,19 +126,17 @@ func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
 	bin := buildBinaries(t)
 	for _, rt := range []string{"runc", "crun"} {
 		t.Run(rt, func(t *testing.T) {
-			d := startHcsd(t, bin, rt)
+			d := newDaemonRun(t, bin, rt)
 			rw := filepath.Join(t.TempDir(), "rw")
 			id := "e2e-" + rt
 			t.Cleanup(func() { d.removeContainer(t, "hcs-"+id, rw) })
+			d.start(t)
 			c := d.dial(t)
 			sys := runBusybox(t, c, id, layer, rw)
 			disconnected := make(chan client.Event, 4)
 			sys.SetCallback(client.EventOptionNone, func(ev client.Event) { disconnected <- ev })
 
-			d.cmd.Process.Signal(syscall.SIGTERM)
-			if err := waitExit(d.cmd, e2eTimeout); err != nil {
-				t.Fatalf("hcsd after SIGTERM: %v", err)
-			}
+			d.stop(t)
 			select {
 			case ev := <-disconnected:
 				if ev.Type != client.EventServiceDisconnect {
@@ -133,7 +149,43 @@ func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
 				t.Errorf("socket left behind: %v", err)
 			}
 			d.checkRunning(t, "hcs-"+id)
+
+			d.start(t) // the service comes back and finds its container
+			useAgain(t, d.dial(t), id)
+			d.stop(t)
 		})
+	}
+}
+
+// useAgain opens a system by id through a new hcsd, runs a process in it and terminates it.
+func useAgain(t *testing.T, c *client.Client, id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
+	defer cancel()
+	sys, err := c.OpenComputeSystem(id, client.GenericAll)
+	if err != nil {
+		t.Fatalf("the restarted hcsd does not know %s: %v", id, err)
+	}
+	defer sys.Close()
+	info, _, err := client.DoProcess(ctx, func(op *client.Operation) error {
+		p, err := sys.CreateProcess(`{"CommandArgs":["/bin/echo","again"],"CreateStdOutPipe":true}`, op)
+		if err == nil {
+			defer p.Close()
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(info.StdOutput)
+	info.StdOutput.Close()
+	if string(out) != "again\n" {
+		t.Fatalf("process in the recovered container wrote %q", out)
+	}
+	if _, err := client.Do(ctx, func(op *client.Operation) error { return sys.Terminate(op, "") }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sys.WaitForExit(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
 

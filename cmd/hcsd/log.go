@@ -23,10 +23,14 @@ func parseLevel(s string) (slog.Level, error) {
 	return 0, fmt.Errorf("log level %q: want debug, info, warn or error", s)
 }
 
+// logLevel is the level of hcsd's log; HcsModifyServiceSettings can change it at run time.
+var logLevel = new(slog.LevelVar)
+
 // newLogger logs text lines to stderr (the journal, under systemd) and becomes the default.
 func newLogger(level string) *slog.Logger {
 	l, _ := parseLevel(level)
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	logLevel.Set(l)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel}))
 	slog.SetDefault(log)
 	return log
 }

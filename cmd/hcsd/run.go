@@ -33,7 +33,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer ln.Close()
-	h, drv, err := newHost(cfg, log)
+	h, drv, err := newHost(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -51,8 +51,9 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	return errors.Join(err, shutdown(srv, ln, h, log))
 }
 
-// newHost builds the container driver and the host on the state directory.
-func newHost(cfg config, log *slog.Logger) (*host.Host, *container.Driver, error) {
+// newHost builds the container driver and the host on the state directory, and reattaches
+// the systems a previous hcsd left running.
+func newHost(ctx context.Context, cfg config, log *slog.Logger) (*host.Host, *container.Driver, error) {
 	if err := stateDir(cfg.StateDir); err != nil {
 		return nil, nil, err
 	}
@@ -63,9 +64,16 @@ func newHost(cfg config, log *slog.Logger) (*host.Host, *container.Driver, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("container driver: %w", err)
 	}
-	h, err := host.New(host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log})
+	h, err := host.New(host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log, LogLevel: logLevel})
 	if err != nil {
 		return nil, nil, err
+	}
+	live, err := h.Recover(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recovering the systems of the previous hcsd: %w", err)
+	}
+	if len(live) > 0 {
+		log.Info("reattached running systems", "ids", live)
 	}
 	return h, drv, nil
 }
