@@ -20,6 +20,7 @@ type applier struct {
 	cacheDir     string // the parent directory last opened, and its descriptor
 	cacheFd      int
 	dirs         []dirTime // directory times, set once every entry is in place
+	buf          []byte    // the copy buffer
 }
 
 // dirTime is the time of a directory named by its path below the root.

@@ -13,10 +13,14 @@ func (a *applier) file(h *tar.Header, parent int, base string, body io.Reader) e
 	if err := a.q.data(h.Size); err != nil {
 		return a.fail(h.Name, "%v", err)
 	}
-	if err := a.replace(h.Name, parent, base); err != nil {
-		return err
+	const flags = unix.O_WRONLY | unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_CLOEXEC
+	fd, err := unix.Openat(parent, base, flags, 0o600)
+	if err == unix.EEXIST {
+		if err := a.replace(h.Name, parent, base); err != nil {
+			return err
+		}
+		fd, err = unix.Openat(parent, base, flags, 0o600)
 	}
-	fd, err := unix.Openat(parent, base, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return a.sysFail(h.Name, "creating the file", err)
 	}
@@ -29,7 +33,10 @@ func (a *applier) file(h *tar.Header, parent int, base string, body io.Reader) e
 
 // copyData copies the entry's data to fd, leaving holes where the data is zero.
 func (a *applier) copyData(h *tar.Header, fd int, body io.Reader) error {
-	n, werr, rerr := copySparse(fd, body, h.Size)
+	if a.buf == nil {
+		a.buf = make([]byte, 128<<10)
+	}
+	n, end, werr, rerr := copySparse(fd, body, h.Size, a.buf)
 	switch {
 	case werr != nil:
 		return a.sysFail(h.Name, "writing the file", werr)
@@ -38,8 +45,10 @@ func (a *applier) copyData(h *tar.Header, fd int, body io.Reader) error {
 	case n != h.Size:
 		return a.fail(h.Name, "the data ends after %d of the %d bytes its header gives", n, h.Size)
 	}
-	if err := unix.Ftruncate(fd, h.Size); err != nil {
-		return a.sysFail(h.Name, "writing the file", err)
+	if end < h.Size { // the file ends in a hole
+		if err := unix.Ftruncate(fd, h.Size); err != nil {
+			return a.sysFail(h.Name, "writing the file", err)
+		}
 	}
 	return nil
 }

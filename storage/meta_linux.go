@@ -102,34 +102,34 @@ func times(h *tar.Header) []unix.Timespec {
 	return []unix.Timespec{unix.NsecToTimespec(atime.UnixNano()), unix.NsecToTimespec(h.ModTime.UnixNano())}
 }
 
-// copySparse copies size bytes at most from r to fd, seeking over blocks of zeros instead of
-// writing them. It returns the bytes copied and the write or read error.
-func copySparse(fd int, r io.Reader, size int64) (n int64, werr, rerr error) {
-	buf := make([]byte, 128<<10)
+// copySparse copies size bytes at most from r to fd through buf, seeking over blocks of
+// zeros instead of writing them. It returns the bytes copied, the end of the last data
+// written, and the write or read error.
+func copySparse(fd int, r io.Reader, size int64, buf []byte) (n, end int64, werr, rerr error) {
 	for n < size {
 		chunk := buf[:min(int64(len(buf)), size-n)]
 		m, err := io.ReadFull(r, chunk)
 		if m > 0 {
-			if werr = writeOrSkip(fd, chunk[:m], n); werr != nil {
-				return n, werr, nil
+			if !allZero(chunk[:m]) {
+				if werr = writeAt(fd, chunk[:m], n); werr != nil {
+					return n, end, werr, nil
+				}
+				end = n + int64(m)
 			}
 			n += int64(m)
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return n, nil, nil
+			return n, end, nil, nil
 		}
 		if err != nil {
-			return n, nil, err
+			return n, end, nil, err
 		}
 	}
-	return n, nil, nil
+	return n, end, nil, nil
 }
 
-// writeOrSkip writes b at offset off unless b is all zeros.
-func writeOrSkip(fd int, b []byte, off int64) error {
-	if allZero(b) {
-		return nil
-	}
+// writeAt writes all of b at offset off.
+func writeAt(fd int, b []byte, off int64) error {
 	for len(b) > 0 {
 		m, err := unix.Pwrite(fd, b, off)
 		if err != nil {
