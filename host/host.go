@@ -38,6 +38,11 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// Logger receives the host's log; nil means slog.Default().
 	Logger *slog.Logger
+	// ReattachGrace is how long a system created with ShouldTerminateOnLastHandleClosed
+	// that was reattached after a restart may stay without handles before it is terminated:
+	// its clients lost their connection with the previous service and may open it again.
+	// Zero means one minute.
+	ReattachGrace time.Duration
 	// LogLevel, when set, is the level of Logger's handler, which the ServiceSettings
 	// modification can change at run time.
 	LogLevel *slog.LevelVar
@@ -59,6 +64,9 @@ type Host struct {
 // New returns a host with the given options.
 func New(opts Options) (*Host, error) {
 	h := &Host{opts: opts, systems: map[string]*system{}, sessions: map[*Session]struct{}{}}
+	if h.opts.ReattachGrace <= 0 {
+		h.opts.ReattachGrace = time.Minute
+	}
 	if h.opts.ShutdownTimeout <= 0 {
 		h.opts.ShutdownTimeout = 30 * time.Second
 	}
@@ -89,8 +97,10 @@ func (h *Host) Connect() *Session {
 }
 
 // Close ends every session. With terminate set it also terminates every system still
-// running (what an embedded host wants, since nothing else will stop them); otherwise
-// systems keep running, as when hcsd stops for an upgrade.
+// running (what an embedded host wants, since nothing else will stop them). Otherwise
+// systems keep running, as when hcsd stops for an upgrade: sessions are detached without
+// closing their handles, so a service stop never counts as a client closing its last handle
+// (a client that reconnects may open its systems again; see Options.ReattachGrace).
 func (h *Host) Close(ctx context.Context, terminate bool) error {
 	h.mu.Lock()
 	h.closed = true
@@ -100,7 +110,11 @@ func (h *Host) Close(ctx context.Context, terminate bool) error {
 	}
 	h.mu.Unlock()
 	for _, s := range sessions {
-		s.Close()
+		if terminate {
+			s.Close()
+		} else {
+			s.detach()
+		}
 	}
 	if terminate {
 		for _, sys := range h.allSystems() {
@@ -129,4 +143,12 @@ func (h *Host) dropSession(s *Session) {
 	h.mu.Lock()
 	delete(h.sessions, s)
 	h.mu.Unlock()
+}
+
+// SystemCount returns how many systems the host knows, stopped ones with open handles
+// included.
+func (h *Host) SystemCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.systems)
 }

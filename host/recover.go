@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
@@ -15,7 +16,7 @@ import (
 // exits that happened meanwhile are kept for whoever opens those processes); half-created
 // systems, and systems that ended while the service was down, are rolled back so they leave
 // no mounts, cgroups or runtime state. Systems created with ShouldTerminateOnLastHandleClosed
-// are terminated, since every handle to them closed with the previous service. Call it once,
+// are terminated when no client opens them again within Options.ReattachGrace. Call it once,
 // before serving clients. It returns the ids it reattached.
 func (h *Host) Recover(ctx context.Context) ([]string, error) {
 	root := filepath.Join(h.opts.StateDir, "systems")
@@ -94,7 +95,7 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 		return false
 	}
 	if s.cfg.ShouldTerminateOnLastHandleClosed {
-		go s.terminateUnreferenced()
+		time.AfterFunc(h.opts.ReattachGrace, s.terminateUnreferenced)
 	}
 	h.log.Info("reattached compute system", "id", r.ID, "state", r.State, "processes", len(got.Processes))
 	return true

@@ -51,6 +51,33 @@ func (s *Session) Close() error {
 	return nil
 }
 
+// detach ends the session when the service itself stops: the client is disconnected, but its
+// handles are dropped without the release semantics of a close (no
+// ShouldTerminateOnLastHandleClosed termination).
+func (s *Session) detach() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	systems, procs := s.systems, s.procs
+	s.systems, s.procs = map[wire.Ref]*system{}, map[wire.Ref]*process{}
+	s.mu.Unlock()
+	for ref, p := range procs {
+		p.mu.Lock()
+		delete(p.handles, handleKey{s, ref})
+		p.mu.Unlock()
+	}
+	for ref, sys := range systems {
+		sys.mu.Lock()
+		delete(sys.handles, handleKey{s, ref})
+		sys.mu.Unlock()
+	}
+	s.events.close()
+	s.h.dropSession(s)
+}
+
 // handleKey names one handle: the session holding it and its reference there.
 type handleKey struct {
 	s   *Session

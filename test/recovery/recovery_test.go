@@ -44,6 +44,7 @@ type env struct {
 	agent    string
 	layer    string
 	writable string
+	grace    time.Duration
 }
 
 func newEnv(t *testing.T) *env {
@@ -74,7 +75,7 @@ func (e *env) service() (*host.Host, *client.Client, []string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	h, err := host.New(host.Options{Container: drv, StateDir: e.state})
+	h, err := host.New(host.Options{Container: drv, StateDir: e.state, ReattachGrace: e.grace})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -268,4 +269,39 @@ func assertNoMount(t *testing.T, path string) {
 			t.Fatalf("%s is still mounted: %s", path, line)
 		}
 	}
+}
+
+func TestServiceStopIsNotALastHandleClose(t *testing.T) {
+	e := newEnv(t)
+	e.grace = 300 * time.Millisecond
+	first, c1, _ := e.service()
+	doc := strings.Replace(e.doc(), `{"Container"`, `{"ShouldTerminateOnLastHandleClosed":true,"Container"`, 1)
+	op := client.NewOperation(nil, nil)
+	sys, err := c1.CreateComputeSystem("ephemeral", doc, op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := op.Wait(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, func(op *client.Operation) error { return sys.Start(op, "") })
+	first.Close(ctx(t), false)
+
+	second, c2, ids := e.service()
+	t.Cleanup(func() { second.Close(context.Background(), true) })
+	if len(ids) != 1 {
+		t.Fatalf("a system with ShouldTerminateOnLastHandleClosed did not survive the service stop: %v", ids)
+	}
+	// Nobody opens it again within the grace period: it is terminated and forgotten.
+	deadline := time.Now().Add(20 * time.Second)
+	for second.SystemCount() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("still registered long after the grace period")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := c2.OpenComputeSystem("ephemeral", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
+		t.Fatalf("open after the grace period: %v", err)
+	}
+	assertNoMount(t, e.writable)
 }
