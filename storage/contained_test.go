@@ -126,9 +126,14 @@ func TestImportSourceFolderRules(t *testing.T) {
 	existing := filepath.Join(base, "existing")
 	os.MkdirAll(filepath.Join(existing, "keep"), 0o755)
 	before := snapshot(t, existing)
-	wantCode(t, ImportLayer(existing, sourceWith(t, base, LayerTar, tarball), ""), hresult.ERROR_ALREADY_EXISTS)
+	wantCode(t, ImportLayer(existing, sourceWith(t, filepath.Join(base, "x"), LayerTar, tarball), ""), hresult.ERROR_ALREADY_EXISTS)
 	if d := before.diff(snapshot(t, existing)); len(d) > 0 {
 		t.Errorf("existing layer changed: %v", d)
+	}
+	empty := filepath.Join(base, "empty")
+	os.Mkdir(empty, 0o755)
+	if err := ImportLayer(empty, sourceWith(t, filepath.Join(base, "e"), LayerTar, tarball), ""); err != nil {
+		t.Errorf("importing over an empty directory: %v", err)
 	}
 	wantCode(t, ImportLayer("relative", two, ""), hresult.E_INVALIDARG, "absolute")
 	wantCode(t, ImportLayer(filepath.Join(base, "L3"), two, "{"), hresult.HCS_E_INVALID_JSON)

@@ -29,7 +29,7 @@ func DestroyLayer(layerPath string) error {
 	if err := checkDestroyable(pfd, base, layerPath); err != nil {
 		return err
 	}
-	tomb := "." + base + ".hcs-destroy-" + randomSuffix()
+	tomb := hiddenName(base, "destroy")
 	if err := unix.Renameat2(pfd, base, pfd, tomb, unix.RENAME_NOREPLACE); err != nil {
 		return sysError(err, "destroying layer "+layerPath)
 	}

@@ -52,6 +52,11 @@ func storedParents(path string) ([]string, error) {
 	if err != nil {
 		return nil, invalidLayer(path, "reading its layer chain: %v", err)
 	}
+	for _, p := range c.Parents {
+		if kind, err := LayerKind(p); err != nil || kind != KindReadOnly {
+			return nil, notKind(err, p, "a read-only layer (a parent recorded in "+path+")")
+		}
+	}
 	return c.Parents, nil
 }
 

@@ -132,7 +132,7 @@ func stage(layerPath string, kind Kind, fill func(root int) error) error {
 	if err := checkFreeTarget(pfd, base, layerPath); err != nil {
 		return err
 	}
-	tmp := "." + base + ".hcs-staging-" + randomSuffix()
+	tmp := hiddenName(base, "staging")
 	if err := unix.Mkdirat(pfd, tmp, 0o700); err != nil {
 		return sysError(err, "creating the staging folder for "+layerPath)
 	}
@@ -198,6 +198,15 @@ func checkFreeTarget(pfd int, base, path string) error {
 		}
 	}
 	return hresult.Errorf(hresult.ERROR_ALREADY_EXISTS, "%s already exists and is not an empty directory", path)
+}
+
+// hiddenName is the name of a temporary directory next to base: ".BASE.hcs-WHAT-XXXXXXXX",
+// with BASE shortened so that the name stays within the 255-byte limit.
+func hiddenName(base, what string) string {
+	if len(base) > 200 {
+		base = base[:200]
+	}
+	return "." + base + ".hcs-" + what + "-" + randomSuffix()
 }
 
 // randomSuffix returns 8 random hex digits for temporary names.

@@ -77,6 +77,9 @@ func TestWritableLayerOverImportedBusybox(t *testing.T) {
 	os.WriteFile(filepath.Join(w, "root/made-here"), []byte("new"), 0o600)
 	os.Remove(filepath.Join(w, "etc/hostname"))
 	wantCode(t, ExportLayer(w, base, "", `{"IsWritableLayer":true}`), errBusy, "detach")
+	held, _ := os.Open(filepath.Join(w, "etc/motd"))
+	wantCode(t, DetachLayerStorageFilter(w), errBusy, "in use")
+	held.Close()
 	if err := DetachLayerStorageFilter(w); err != nil {
 		t.Fatal(err)
 	}
