@@ -128,7 +128,7 @@ func (b *builder) base() error {
 	b.add("-machine", "q35")
 	b.add("-accel", b.cfg.Accel)
 	if b.cfg.Accel == AccelKVM {
-		b.add("-cpu", "host")
+		b.add("-cpu", "host,-arch-capabilities") // nested KVM (as on this project's machines) cannot set IA32_ARCH_CAPABILITIES
 	} else {
 		b.add("-cpu", "qemu64")
 	}

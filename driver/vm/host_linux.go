@@ -3,6 +3,7 @@ package vm
 import (
 	"os"
 	"os/exec"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -38,9 +39,11 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// DetectAccel returns AccelKVM when /dev/kvm opens for reading and writing, else AccelTCG.
-// The environment variable HCS_VM_ACCEL=tcg (or kvm) overrides the detection, so tests can
-// force TCG on a host with KVM.
+// DetectAccel returns AccelKVM when /dev/kvm opens for reading and writing and the CPU
+// advertises hardware virtualisation (vmx or svm in /proc/cpuinfo), else AccelTCG. The
+// second condition matters on this project's machines: they expose a /dev/kvm that opens,
+// but without vmx a Linux guest hangs in its decompressor. The environment variable
+// HCS_VM_ACCEL=tcg (or kvm) overrides the detection, so tests can force TCG.
 func DetectAccel() string {
 	switch os.Getenv("HCS_VM_ACCEL") {
 	case AccelTCG:
@@ -53,7 +56,25 @@ func DetectAccel() string {
 		return AccelTCG
 	}
 	unix.Close(fd)
+	if !hasVirtFlag() {
+		return AccelTCG
+	}
 	return AccelKVM
+}
+
+// hasVirtFlag reports whether /proc/cpuinfo lists vmx or svm.
+func hasVirtFlag() bool {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "flags" {
+			f := " " + v + " "
+			return strings.Contains(f, " vmx ") || strings.Contains(f, " svm ")
+		}
+	}
+	return false
 }
 
 // deviceGroup returns the group owning a device node, or -1.

@@ -1,0 +1,162 @@
+package vm
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// DefaultRunDir holds one directory per VM with its sockets and private files. It is
+// separate from the container driver's /run/hcs so its mode can let the VMs' uids reach
+// their own files (0711: no listing).
+const DefaultRunDir = "/run/hcs-vm"
+
+// Options configures the VM driver.
+type Options struct {
+	// QEMU is the qemu-system-x86_64 binary; empty means the one on PATH.
+	QEMU string
+	// RunDir replaces DefaultRunDir.
+	RunDir string
+	// Accel forces AccelKVM or AccelTCG; empty means DetectAccel().
+	Accel string
+	// NoSandbox leaves QEMU's seccomp sandbox off.
+	NoSandbox bool
+	// Logger receives the driver's log; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Driver creates QEMU virtual machines. It is safe for concurrent use.
+type Driver struct {
+	opts    Options
+	qemu    string
+	accel   string
+	fw      Firmware // zero when OVMF is not installed (UEFI VMs then fail to create)
+	kvmGID  int      // group of /dev/kvm, -1 when unknown
+	sandbox bool
+	log     *slog.Logger
+}
+
+var _ driver.Driver = (*Driver)(nil)
+
+// New returns a VM driver for this host.
+func New(opts Options) (*Driver, error) {
+	q, err := findQEMU(opts.QEMU)
+	if err != nil {
+		return nil, err
+	}
+	if opts.RunDir == "" {
+		opts.RunDir = DefaultRunDir
+	}
+	if err := os.MkdirAll(opts.RunDir, 0o711); err != nil {
+		return nil, hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
+	}
+	os.Chmod(opts.RunDir, 0o711)
+	d := &Driver{opts: opts, qemu: q, accel: opts.Accel, kvmGID: deviceGroup("/dev/kvm"), sandbox: !opts.NoSandbox, log: opts.Logger}
+	if d.accel == "" {
+		d.accel = DetectAccel()
+	}
+	if d.log == nil {
+		d.log = slog.Default()
+	}
+	d.fw, _ = FindFirmware()
+	return d, nil
+}
+
+// Name implements driver.Driver.
+func (d *Driver) Name() string { return "vm" }
+
+// Accel returns the accelerator new VMs use.
+func (d *Driver) Accel() string { return d.accel }
+
+// runIDPattern is what may name a VM's run directory as is.
+var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,48}$`)
+
+// runID maps a compute-system id to a short name safe in socket paths: the id itself when
+// it is short and plain, else a hash of it.
+func runID(id string) string {
+	if runIDPattern.MatchString(id) && id != "." && id != ".." {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "h-" + hex.EncodeToString(sum[:12])
+}
+
+// Create validates the document and prepares the VM's run directory; QEMU starts with
+// Start.
+func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.System, error) {
+	if req.Config == nil || req.Config.VirtualMachine == nil {
+		return nil, hresult.New(hresult.E_INVALIDARG, "ComputeSystem.VirtualMachine: required by the VM driver")
+	}
+	s := newSystem(d, req)
+	if err := s.prepare(); err != nil {
+		s.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+// prepare makes the run directory and the command line (which validates the document).
+func (s *System) prepare() error {
+	if err := os.MkdirAll(s.run, 0o711); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
+	}
+	s.runMade = true
+	if err := s.saveState(); err != nil {
+		return err
+	}
+	if s.needsVarsCopy() {
+		if err := s.copyVars(); err != nil {
+			return err
+		}
+	}
+	cmd, err := BuildCommand(s.commandConfig())
+	if err != nil {
+		return err
+	}
+	s.cmd = cmd
+	return nil
+}
+
+// commandConfig is the builder's input for this VM.
+func (s *System) commandConfig() Config {
+	return Config{ID: s.id, VM: s.cfg, Accel: s.d.accel, FirmwareCode: s.d.fw.Code, FirmwareVars: s.varsPath(),
+		Sandbox: s.d.sandbox, Agent: s.cfg.GuestConnection != nil}
+}
+
+// needsVarsCopy reports whether the VM boots UEFI without a variable store of its own.
+func (s *System) needsVarsCopy() bool {
+	c := s.cfg.Chipset
+	return c != nil && c.Uefi != nil && (s.cfg.GuestState == nil || s.cfg.GuestState.GuestStateFilePath == "")
+}
+
+func (s *System) varsPath() string { return filepath.Join(s.run, "vars.fd") }
+
+// copyVars gives the VM a private, transient copy of the empty variable store.
+func (s *System) copyVars() error {
+	if s.d.fw.VarsTemplate == "" {
+		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
+	}
+	src, err := os.Open(s.d.fw.VarsTemplate)
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "UEFI variable store")
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(s.varsPath(), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "UEFI variable store")
+	}
+	_, err = io.Copy(dst, src)
+	dst.Close()
+	if err == nil {
+		err = os.Chown(s.varsPath(), int(s.uid), int(s.uid))
+	}
+	return hresult.Wrap(err, hresult.E_FAIL, "UEFI variable store")
+}

@@ -1,0 +1,129 @@
+package vm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// unplugWait bounds the wait for the guest to release a removed disk.
+const unplugWait = 10 * time.Second
+
+// Modify hot-adds and removes SCSI disks on the VM's existing controllers. QEMU cannot add
+// a 9p file-system backend or (on this machine type, without memory slots) memory at run
+// time: those requests fail with E_NOTIMPL, as does anything forwarded to the guest.
+func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
+	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
+		return notImpl("ModifySettingRequest.GuestRequest", "requests to the guest")
+	}
+	parts := strings.Split(req.ResourcePath, "/")
+	switch {
+	case len(parts) == 6 && parts[0] == "VirtualMachine" && parts[1] == "Devices" && parts[2] == "Scsi" && parts[4] == "Attachments":
+		return s.modifyDisk(ctx, req, parts[3], parts[5])
+	case req.ResourcePath == "VirtualMachine/Devices/Plan9/Shares":
+		return notImpl("ModifySettingRequest.ResourcePath", "adding or removing 9p shares of a running VM (QEMU has no run-time 9p backend)")
+	case req.ResourcePath == "VirtualMachine/ComputeTopology/Memory/SizeInMB":
+		return notImpl("ModifySettingRequest.ResourcePath", "changing the memory of a running VM")
+	}
+	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
+}
+
+// modifyDisk adds or removes the attachment at lun of controller key.
+func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingRequest, key, lun string) error {
+	ctrl, ok := s.scsi[key]
+	if !ok {
+		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.ResourcePath: the VM has no SCSI controller %q", key)
+	}
+	switch req.RequestType {
+	case schema.ModifyRequestTypeAdd:
+		var a schema.Attachment
+		if err := json.Unmarshal(req.Settings, &a); err != nil {
+			return hresult.Wrap(err, hresult.E_INVALIDARG, "ModifySettingRequest.Settings: an Attachment")
+		}
+		return s.addDisk(ctx, ctrl, lun, a)
+	case schema.ModifyRequestTypeRemove:
+		return s.removeDisk(ctx, ctrl, lun)
+	}
+	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.RequestType: %q of a SCSI attachment", req.RequestType)
+}
+
+// addDisk opens the disk's block nodes in QEMU and plugs the disk into the controller; the
+// guest's virtio-scsi driver sees it appear.
+func (s *System) addDisk(ctx context.Context, ctrl, lun string, a schema.Attachment) error {
+	m, err := s.monitorOrErr()
+	if err != nil {
+		return err
+	}
+	d, err := DiskFor(ctrl, lun, a, "ModifySettingRequest.Settings")
+	if err != nil {
+		return err
+	}
+	var added []string
+	for _, bd := range d.Blockdevs {
+		if err := m.Execute(ctx, "blockdev-add", bd, nil); err != nil {
+			s.delNodes(ctx, added)
+			return hresult.Wrap(err, hresult.E_FAIL, "add disk "+a.Path)
+		}
+		added = append([]string{bd["node-name"].(string)}, added...)
+	}
+	dev := map[string]any{}
+	for _, kv := range d.Device {
+		if n, err := strconv.Atoi(kv[1]); err == nil && kv[0] != "id" && kv[0] != "drive" {
+			dev[kv[0]] = n // QMP wants numbers for integer properties
+		} else {
+			dev[kv[0]] = kv[1]
+		}
+	}
+	if err := m.Execute(ctx, "device_add", dev, nil); err != nil {
+		s.delNodes(ctx, added)
+		return hresult.Wrap(err, hresult.E_FAIL, "add disk "+a.Path)
+	}
+	s.mu.Lock()
+	s.disks[ctrl+"/"+lun] = true
+	s.mu.Unlock()
+	return nil
+}
+
+// removeDisk unplugs the disk and closes its block nodes once the guest released it.
+func (s *System) removeDisk(ctx context.Context, ctrl, lun string) error {
+	m, err := s.monitorOrErr()
+	if err != nil {
+		return err
+	}
+	node := "disk-" + ctrl + "-" + lun
+	if err := m.Execute(ctx, "device_del", map[string]any{"id": node}, nil); err != nil {
+		return hresult.Wrap(err, hresult.ERROR_NOT_FOUND, fmt.Sprintf("remove the disk at %s LUN %s", ctrl, lun))
+	}
+	deadline := time.Now().Add(unplugWait)
+	for {
+		err := m.Execute(ctx, "blockdev-del", map[string]any{"node-name": node}, nil)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return hresult.Wrap(err, hresult.E_FAIL, "remove disk")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.delNodes(ctx, []string{node + "-file"})
+	s.mu.Lock()
+	delete(s.disks, ctrl+"/"+lun)
+	s.mu.Unlock()
+	return nil
+}
+
+// delNodes closes block nodes, best effort.
+func (s *System) delNodes(ctx context.Context, nodes []string) {
+	m := s.monitor()
+	for _, n := range nodes {
+		if m != nil {
+			m.Execute(ctx, "blockdev-del", map[string]any{"node-name": n}, nil)
+		}
+	}
+}

@@ -1,0 +1,158 @@
+package vm
+
+import (
+	"context"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// Process is a process the agent started in the guest.
+type Process struct {
+	s   *System
+	pid int
+	// console is the host side of a relayed console, nil without one.
+	console *consoleRelay
+}
+
+var (
+	_ driver.Process        = (*Process)(nil)
+	_ driver.ConsoleResizer = (*Process)(nil)
+)
+
+// CreateProcess asks the guest agent to start a process. Its stdio is relayed over the
+// agent's connection: the driver keeps duplicates of the host's pipe ends (or of the pty
+// slave, put in raw mode, so the guest's terminal alone interprets the bytes).
+func (s *System) CreateProcess(ctx context.Context, p *schema.ProcessParameters, stdio driver.Stdio) (driver.Process, error) {
+	c, err := s.agentClient()
+	if err != nil {
+		return nil, err
+	}
+	req := protocol.SpawnRequest{
+		CommandArgs: p.CommandArgs, CommandLine: p.CommandLine, Environment: p.Environment,
+		WorkingDirectory: p.WorkingDirectory, User: p.User,
+	}
+	var std protocol.RelayedStdio
+	var cr *consoleRelay
+	if stdio.Console != nil {
+		req.EmulateConsole = true
+		if cr, err = newConsoleRelay(c, stdio.Console); err != nil {
+			return nil, err
+		}
+		req.ConsoleSize = consoleSize(p, cr.size)
+		std = cr.stdio()
+	} else if std, err = pipeStdio(stdio); err != nil {
+		return nil, err
+	}
+	pid, inStream, err := c.SpawnRelayed(ctx, req, std)
+	if err != nil {
+		return nil, err
+	}
+	if cr != nil {
+		cr.started(inStream)
+	}
+	s.trackProcess(pid)
+	return &Process{s: s, pid: pid, console: cr}, nil
+}
+
+// consoleSize is the initial size: the document's, else the host terminal's.
+func consoleSize(p *schema.ProcessParameters, size [2]uint16) [2]uint16 {
+	if len(p.ConsoleSize) == 2 {
+		return [2]uint16{p.ConsoleSize[0], p.ConsoleSize[1]}
+	}
+	return size
+}
+
+// pipeStdio duplicates the pipe ends the host handed over, non-blocking (their reads and
+// writes then honour the runtime's poller).
+func pipeStdio(stdio driver.Stdio) (protocol.RelayedStdio, error) {
+	var std protocol.RelayedStdio
+	var err error
+	var in, out, errf *os.File
+	if stdio.Stdin != nil {
+		if in, err = dupNonblock(stdio.Stdin); err != nil {
+			return std, err
+		}
+		std.Stdin = in
+	}
+	if stdio.Stdout != nil {
+		if out, err = dupNonblock(stdio.Stdout); err != nil {
+			closeIf(in)
+			return std, err
+		}
+		std.Stdout = out
+	}
+	if stdio.Stderr != nil {
+		if errf, err = dupNonblock(stdio.Stderr); err != nil {
+			closeIf(in)
+			closeIf(out)
+			return protocol.RelayedStdio{}, err
+		}
+		std.Stderr = errf
+	}
+	return std, nil
+}
+
+func closeIf(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
+}
+
+// dupNonblock returns a non-blocking duplicate of f.
+func dupNonblock(f *os.File) (*os.File, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil, hresult.Wrap(err, hresult.E_INVALIDARG, "process stdio")
+	}
+	fd := -1
+	var derr error
+	rc.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) })
+	if derr != nil {
+		return nil, hresult.Wrap(derr, hresult.E_FAIL, "process stdio")
+	}
+	unix.SetNonblock(fd, true)
+	return os.NewFile(uintptr(fd), f.Name()), nil
+}
+
+// trackProcess records a spawned pid whose exit is still to be reported; an exit the agent
+// reported before Spawn returned is reported now.
+func (s *System) trackProcess(pid int) {
+	s.mu.Lock()
+	code, early := s.early[pid]
+	delete(s.early, pid)
+	s.procs[pid] = early
+	s.mu.Unlock()
+	if early {
+		s.notify.ProcessExited(uint32(pid), code)
+	}
+}
+
+// Pid implements driver.Process.
+func (p *Process) Pid() uint32 { return uint32(p.pid) }
+
+// Signal implements driver.Process.
+func (p *Process) Signal(ctx context.Context, signal int) error {
+	c, err := p.s.agentClient()
+	if err != nil {
+		return err
+	}
+	return c.Signal(ctx, p.pid, syscall.Signal(signal))
+}
+
+// Kill implements driver.Process.
+func (p *Process) Kill(ctx context.Context) error { return p.Signal(ctx, int(syscall.SIGKILL)) }
+
+// ResizeConsole implements driver.ConsoleResizer: the guest's terminal gets the size.
+func (p *Process) ResizeConsole(ctx context.Context, height, width uint16) error {
+	if p.console == nil {
+		return hresult.Errorf(hresult.E_INVALIDARG, "process %d has no console", p.pid)
+	}
+	return p.console.resize(height, width)
+}

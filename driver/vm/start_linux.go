@@ -1,0 +1,229 @@
+package vm
+
+import (
+	"context"
+	"io"
+	"net"
+	"time"
+
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver/vm/qmp"
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// step is one named step of Start.
+type step struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// startSteps are the steps of Start, in order. The agent's socket is connected before the
+// guest runs: a restored guest then sees its host connected throughout, and its agent
+// starts a new session when the host sends its preamble.
+func (s *System) startSteps() []step {
+	return []step{
+		{"launch QEMU", func(context.Context) error { return s.launch() }},
+		{"connect to QMP", s.connectMonitor},
+		{"connect to the console", s.connectConsole},
+		{"restore the saved state", s.waitIncoming},
+		{"connect to the agent's port", s.dialAgent},
+		{"run the guest", s.cont},
+		{"wait for the guest agent", s.handshakeAgent},
+	}
+}
+
+// Start boots the VM; with a GuestConnection it returns once the guest agent connected.
+func (s *System) Start(ctx context.Context) error {
+	for _, st := range s.startSteps() {
+		if err := st.run(ctx); err != nil {
+			return s.withLog(st.name, err)
+		}
+	}
+	s.mu.Lock()
+	s.startAt = time.Now()
+	s.mu.Unlock()
+	return nil
+}
+
+// connectMonitor connects to QMP.
+func (s *System) connectMonitor(ctx context.Context) error {
+	c, err := qmp.Dial(ctx, s.qmpPath(), s.onEvent)
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "")
+	}
+	s.mu.Lock()
+	s.qmp = c
+	s.mu.Unlock()
+	return nil
+}
+
+// connectConsole keeps the guest's console (COM1) when the driver owns it.
+func (s *System) connectConsole(ctx context.Context) error {
+	if !s.ownsConsole() {
+		return nil
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", s.consolePath())
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "")
+	}
+	go func() {
+		io.Copy(s.console, c)
+		c.Close()
+	}()
+	return nil
+}
+
+// ownsConsole reports whether COM1 goes to the driver's console log.
+func (s *System) ownsConsole() bool {
+	for _, f := range s.cmd.Files {
+		if f.Role == RoleConsole {
+			return true
+		}
+	}
+	return false
+}
+
+// waitIncoming waits until a restored guest's state has been loaded.
+func (s *System) waitIncoming(ctx context.Context) error {
+	if s.cfg.RestoreState == nil || s.cfg.RestoreState.SaveStateFilePath == "" {
+		return nil
+	}
+	m := s.monitor()
+	for {
+		var st struct {
+			Status string `json:"status"`
+		}
+		if err := m.Execute(ctx, "query-status", nil, &st); err != nil {
+			return hresult.Wrap(err, hresult.E_FAIL, "")
+		}
+		if st.Status != "inmigrate" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// agentConn is the connection to the agent's port between dialAgent and handshakeAgent.
+func (s *System) dialAgent(ctx context.Context) error {
+	if s.cfg.GuestConnection == nil {
+		return nil
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", s.agentPath())
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "")
+	}
+	s.pendingAgent = c.(*net.UnixConn)
+	return nil
+}
+
+// cont lets the guest run.
+func (s *System) cont(ctx context.Context) error {
+	return s.monitor().Execute(ctx, "cont", nil, nil)
+}
+
+// handshakeAgent waits for the guest agent's session on the connected port.
+func (s *System) handshakeAgent(ctx context.Context) error {
+	c := s.pendingAgent
+	if c == nil {
+		return nil
+	}
+	s.pendingAgent = nil
+	ctx, cancel := withQEMUExit(ctx, s.qemuDone())
+	defer cancel()
+	client, err := protocol.NewStreamClient(ctx, c, c.Close,
+		protocol.ClientOptions{HostVersion: "hcsd", OnExit: s.processExited})
+	if err != nil {
+		return s.withConsole(err)
+	}
+	s.mu.Lock()
+	s.agent = client
+	s.mu.Unlock()
+	go func() {
+		<-client.Done()
+		s.notify.GuestConnectionClosed()
+	}()
+	return nil
+}
+
+// withQEMUExit returns a context that also ends when QEMU exits.
+func withQEMUExit(ctx context.Context, done <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// qemuDone returns a channel closed when QEMU exited (never, when it did not start).
+func (s *System) qemuDone() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.qemu == nil {
+		return nil
+	}
+	return s.qemu.done
+}
+
+// processExited forwards an exit the agent reported, then acknowledges it.
+func (s *System) processExited(e protocol.ProcessExited) {
+	s.reportProcessExit(e.Pid, uint32(e.ExitCode))
+	if c := s.client(); c != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c.AckExit(ctx, e.Pid, e.Seq)
+	}
+}
+
+// reportProcessExit tells the host, once per spawned process, that it exited.
+func (s *System) reportProcessExit(pid int, code uint32) {
+	s.mu.Lock()
+	reported, known := s.procs[pid]
+	if known && !reported {
+		s.procs[pid] = true
+	} else if !known {
+		s.early[pid] = code
+	}
+	s.mu.Unlock()
+	if known && !reported {
+		s.notify.ProcessExited(uint32(pid), code)
+	}
+}
+
+// exitStatus is the status reported when the VM stops.
+func (s *System) exitStatus() schema.SystemExitStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.stopType
+	if t == "" {
+		switch s.shutdownReason {
+		case "guest-shutdown", "guest-reset":
+			t = schema.NotificationTypeGracefulExit
+		default:
+			t = schema.NotificationTypeUnexpectedExit
+		}
+	}
+	return schema.SystemExitStatus{ExitType: t, Attribution: s.attribution}
+}
+
+// withConsole adds the end of the guest's console to an error.
+func (s *System) withConsole(err error) error {
+	tail := s.console.String()
+	if len(tail) > 1500 {
+		tail = tail[len(tail)-1500:]
+	}
+	if tail == "" {
+		return err
+	}
+	return hresult.Wrap(err, 0, "guest console: ..."+tail)
+}

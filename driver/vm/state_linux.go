@@ -1,0 +1,54 @@
+package vm
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	"github.com/linuxhcs/hcs/hresult"
+)
+
+// persisted is what the driver keeps in a system's state directory, written before each
+// step it must be able to undo, so that Cleanup finds what a crashed service left.
+type persisted struct {
+	RunID string `json:"RunID"`
+	// Pid and PidStart identify QEMU (PidStart is its start time in clock ticks, so that a
+	// reused pid is not mistaken for it).
+	Pid      int    `json:"Pid,omitempty"`
+	PidStart uint64 `json:"PidStart,omitempty"`
+}
+
+const stateFile = "vm.json"
+
+// saveState writes the persisted state atomically.
+func (s *System) saveState() error {
+	p := persisted{RunID: s.rid}
+	s.mu.Lock()
+	if s.qemu != nil {
+		p.Pid, p.PidStart = s.qemu.pid, s.qemu.start
+	}
+	s.mu.Unlock()
+	b, _ := json.Marshal(p)
+	tmp := filepath.Join(s.dir, stateFile+".tmp")
+	err := os.WriteFile(tmp, b, 0o600)
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(s.dir, stateFile))
+	}
+	return hresult.Wrap(err, hresult.E_FAIL, "writing VM state")
+}
+
+// readState reads what a system persisted; a missing file gives ok false.
+func readState(dir string) (persisted, bool, error) {
+	b, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if os.IsNotExist(err) {
+		return persisted{}, false, nil
+	}
+	if err != nil {
+		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "reading VM state")
+	}
+	var p persisted
+	if err := json.Unmarshal(b, &p); err != nil {
+		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "VM state")
+	}
+	return p, true, nil
+}

@@ -1,0 +1,125 @@
+package vm
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/vm/qmp"
+	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// System is one virtual machine.
+type System struct {
+	d      *Driver
+	id     string // compute-system id
+	rid    string // run id (names the run directory)
+	cfg    *schema.VirtualMachine
+	dir    string // the host's private state directory
+	run    string // the run directory: sockets, private files
+	notify driver.Notifier
+	uid    uint32 // QEMU's uid and gid
+	cmd    *Command
+	// scsi maps Devices.Scsi keys to QEMU controller ids.
+	scsi map[string]string
+	// console keeps the end of the guest's console for crash reports.
+	console *ring
+
+	runMade bool // the run directory exists and is removed on Close
+	// pendingAgent is the connection to the agent's port while Start waits for the guest.
+	pendingAgent *net.UnixConn
+
+	mu       sync.Mutex
+	qemu     *qemuProcess
+	qmp      *qmp.Client
+	agent    *protocol.Client
+	started  bool
+	paused   bool
+	startAt  time.Time
+	exited   bool
+	stopType schema.NotificationType // exit type of the stop a caller asked for
+	// attribution explains the exit (a save, a guest crash).
+	attribution []schema.AttributionRecord
+	// shutdownReason is the reason of QEMU's SHUTDOWN event.
+	shutdownReason string
+	panicked       bool
+	procs          map[int]bool   // spawned pids → exit reported
+	early          map[int]uint32 // exits reported before Spawn returned their pid
+	disks          map[string]bool
+}
+
+var _ driver.System = (*System)(nil)
+
+func newSystem(d *Driver, req driver.CreateRequest) *System {
+	rid := runID(req.ID)
+	return &System{
+		d: d, id: req.ID, rid: rid, cfg: req.Config.VirtualMachine, dir: req.StateDir,
+		run: filepath.Join(d.opts.RunDir, rid), notify: req.Notify, uid: VMUID(req.ID),
+		scsi: ScsiControllerIDs(req.Config.VirtualMachine.Devices), console: newRing(consoleKeep),
+		procs: map[int]bool{}, early: map[int]uint32{}, disks: map[string]bool{},
+	}
+}
+
+// Socket paths in the run directory.
+func (s *System) qmpPath() string     { return filepath.Join(s.run, "qmp.sock") }
+func (s *System) agentPath() string   { return filepath.Join(s.run, "agent.sock") }
+func (s *System) consolePath() string { return filepath.Join(s.run, "console.sock") }
+
+func (s *System) monitor() *qmp.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.qmp
+}
+
+func (s *System) client() *protocol.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.agent
+}
+
+// agentClient returns the connected agent or the error calls report without one.
+func (s *System) agentClient() (*protocol.Client, error) {
+	if c := s.client(); c != nil {
+		return c, nil
+	}
+	if s.cfg.GuestConnection == nil {
+		return nil, hresult.Errorf(hresult.HCS_E_SYSTEM_NOT_CONFIGURED_FOR_OPERATION,
+			"VM %s has no GuestConnection: processes need the guest agent", s.id)
+	}
+	return nil, hresult.Errorf(hresult.HCS_E_CONNECTION_CLOSED, "VM %s: the guest agent is not connected", s.id)
+}
+
+// monitorOrErr returns the QMP client or the error of a call on a VM that is not running.
+func (s *System) monitorOrErr() (*qmp.Client, error) {
+	if m := s.monitor(); m != nil {
+		return m, nil
+	}
+	return nil, hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s is not running", s.id)
+}
+
+func (s *System) startTime() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.startAt
+}
+
+// requestStop records the exit type a stop call implies; force replaces an earlier one.
+func (s *System) requestStop(t schema.NotificationType, force bool) {
+	s.mu.Lock()
+	if force || s.stopType == "" {
+		s.stopType = t
+	}
+	s.mu.Unlock()
+}
+
+// release removes what Create made: the run directory and its sockets.
+func (s *System) release() {
+	if s.runMade {
+		os.RemoveAll(s.run)
+	}
+}
