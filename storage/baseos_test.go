@@ -29,7 +29,6 @@ func TestBaseOSLayerThroughADiskImage(t *testing.T) {
 	base := scratch(t)
 	l1, _ := busyboxLayers(t, base)
 	vhd := newVhd(t, base, 64<<20)
-	loops := countLoops(t)
 	if err := SetupBaseOSLayer(l1, vhd, `{"Type":"Vm"}`); err != nil {
 		t.Fatal(err) // builds the image from the layer
 	}
@@ -37,7 +36,7 @@ func TestBaseOSLayerThroughADiskImage(t *testing.T) {
 	if err := SetupBaseOSLayer(copyOf, vhd, `{"Type":"Container"}`); err != nil {
 		t.Fatal(err) // makes a layer from the image
 	}
-	waitLoops(t, loops)
+	waitReleased(t, vhd)
 	m1, m2 := treeMeta(t, l1), treeMeta(t, copyOf)
 	for p, v := range m1 {
 		if m2[p] != v {
@@ -58,10 +57,9 @@ func TestBaseOSLayerFromAnImageWithoutAFilesystem(t *testing.T) {
 	testutil.RequireRoot(t)
 	base := scratch(t)
 	vhd := newVhd(t, base, 8<<20)
-	loops := countLoops(t)
 	err := SetupBaseOSLayer(filepath.Join(base, "L"), vhd, "")
 	wantCode(t, err, hresult.HCS_E_INVALID_LAYER, "no ext4 filesystem")
-	waitLoops(t, loops)
+	waitReleased(t, vhd)
 	if left, _ := os.ReadDir(base); len(left) != 1 {
 		t.Errorf("left behind: %v", left)
 	}
@@ -77,11 +75,10 @@ func TestBaseOSVolumeAndLegacyWritableLayer(t *testing.T) {
 	}
 	mnt := filepath.Join(base, "volume")
 	os.Mkdir(mnt, 0o755)
-	loops := countLoops(t)
 	if err := MountLayerVhd(vhd, mnt); err != nil {
 		t.Fatal(err)
 	}
-	defer waitLoops(t, loops)
+	defer waitReleased(t, vhd)
 	defer UnmountLayerVhd(mnt)
 	if p, err := GetLayerVhdMountPath(vhd); err != nil || p != mnt {
 		t.Fatalf("mount path %q, %v", p, err)

@@ -195,3 +195,18 @@ func randomBytes(n int) []byte {
 	}
 	return b
 }
+
+func TestImportCompressedForms(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := scratch(t)
+	layer := entries(dir("etc/"), file("etc/hostname", "zipped"))
+	for name, data := range map[string][]byte{LayerTarGzip: gzipped(layer)(t), LayerTarZstd: zstded(layer)(t)} {
+		dst := filepath.Join(base, "L-"+name)
+		if err := ImportLayer(dst, sourceWith(t, base, name, data), ""); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dst, "etc/hostname")); string(b) != "zipped" {
+			t.Errorf("%s: etc/hostname = %q", name, b)
+		}
+	}
+}

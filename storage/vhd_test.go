@@ -85,7 +85,6 @@ func TestFormatMountAndFindAVhd(t *testing.T) {
 	}
 	mnt := filepath.Join(dir, "mnt")
 	os.Mkdir(mnt, 0o755)
-	loopsBefore := countLoops(t)
 	if err := MountLayerVhd(f, mnt); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +99,7 @@ func TestFormatMountAndFindAVhd(t *testing.T) {
 	if err := UnmountLayerVhd(mnt); err != nil {
 		t.Fatal(err)
 	}
-	waitLoops(t, loopsBefore)
+	waitReleased(t, f)
 }
 
 func TestFormatRefusesDynamicVhds(t *testing.T) {
@@ -121,22 +120,21 @@ func TestFormatRefusesDynamicVhds(t *testing.T) {
 	}
 }
 
-// countLoops counts the bound loop devices.
-func countLoops(t testing.TB) int {
-	dirs, _ := filepath.Glob("/sys/block/loop*/loop")
-	return len(dirs)
-}
-
-// waitLoops waits for the bound loop devices to be back to n (autoclear is asynchronous).
-func waitLoops(t testing.TB, n int) {
+// waitReleased waits until no loop device is bound to the image f (autoclear runs when the
+// last user goes, asynchronously), and fails the test if one stays.
+func waitReleased(t testing.TB, f *os.File) {
 	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 100; i++ {
-		if countLoops(t) <= n {
+		if len(loopsOf(&st)) == 0 {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Errorf("loop devices leaked: %d bound, %d before", countLoops(t), n)
+	t.Errorf("loop devices still bound to %s: %v", f.Name(), loopsOf(&st))
 }
 
 // statOf returns the lstat of p.
