@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -60,6 +61,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	if len(m1) != len(m2) {
 		t.Errorf("%d entries before, %d after", len(m1), len(m2))
+	}
+	if out, err := exec.Command("tar", "-tvf", filepath.Join(base, "e1", LayerTar)).CombinedOutput(); err != nil {
+		t.Errorf("GNU tar cannot read the export: %v\n%s", err, out)
 	}
 	if tar2 := exportTo(t, l2, base, "e2", ""); !bytes.Equal(tar1, tar2) {
 		t.Errorf("exports differ: %d and %d bytes", len(tar1), len(tar2))
