@@ -61,46 +61,56 @@ func (a *applier) apply(h *tar.Header, body io.Reader) error {
 	if h.Typeflag == tar.TypeXGlobalHeader {
 		return nil // global PAX records: nothing to create
 	}
-	comps, err := splitName(h.Name)
-	if err != nil {
-		return a.fail(h.Name, "%v", err)
-	}
-	if len(comps) == 0 {
-		return nil // the layer root: its directory belongs to the host, not the layer
+	comps, kind, target, err := a.classify(h)
+	if err != nil || comps == nil {
+		return err
 	}
 	dir, base := comps[:len(comps)-1], comps[len(comps)-1]
-	for _, c := range dir {
-		switch kind, _, _ := parseWhiteout(c); kind {
-		case whiteoutMeta:
-			return nil // inside aufs metadata
-		case whiteoutFile, whiteoutOpaque:
-			return a.fail(h.Name, "a whiteout cannot be a directory")
-		}
-	}
-	if err := checkHeader(h); err != nil {
-		return a.fail(h.Name, "%v", err)
-	}
-	kind, target, err := parseWhiteout(base)
-	switch {
-	case err != nil:
-		return a.fail(h.Name, "%v", err)
-	case kind == whiteoutMeta:
-		return nil
-	case kind != notWhiteout && h.Typeflag == tar.TypeDir:
-		return a.fail(h.Name, "a whiteout must not be a directory")
-	case kind == whiteoutOpaque:
+	if kind == whiteoutOpaque {
 		return a.opaque(h, dir)
-	case kind == whiteoutFile:
-		base = target
 	}
 	parent, err := a.parent(h.Name, dir)
 	if err != nil {
 		return err
 	}
 	if kind == whiteoutFile {
-		return a.node(h, tar.TypeChar, parent, base, unix.S_IFCHR, 0)
+		return a.node(h, tar.TypeChar, parent, target, unix.S_IFCHR, 0)
 	}
 	return a.create(h, body, parent, strings.Join(comps, "/"), base)
+}
+
+// classify splits the entry's name and says whether it is a whiteout (and of what). It
+// returns nil components for entries that create nothing: the layer root and aufs
+// metadata.
+func (a *applier) classify(h *tar.Header) ([]string, whiteoutKind, string, error) {
+	comps, err := splitName(h.Name)
+	if err != nil {
+		return nil, 0, "", a.fail(h.Name, "%v", err)
+	}
+	if len(comps) == 0 {
+		return nil, 0, "", nil // the layer root: its directory belongs to the host
+	}
+	for _, c := range comps[:len(comps)-1] {
+		switch kind, _, _ := parseWhiteout(c); kind {
+		case whiteoutMeta:
+			return nil, 0, "", nil // inside aufs metadata
+		case whiteoutFile, whiteoutOpaque:
+			return nil, 0, "", a.fail(h.Name, "a whiteout cannot be a directory")
+		}
+	}
+	if err := checkHeader(h); err != nil {
+		return nil, 0, "", a.fail(h.Name, "%v", err)
+	}
+	kind, target, err := parseWhiteout(comps[len(comps)-1])
+	switch {
+	case err != nil:
+		return nil, 0, "", a.fail(h.Name, "%v", err)
+	case kind == whiteoutMeta:
+		return nil, 0, "", nil
+	case kind != notWhiteout && h.Typeflag == tar.TypeDir:
+		return nil, 0, "", a.fail(h.Name, "a whiteout must not be a directory")
+	}
+	return comps, kind, target, nil
 }
 
 // create makes the entry base (at path below the root) in the directory parent.

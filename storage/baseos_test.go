@@ -129,3 +129,23 @@ func legacyOnVolume(t *testing.T, base, mnt string, parents ...string) {
 	}
 	wantCode(t, DestroyLayer(mnt), errBusy, "mount")
 }
+
+func TestBaseOSLayerFromAnImageFollowsTheImportRules(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := scratch(t)
+	rich := filepath.Join(base, "rich")
+	if err := Import(rich, sourceWith(t, base, LayerTar, richLayer(t)), "", ImportOptions{AllowDevices: true}); err != nil {
+		t.Fatal(err)
+	}
+	vhd := newVhd(t, base, 16<<20)
+	if err := SetupBaseOSLayer(rich, vhd, ""); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, base, base)
+	err := SetupBaseOSLayer(filepath.Join(base, "copy"), vhd, "")
+	wantCode(t, err, hresult.HCS_E_INVALID_LAYER, "disk image", "dev/", "device nodes are not allowed")
+	waitReleased(t, vhd)
+	if d := before.diff(snapshot(t, base, base)); len(d) > 0 {
+		t.Errorf("a refused image changed the host: %v", d)
+	}
+}
