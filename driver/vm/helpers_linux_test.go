@@ -142,3 +142,6 @@ func (v *vm) waitExit() schema.SystemExitStatus {
 	}
 	return st
 }
+
+// driverStdioNone gives a process no streams.
+var driverStdioNone driver.Stdio
