@@ -54,6 +54,8 @@ type Agent struct {
 	// so that no pid they use can be reaped, and then reused, while they use it; reap holds
 	// it for writing.
 	forkMu sync.RWMutex
+	// oom gives spawned processes an OOM score of their own (see oomGuard).
+	oom *oomGuard
 	// stopping refuses new spawns once a shutdown has begun. Written with forkMu held for
 	// writing, read with it held for reading.
 	stopping bool
@@ -101,6 +103,7 @@ func newAgent(cfg Config) (*Agent, error) {
 		procs: make(map[int]*proc),
 		exits: newExitLog(cfg.MaxExits),
 		exit:  make(chan struct{}),
+		oom:   newOOMGuard(),
 	}
 	if cfg.Transport != "" {
 		return newGuestAgent(a)

@@ -156,7 +156,7 @@ func (a *Agent) forkExec(l *launch, st *stdio) (int, error) {
 	if a.stopping {
 		return 0, hresult.New(hresult.HCS_E_INVALID_STATE, "Spawn: the agent is shutting down")
 	}
-	pid, err := syscall.ForkExec(l.exe, l.argv, attr)
+	pid, err := a.oom.fork(func() (int, error) { return syscall.ForkExec(l.exe, l.argv, attr) })
 	if err != nil {
 		return 0, execError(l, err)
 	}

@@ -65,6 +65,9 @@ func (p *Process) Pid() uint32 { return uint32(p.pid) }
 
 // Signal implements driver.Process.
 func (p *Process) Signal(ctx context.Context, signal int) error {
+	if p.s.isPaused() {
+		return p.s.hostSignal(p.pid, syscall.Signal(signal))
+	}
 	c, err := p.s.agentClient()
 	if err != nil {
 		return err

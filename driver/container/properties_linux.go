@@ -66,6 +66,9 @@ func (s *System) memory() *schema.MemoryInformationForVm {
 
 // processList asks the agent for every process of the container.
 func (s *System) processList(ctx context.Context) ([]schema.ProcessDetails, error) {
+	if s.isPaused() {
+		return s.hostProcessList(), nil
+	}
 	c, err := s.agentClient()
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/storage"
 )
 
 var _ driver.Recoverer = (*Driver)(nil)
@@ -114,7 +113,7 @@ func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 	}
 	s.unmapAll()
 	if s.attached && s.rootfs != "" {
-		if err := storage.Detach(s.rootfs); err != nil {
+		if err := detachRoot(s.rootfs); err != nil {
 			return err
 		}
 	}

@@ -130,7 +130,10 @@ func (in *SpecInput) check() error {
 }
 
 // processFor is the init process: the agent as root in /, with no new privileges, the
-// default capabilities and the open-files limit.
+// default capabilities and the open-files limit. Its OOM score is left as inherited
+// (lowering it needs CAP_SYS_RESOURCE, which a service may lack); the agent raises the score
+// of every process it starts instead, so a workload over its memory limit is killed rather
+// than the init the container lives by.
 func processFor(in SpecInput, hostname string) *specs.Process {
 	nofile := in.OpenFilesLimit
 	if nofile == 0 {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
-	"github.com/linuxhcs/hcs/storage"
 )
 
 // shutdownMargin is kept from the caller's deadline for the agent's answer and the init's
@@ -31,6 +30,11 @@ func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error 
 		return err
 	}
 	s.requestStop(schema.NotificationTypeGracefulExit)
+	if s.isPaused() { // a frozen agent cannot stop anything: thaw first
+		if err := s.Resume(ctx); err != nil {
+			return err
+		}
+	}
 	timeout := defaultShutdownTimeout
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = max(time.Until(dl)-shutdownMargin, 0)
@@ -92,6 +96,12 @@ func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
 	}
 	s.setPaused(true)
 	return nil
+}
+
+func (s *System) isPaused() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.paused
 }
 
 func (s *System) setPaused(p bool) {
@@ -185,7 +195,7 @@ func (s *System) release(ctx context.Context) error {
 	s.mu.Unlock()
 	s.unmapAll()
 	if s.attached {
-		if err := storage.Detach(s.rootfs); err != nil {
+		if err := detachRoot(s.rootfs); err != nil {
 			errs = append(errs, err)
 		}
 	}

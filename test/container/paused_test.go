@@ -33,7 +33,6 @@ func TestTerminateOfPausedSystem(t *testing.T) {
 }
 
 func TestShutDownOfPausedSystemIsGraceful(t *testing.T) {
-	t.Skip("known bug: ShutDown of a paused container asks its frozen agent, waits the whole ShutdownTimeout, then kills it and reports ForcedExit (driver/container System.Shutdown does not thaw first)")
 	forEachRuntime(t, func(t *testing.T, e *env) {
 		sys := e.start("stop-paused-"+e.runtime, nil)
 		ev := watch(t, sys.SetCallback)
@@ -58,7 +57,6 @@ func TestShutDownOfPausedSystemIsGraceful(t *testing.T) {
 }
 
 func TestPausedSystemListsItsProcesses(t *testing.T) {
-	t.Skip("known bug: GetProperties ProcessList of a paused container does not complete until it is resumed (driver/container System.processList asks the frozen agent)")
 	forEachRuntime(t, func(t *testing.T, e *env) {
 		sys := e.start("ps-paused-"+e.runtime, nil)
 		p := spawn(t, sys, schema.ProcessParameters{CommandArgs: []string{"sleep", "1000"}})
