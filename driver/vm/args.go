@@ -139,7 +139,7 @@ func (b *builder) base() error {
 	if b.cfg.VM.StopOnReset {
 		reboot = "shutdown"
 	}
-	b.add("-action", "reboot="+reboot+",shutdown=poweroff,panic=pause")
+	b.add("-action", "reboot="+reboot+",shutdown=poweroff,panic=none")
 	b.add("-device", "pvpanic")
 	b.add("-S") // started with cont once QMP is connected
 	return nil

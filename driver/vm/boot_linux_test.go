@@ -13,7 +13,7 @@ func TestBootUname(t *testing.T) {
 	d := newTestDriver(t)
 	doc := `{"SchemaVersion":{"Major":2,"Minor":1},"VirtualMachine":{
 		"Chipset":{"LinuxKernelDirect":{"KernelFilePath":"` + env.kernel + `","InitRdPath":"` + env.initrd + `",
-			"KernelCmdLine":"console=ttyS0 quiet panic=-1"}},
+			"KernelCmdLine":"console=ttyS0 quiet"}},
 		"ComputeTopology":{"Memory":{"SizeInMB":256},"Processor":{"Count":1}},
 		"GuestConnection":{}}}`
 	var cs schema.ComputeSystem

@@ -34,7 +34,7 @@
 //	StopOnReset                                -action reboot=shutdown
 //	(always)                                   -machine q35, -nodefaults, -no-user-config, -display none,
 //	                                           QMP on an inherited socket, -device pvpanic,
-//	                                           -action panic=pause, -S, -sandbox on,... when built in
+//	                                           -action panic=none, -S, -sandbox on,... when built in
 //
 // Disk formats are decided by the file's extension and always given to QEMU explicitly; the
 // content of a disk is never probed, so a guest that writes an image header into a raw disk

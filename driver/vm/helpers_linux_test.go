@@ -32,7 +32,7 @@ func vmDoc(kernel, initrdPath string) *schema.ComputeSystem {
 	return &schema.ComputeSystem{VirtualMachine: &schema.VirtualMachine{
 		Chipset: &schema.Chipset{LinuxKernelDirect: &schema.LinuxKernelDirect{
 			KernelFilePath: kernel, InitRdPath: initrdPath,
-			KernelCmdLine: "console=ttyS0 quiet panic=-1",
+			KernelCmdLine: "console=ttyS0 quiet",
 		}},
 		ComputeTopology: &schema.Topology{Memory: &schema.VirtualMachineMemory{SizeInMB: 256}, Processor: &schema.VirtualMachineProcessor{Count: 1}},
 		GuestConnection: &schema.GuestConnection{},
