@@ -96,7 +96,9 @@ func TestCrashReport(t *testing.T) {
 	requireVM(t)
 	v := createVM(t, newTestDriver(t), vmDoc(env.kernel, env.initrd))
 	v.start()
-	v.must("Crash", func(ctx context.Context) error { return v.sys.Crash(ctx, &schema.CrashOptions{Type: schema.CrashTypeCrashGuest}) })
+	v.must("Crash", func(ctx context.Context) error {
+		return v.sys.Crash(ctx, &schema.CrashOptions{Type: schema.CrashTypeCrashGuest})
+	})
 	if st := v.waitExit(); st.ExitType != schema.NotificationTypeUnexpectedExit {
 		t.Errorf("exit type %q, want UnexpectedExit", st.ExitType)
 	}
