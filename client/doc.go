@@ -63,6 +63,25 @@
 //	HcsGetServiceProperties                  (*Client).GetServiceProperties
 //	HcsModifyServiceSettings                 (*Client).ModifyServiceSettings
 //	HcsSubmitWerReport                       (*Client).SubmitWerReport
+//	HcsCreateEmptyGuestStateFile             (*Client).CreateEmptyGuestStateFile
+//	HcsCreateEmptyRuntimeStateFile           (*Client).CreateEmptyRuntimeStateFile
+//	HcsGrantVmAccess                         (*Client).GrantVmAccess
+//	HcsRevokeVmAccess                        (*Client).RevokeVmAccess
+//	HcsGrantVmGroupAccess                    (*Client).GrantVmGroupAccess
+//	HcsRevokeVmGroupAccess                   (*Client).RevokeVmGroupAccess
+//	HcsGetProcessorCompatibilityFromSavedState (*Client).GetProcessorCompatibilityFromSavedState
+//	HcsImportLayer                           (*Client).ImportLayer
+//	HcsExportLayer                           (*Client).ExportLayer
+//	HcsExportLegacyWritableLayer             (*Client).ExportLegacyWritableLayer
+//	HcsDestroyLayer                          (*Client).DestroyLayer
+//	HcsSetupBaseOSLayer                      (*Client).SetupBaseOSLayer
+//	HcsSetupBaseOSVolume                     (*Client).SetupBaseOSVolume
+//	HcsInitializeWritableLayer               (*Client).InitializeWritableLayer
+//	HcsInitializeLegacyWritableLayer         (*Client).InitializeLegacyWritableLayer
+//	HcsAttachLayerStorageFilter              (*Client).AttachLayerStorageFilter
+//	HcsDetachLayerStorageFilter              (*Client).DetachLayerStorageFilter
+//	HcsFormatWritableLayerVhd                (*Client).FormatWritableLayerVhd
+//	HcsGetLayerVhdMountPath                  (*Client).GetLayerVhdMountPath
 //
 // Timeouts: where the C API takes timeoutMs, the Go API takes a context; a context that ends
 // first gives HCS_E_OPERATION_TIMEOUT and cancels nothing.

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -253,6 +254,11 @@ func (f *fakeService) ModifyServiceSettings(ctx context.Context, settings string
 
 func (f *fakeService) SubmitWerReport(ctx context.Context, report string) error {
 	return f.do(fakeCall{Method: "SubmitWerReport", Doc: report, Ctx: ctx}).Err
+}
+
+func (f *fakeService) Utility(ctx context.Context, fn wire.UtilityFunc, args []string, file *os.File) (string, error) {
+	r := f.do(fakeCall{Method: "Utility", Doc: string(fn), Ctx: ctx})
+	return r.Doc, r.Err
 }
 
 func (f *fakeService) Events() <-chan wire.Event { return f.events }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"os"
 
 	"github.com/linuxhcs/hcs/wire"
 )
@@ -98,3 +99,13 @@ func (r *remote) Events() <-chan wire.Event { return r.rc.Events() }
 // Close implements wire.Service: it ends the connection, and hcsd releases the session's
 // handles.
 func (r *remote) Close() error { return r.rc.Close() }
+
+// Utility implements wire.Service.
+func (r *remote) Utility(ctx context.Context, fn wire.UtilityFunc, args []string, file *os.File) (string, error) {
+	res, files, err := r.rc.CallWithFile(ctx, wire.MethodUtility, &wire.Args{Op: string(fn), Strings: args}, file)
+	closeAll(files)
+	if err != nil {
+		return "", err
+	}
+	return res.Document, nil
+}

@@ -43,6 +43,10 @@ type Options struct {
 	// its clients lost their connection with the previous service and may open it again.
 	// Zero means one minute.
 	ReattachGrace time.Duration
+	// Utilities serve the storage and VM utility functions (HcsImportLayer,
+	// HcsGrantVmAccess, ...); a function without a handler is E_NOTIMPL. The composition
+	// root (hcsd) wires them from package utility.
+	Utilities map[wire.UtilityFunc]UtilityHandler
 	// LogLevel, when set, is the level of Logger's handler, which the ServiceSettings
 	// modification can change at run time.
 	LogLevel *slog.LevelVar

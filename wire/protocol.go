@@ -43,6 +43,7 @@ const (
 	MethodServiceProperties     Method = "ServiceProperties"
 	MethodModifyServiceSettings Method = "ModifyServiceSettings"
 	MethodSubmitWerReport       Method = "SubmitWerReport"
+	MethodUtility               Method = "Utility"
 )
 
 // Methods lists every method.
@@ -51,6 +52,7 @@ var Methods = []Method{
 	MethodModifySystem, MethodEnumerateSystems, MethodCreateProcess, MethodOpenProcess,
 	MethodCloseProcess, MethodProcessOp, MethodProcessInfo, MethodProcessProperties,
 	MethodModifyProcess, MethodServiceProperties, MethodModifyServiceSettings, MethodSubmitWerReport,
+	MethodUtility,
 }
 
 // MessageType says what a Message is.
@@ -113,12 +115,16 @@ type Hello struct {
 //	ServiceProperties      Document (Service_PropertyQuery)
 //	ModifyServiceSettings  Document (ModificationRequest)
 //	SubmitWerReport        Document (CrashReport)
+//	Utility                Op (a UtilityFunc), Strings (its string arguments), File
 type Args struct {
-	Ref      Ref    `json:"Ref,omitempty"`
-	ID       string `json:"ID,omitempty"`
-	Op       string `json:"Op,omitempty"`
-	PID      uint32 `json:"PID,omitempty"`
-	Document string `json:"Document,omitempty"`
+	Ref      Ref      `json:"Ref,omitempty"`
+	ID       string   `json:"ID,omitempty"`
+	Op       string   `json:"Op,omitempty"`
+	PID      uint32   `json:"PID,omitempty"`
+	Document string   `json:"Document,omitempty"`
+	Strings  []string `json:"Strings,omitempty"`
+	// File says that one descriptor travels with the request (a VHD handle).
+	File bool `json:"File,omitempty"`
 }
 
 // Result is the result of a successful request: Ref for the methods that open a handle

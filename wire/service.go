@@ -55,6 +55,11 @@ type Service interface {
 	ModifyServiceSettings(ctx context.Context, settings string) error
 	// SubmitWerReport stores a CrashReport document.
 	SubmitWerReport(ctx context.Context, report string) error
+	// Utility runs one of the synchronous storage or VM utility functions with its string
+	// arguments (paths and documents, in the C function's order) and, for the functions that
+	// take a VHD handle, the open image file. It returns the function's string result (a
+	// mount path, a document), or "".
+	Utility(ctx context.Context, fn UtilityFunc, args []string, file *os.File) (string, error)
 
 	// Events returns the stream of events for the handles of this session. There is one
 	// stream per session; it is closed when the session ends. Events for one handle arrive

@@ -13,6 +13,7 @@ import (
 	"github.com/linuxhcs/hcs/driver/container"
 	"github.com/linuxhcs/hcs/host"
 	"github.com/linuxhcs/hcs/host/server"
+	"github.com/linuxhcs/hcs/utility"
 )
 
 // stopTimeout bounds a clean shutdown: requests in flight get this long to finish.
@@ -64,7 +65,7 @@ func newHost(ctx context.Context, cfg config, log *slog.Logger) (*host.Host, *co
 	if err != nil {
 		return nil, nil, fmt.Errorf("container driver: %w", err)
 	}
-	h, err := host.New(host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log, LogLevel: logLevel})
+	h, err := host.New(host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log, LogLevel: logLevel, Utilities: utility.Functions()})
 	if err != nil {
 		return nil, nil, err
 	}

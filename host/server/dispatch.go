@@ -149,7 +149,15 @@ type session struct {
 }
 
 // handle is the connection's rpc.Handler.
-func (s *session) handle(ctx context.Context, m wire.Method, a *wire.Args) (*wire.Result, []*os.File, error) {
+func (s *session) handle(ctx context.Context, m wire.Method, a *wire.Args, in []*os.File) (*wire.Result, []*os.File, error) {
+	if m == wire.MethodUtility {
+		s.audit(m, a)
+		var file *os.File
+		if len(in) > 0 {
+			file = in[0]
+		}
+		return doc(s.svc.Utility(ctx, wire.UtilityFunc(a.Op), a.Strings, file))
+	}
 	fn, ok := methods[m]
 	if !ok {
 		return nil, nil, hresult.Errorf(hresult.HCS_E_UNKNOWN_MESSAGE, "unknown method %q", truncate(string(m), 64))

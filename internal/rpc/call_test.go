@@ -39,7 +39,7 @@ func TestErrorsComeBackAsTheSameHRESULTError(t *testing.T) {
 		&hresult.Error{Code: hresult.E_INVALIDARG, Message: "Field: bad", Events: []byte(`[{"Message":"m"}]`)},
 	}
 	for _, want := range cases {
-		c, _ := served(t, ServeOptions{Handler: func(context.Context, wire.Method, *wire.Args) (*wire.Result, []*os.File, error) {
+		c, _ := served(t, ServeOptions{Handler: func(context.Context, wire.Method, *wire.Args, []*os.File) (*wire.Result, []*os.File, error) {
 			return nil, nil, want
 		}})
 		_, _, err := c.Call(testCtx(t), wire.MethodOpenSystem, &wire.Args{ID: "x"})
@@ -58,7 +58,7 @@ func TestConcurrentRequestsCompleteOutOfOrder(t *testing.T) {
 		gates[i] = make(chan struct{})
 	}
 	var started atomic.Int32
-	c, _ := served(t, ServeOptions{Handler: func(ctx context.Context, m wire.Method, a *wire.Args) (*wire.Result, []*os.File, error) {
+	c, _ := served(t, ServeOptions{Handler: func(ctx context.Context, m wire.Method, a *wire.Args, _ []*os.File) (*wire.Result, []*os.File, error) {
 		started.Add(1)
 		<-gates[a.PID]
 		return &wire.Result{Document: fmt.Sprint(a.PID)}, nil, nil
@@ -88,7 +88,7 @@ func TestInFlightIsBounded(t *testing.T) {
 	const limit, calls = 4, 20
 	release := make(chan struct{})
 	var running, peak atomic.Int32
-	c, _ := served(t, ServeOptions{MaxInFlight: limit, Handler: func(context.Context, wire.Method, *wire.Args) (*wire.Result, []*os.File, error) {
+	c, _ := served(t, ServeOptions{MaxInFlight: limit, Handler: func(context.Context, wire.Method, *wire.Args, []*os.File) (*wire.Result, []*os.File, error) {
 		n := running.Add(1)
 		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 		}
@@ -119,7 +119,7 @@ func TestProcessFilesArePassed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	c, _ := served(t, ServeOptions{Handler: func(context.Context, wire.Method, *wire.Args) (*wire.Result, []*os.File, error) {
+	c, _ := served(t, ServeOptions{Handler: func(context.Context, wire.Method, *wire.Args, []*os.File) (*wire.Result, []*os.File, error) {
 		return &wire.Result{Ref: 7, Process: &wire.ProcessFiles{ProcessID: 42, StdOutput: true}}, []*os.File{r}, nil
 	}})
 	before := openFDs(t)
@@ -141,7 +141,7 @@ func TestProcessFilesArePassed(t *testing.T) {
 }
 
 func TestLargestDocumentFits(t *testing.T) {
-	digest := func(ctx context.Context, m wire.Method, a *wire.Args) (*wire.Result, []*os.File, error) {
+	digest := func(ctx context.Context, m wire.Method, a *wire.Args, _ []*os.File) (*wire.Result, []*os.File, error) {
 		sum := sha256.Sum256([]byte(a.Document))
 		return &wire.Result{Document: hex.EncodeToString(sum[:])}, nil, nil
 	}
@@ -165,7 +165,7 @@ func TestLargestDocumentFits(t *testing.T) {
 
 func TestCallContextEndsFirst(t *testing.T) {
 	release := make(chan struct{})
-	c, _ := served(t, ServeOptions{Handler: func(_ context.Context, m wire.Method, a *wire.Args) (*wire.Result, []*os.File, error) {
+	c, _ := served(t, ServeOptions{Handler: func(_ context.Context, m wire.Method, a *wire.Args, _ []*os.File) (*wire.Result, []*os.File, error) {
 		if m == wire.MethodSystemOp {
 			<-release
 		}

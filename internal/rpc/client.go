@@ -201,6 +201,20 @@ func checkFiles(m *wire.Message, n int) error {
 // When ctx ends first the call returns its error; the request may still complete in the
 // service, and its response is discarded.
 func (c *Client) Call(ctx context.Context, method wire.Method, args *wire.Args) (*wire.Result, []*os.File, error) {
+	return c.CallWithFile(ctx, method, args, nil)
+}
+
+// CallWithFile is Call sending file with the request (when not nil; Args.File is set for
+// it). The caller keeps its own descriptor.
+func (c *Client) CallWithFile(ctx context.Context, method wire.Method, args *wire.Args, file *os.File) (*wire.Result, []*os.File, error) {
+	var out []*os.File
+	if file != nil {
+		if args == nil {
+			args = &wire.Args{}
+		}
+		args.File = true
+		out = []*os.File{file}
+	}
 	if args != nil && len(args.Document) > wire.MaxMessageSize {
 		return nil, nil, hresult.Errorf(hresult.E_INVALIDARG, "%s request: a document of %d bytes exceeds the limit of %d", method, len(args.Document), wire.MaxMessageSize)
 	}
@@ -213,7 +227,7 @@ func (c *Client) Call(ctx context.Context, method wire.Method, args *wire.Args) 
 		return nil, nil, err
 	}
 	m := &wire.Message{Type: wire.TypeRequest, ID: id, Method: method, Args: args}
-	if err := c.c.write(m, nil); err != nil {
+	if err := c.c.write(m, out); err != nil {
 		c.unregister(id)
 		if errors.Is(err, fdconn.ErrFrameTooLarge) {
 			return nil, nil, hresult.Wrap(err, hresult.E_INVALIDARG, string(method)+" request")

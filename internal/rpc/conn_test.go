@@ -115,7 +115,7 @@ func TestServiceDisconnect(t *testing.T) {
 	defer close(release)
 	ctx, stop := context.WithCancel(context.Background())
 	cs, ss := socketPair(t)
-	go Serve(ctx, ss, ServeOptions{Handler: func(context.Context, wire.Method, *wire.Args) (*wire.Result, []*os.File, error) {
+	go Serve(ctx, ss, ServeOptions{Handler: func(context.Context, wire.Method, *wire.Args, []*os.File) (*wire.Result, []*os.File, error) {
 		<-release
 		return &wire.Result{}, nil, nil
 	}})

@@ -61,7 +61,7 @@ func served(t *testing.T, opts ServeOptions) (*Client, <-chan error) {
 }
 
 // echo answers every request with its Document.
-func echo(ctx context.Context, method wire.Method, args *wire.Args) (*wire.Result, []*os.File, error) {
+func echo(ctx context.Context, method wire.Method, args *wire.Args, _ []*os.File) (*wire.Result, []*os.File, error) {
 	return &wire.Result{Document: string(method) + ":" + args.Document}, nil, nil
 }
 

@@ -15,9 +15,11 @@ import (
 	"github.com/linuxhcs/hcs/wire"
 )
 
-// Handler serves one request. It returns the result and the files to send with it, which
-// Serve closes once they are sent (or could not be); on error it returns no files.
-type Handler func(ctx context.Context, method wire.Method, args *wire.Args) (*wire.Result, []*os.File, error)
+// Handler serves one request. in are the descriptors that came with the request (Args.File
+// says whether one must; Serve closes them after the handler returns). It returns the result
+// and the files to send with it, which Serve closes once they are sent (or could not be); on
+// error it returns no files.
+type Handler func(ctx context.Context, method wire.Method, args *wire.Args, in []*os.File) (*wire.Result, []*os.File, error)
 
 // ServeOptions configures Serve.
 type ServeOptions struct {
@@ -130,27 +132,32 @@ func (s *serverConn) readLoop() error {
 		if err != nil {
 			return err
 		}
-		closeFiles(files) // requests carry none
 		if m.Type != wire.TypeRequest {
+			closeFiles(files)
 			return hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "the client sent an unexpected %s message", m.Type)
+		}
+		if want := requestFiles(m); len(files) != want {
+			closeFiles(files)
+			return hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "a %s request came with %d descriptors, expected %d", m.Method, len(files), want)
 		}
 		select {
 		case s.slots <- struct{}{}:
 		case <-s.closed:
 			return nil
 		}
-		s.wg.Go(func() { s.serve(m) })
+		s.wg.Go(func() { s.serve(m, files) })
 	}
 }
 
 // serve runs one request and sends its response.
-func (s *serverConn) serve(m *wire.Message) {
+func (s *serverConn) serve(m *wire.Message, in []*os.File) {
 	defer func() { <-s.slots }()
+	defer closeFiles(in)
 	args := m.Args
 	if args == nil {
 		args = &wire.Args{}
 	}
-	res, files, err := s.opts.Handler(s.opts.BaseContext, m.Method, args)
+	res, files, err := s.opts.Handler(s.opts.BaseContext, m.Method, args, in)
 	defer closeFiles(files)
 	resp := &wire.Message{Type: wire.TypeResponse, ID: m.ID, Result: res}
 	if err != nil {
@@ -210,4 +217,12 @@ func Reject(uc *net.UnixConn, err error) {
 	c := &conn{fc: fc}
 	_ = c.write(errorResponse(0, err), nil)
 	fc.Close()
+}
+
+// requestFiles is how many descriptors a request carries: one when Args.File says so.
+func requestFiles(m *wire.Message) int {
+	if m.Args != nil && m.Args.File {
+		return 1
+	}
+	return 0
 }
