@@ -79,3 +79,13 @@ const (
 	ERROR_NOT_FOUND      HRESULT = 0x80070490
 	ERROR_ALREADY_EXISTS HRESULT = 0x800700B7
 )
+
+// Win32 codes (as HRESULTs) that the storage functions report and the spec's tables do not
+// list: Windows reports the same conditions with them.
+const (
+	ERROR_DISK_FULL HRESULT = 0x80070070
+	ERROR_BUSY      HRESULT = 0x800700AA
+)
+
+// beyondSpec names the codes defined here that are not in the spec's tables.
+var beyondSpec = map[HRESULT]bool{ERROR_DISK_FULL: true, ERROR_BUSY: true}

@@ -69,6 +69,8 @@ var names = map[HRESULT]string{
 	ERROR_NOT_SUPPORTED:  "ERROR_NOT_SUPPORTED",
 	ERROR_NOT_FOUND:      "ERROR_NOT_FOUND",
 	ERROR_ALREADY_EXISTS: "ERROR_ALREADY_EXISTS",
+	ERROR_DISK_FULL:      "ERROR_DISK_FULL",
+	ERROR_BUSY:           "ERROR_BUSY",
 }
 
 // texts holds the message printed for a code when no specific message was given.
@@ -118,4 +120,6 @@ var texts = map[HRESULT]string{
 	ERROR_NOT_SUPPORTED:                         "the request is not supported",
 	ERROR_NOT_FOUND:                             "element not found",
 	ERROR_ALREADY_EXISTS:                        "the object already exists",
+	ERROR_DISK_FULL:                             "there is not enough space on the disk",
+	ERROR_BUSY:                                  "the requested resource is in use",
 }

@@ -129,8 +129,8 @@ func TestSpecCodes(t *testing.T) {
 			t.Errorf("found no codes in §%s of the spec; did its heading or table change?", s)
 		}
 	}
-	for _, n := range names {
-		if !inSpec[n] {
+	for code, n := range names {
+		if !inSpec[n] && !beyondSpec[code] {
 			t.Errorf("package hresult defines %s, which the spec tables do not list", n)
 		}
 	}

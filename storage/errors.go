@@ -9,14 +9,14 @@ import (
 	"github.com/linuxhcs/hcs/hresult"
 )
 
-// Win32 codes, in HRESULT form, that the hresult package does not list yet.
+// Win32 codes, in HRESULT form, that storage reports (named in package hresult).
 const (
 	// errDiskFull is HRESULT_FROM_WIN32(ERROR_DISK_FULL): the filesystem ran out of space
 	// (or quota) while a layer was written.
-	errDiskFull hresult.HRESULT = 0x80070070
+	errDiskFull = hresult.ERROR_DISK_FULL
 	// errBusy is HRESULT_FROM_WIN32(ERROR_BUSY): the layer or image is attached, mounted or
 	// otherwise in use.
-	errBusy hresult.HRESULT = 0x800700AA
+	errBusy = hresult.ERROR_BUSY
 )
 
 // invalidLayer returns an HCS_E_INVALID_LAYER error whose message names where the fault is.
