@@ -18,6 +18,7 @@ import (
 	"github.com/linuxhcs/hcs/internal/testlayer"
 	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/utility"
 )
 
 // waitTimeout bounds every single wait of these tests (an operation, an exit, an event,
@@ -91,7 +92,7 @@ func newEnv(t *testing.T, runtime string) *env {
 	root := drv.Runtime().Root
 	addRuntime(drv.Runtime())
 	state := t.TempDir()
-	h, err := host.New(host.Options{Container: drv, StateDir: state, ShutdownTimeout: 10 * time.Second})
+	h, err := host.New(host.Options{Container: drv, StateDir: state, ShutdownTimeout: 10 * time.Second, Utilities: utility.Functions()})
 	if err != nil {
 		t.Fatal(err)
 	}
