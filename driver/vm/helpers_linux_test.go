@@ -41,20 +41,21 @@ func vmDoc(kernel, initrdPath string) *schema.ComputeSystem {
 
 // vm is a system under test.
 type vm struct {
-	t   *testing.T
-	id  string
-	sys *System
-	rec *drivertest.Recorder
+	t        *testing.T
+	id       string
+	sys      *System
+	rec      *drivertest.Recorder
+	stateDir string
 }
 
 // createVM creates a system from doc and registers its clean-up (terminate, close) even on
 // failure.
 func createVM(t *testing.T, d *Driver, doc *schema.ComputeSystem) *vm {
 	t.Helper()
-	v := &vm{t: t, id: "vmtest-" + strings.ToLower(rand.Text()[:8]), rec: drivertest.NewRecorder()}
+	v := &vm{t: t, id: "vmtest-" + strings.ToLower(rand.Text()[:8]), rec: drivertest.NewRecorder(), stateDir: t.TempDir()}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	sys, err := d.Create(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: t.TempDir(), Notify: v.rec})
+	sys, err := d.Create(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: v.rec})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}

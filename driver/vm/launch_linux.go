@@ -14,14 +14,6 @@ import (
 	"github.com/linuxhcs/hcs/hresult"
 )
 
-// qemuProcess is a running QEMU, our child.
-type qemuProcess struct {
-	cmd   *exec.Cmd
-	pid   int
-	start uint64        // start time in clock ticks
-	done  chan struct{} // closed once QEMU exited and was reaped
-}
-
 // qemuLog is QEMU's standard output and error, in the state directory.
 func (s *System) qemuLog() string { return filepath.Join(s.dir, "qemu.log") }
 
@@ -46,7 +38,7 @@ func (s *System) launch() error {
 	if err := cmd.Start(); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "start QEMU")
 	}
-	p := &qemuProcess{cmd: cmd, pid: cmd.Process.Pid, start: processStart(cmd.Process.Pid), done: make(chan struct{})}
+	p := &qemuProcess{cmd: cmd, pid: cmd.Process.Pid, start: processStart(cmd.Process.Pid), done: make(chan struct{}), pidfd: -1}
 	s.mu.Lock()
 	s.qemu, s.started = p, true
 	s.mu.Unlock()

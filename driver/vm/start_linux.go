@@ -68,6 +68,9 @@ func (s *System) connectConsole(ctx context.Context) error {
 	if err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "")
 	}
+	s.mu.Lock()
+	s.consoleConn = c
+	s.mu.Unlock()
 	go func() {
 		io.Copy(s.console, c)
 		c.Close()
@@ -189,9 +192,12 @@ func (s *System) processExited(e protocol.ProcessExited) {
 func (s *System) reportProcessExit(pid int, code uint32) {
 	s.mu.Lock()
 	reported, known := s.procs[pid]
-	if known && !reported {
+	switch {
+	case known && !reported:
 		s.procs[pid] = true
-	} else if !known {
+	case !known && s.recovering:
+		s.procs[pid], known = true, true // an exit from before the restart
+	case !known:
 		s.early[pid] = code
 	}
 	s.mu.Unlock()

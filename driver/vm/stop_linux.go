@@ -48,7 +48,7 @@ func (s *System) onEvent(ev qmp.Event) {
 // waitExit reaps QEMU and reports the end of the VM: the agent's last exits first, then
 // the processes it never reported (they died with the guest: 137), then Exited.
 func (s *System) waitExit(p *qemuProcess) {
-	p.cmd.Wait()
+	p.wait()
 	close(p.done)
 	if m := s.monitor(); m != nil {
 		m.Close()
@@ -118,9 +118,9 @@ func (s *System) quit(ctx context.Context, p *qemuProcess) {
 	select {
 	case <-p.done:
 	case <-time.After(quitGrace):
-		p.cmd.Process.Kill()
+		p.kill()
 	case <-ctx.Done():
-		p.cmd.Process.Kill()
+		p.kill()
 	}
 }
 
@@ -236,18 +236,23 @@ func (s *System) Close(ctx context.Context) error {
 	var err error
 	if p := s.qemuProc(); p != nil {
 		if !isDone(p.done) {
-			p.cmd.Process.Kill()
+			p.kill()
 		}
 		err = waitDone(ctx, p.done)
 	}
 	if m := s.monitor(); m != nil {
 		m.Close()
 	}
+	s.mu.Lock()
+	if s.consoleConn != nil {
+		s.consoleConn.Close()
+	}
+	s.mu.Unlock()
 	if s.pendingAgent != nil {
 		s.pendingAgent.Close()
 	}
 	for _, f := range s.cmd.filesOf(RoleComPort) {
-		os.Remove(f.Path)
+		removeSocket(f.Path)
 	}
 	s.release()
 	return err

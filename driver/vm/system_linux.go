@@ -34,23 +34,27 @@ type System struct {
 	// pendingAgent is the connection to the agent's port while Start waits for the guest.
 	pendingAgent *net.UnixConn
 
-	mu       sync.Mutex
-	qemu     *qemuProcess
-	qmp      *qmp.Client
-	agent    *protocol.Client
-	started  bool
-	paused   bool
-	startAt  time.Time
-	exited   bool
-	stopType schema.NotificationType // exit type of the stop a caller asked for
+	mu   sync.Mutex
+	qemu *qemuProcess
+	qmp  *qmp.Client
+	// consoleConn is the connection to the console socket, when the driver owns COM1.
+	consoleConn net.Conn
+	agent       *protocol.Client
+	started     bool
+	paused      bool
+	startAt     time.Time
+	exited      bool
+	stopType    schema.NotificationType // exit type of the stop a caller asked for
 	// attribution explains the exit (a save, a guest crash).
 	attribution []schema.AttributionRecord
 	// shutdownReason is the reason of QEMU's SHUTDOWN event.
 	shutdownReason string
 	panicked       bool
-	procs          map[int]bool   // spawned pids → exit reported
-	early          map[int]uint32 // exits reported before Spawn returned their pid
-	disks          map[string]bool
+	// recovering is set while reattaching: exits of pids spawned before are reported.
+	recovering bool
+	procs      map[int]bool   // spawned pids → exit reported
+	early      map[int]uint32 // exits reported before Spawn returned their pid
+	disks      map[string]bool
 }
 
 var _ driver.System = (*System)(nil)

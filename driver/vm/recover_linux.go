@@ -1,0 +1,147 @@
+package vm
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver"
+)
+
+var _ driver.Recoverer = (*Driver)(nil)
+
+// Recover reattaches to a VM after the service restarted: QEMU (same pid and start time)
+// is watched through a pidfd, QMP and the console are reconnected, and the guest agent,
+// which lost its host, starts a new session (re-sending every exit not acknowledged) when
+// the driver connects to its port again. Processes started before keep running; their
+// relayed stdio ended with the old service.
+func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
+	p, ok, err := readState(req.StateDir)
+	if err != nil {
+		return driver.Recovered{}, err
+	}
+	if !ok || req.Config == nil || req.Config.VirtualMachine == nil {
+		return driver.Recovered{}, fmt.Errorf("VM %s has no driver state: %w", req.ID, driver.ErrSystemGone)
+	}
+	s := newSystem(d, req)
+	s.runMade = true
+	if s.cmd, err = BuildCommand(s.commandConfig()); err != nil {
+		return driver.Recovered{}, fmt.Errorf("VM %s: %v: %w", req.ID, err, driver.ErrSystemGone)
+	}
+	if p.Pid == 0 {
+		return driver.Recovered{System: s}, s.prepare()
+	}
+	if p.PidStart == 0 || processStart(p.Pid) != p.PidStart {
+		return driver.Recovered{}, fmt.Errorf("VM %s: QEMU (pid %d) is gone: %w", req.ID, p.Pid, driver.ErrSystemGone)
+	}
+	return s.reattach(ctx, p)
+}
+
+// reattach adopts QEMU and reconnects to it and to the agent.
+func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, error) {
+	proc, err := adoptQEMU(p.Pid, p.PidStart)
+	if err != nil {
+		return driver.Recovered{}, fmt.Errorf("VM %s: %v: %w", s.id, err, driver.ErrSystemGone)
+	}
+	s.mu.Lock()
+	s.qemu, s.started, s.startAt, s.recovering = proc, true, time.Now(), true
+	s.mu.Unlock()
+	go s.waitExit(proc)
+	defer func() {
+		s.mu.Lock()
+		s.recovering = false
+		s.mu.Unlock()
+	}()
+	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"connect to the console", s.connectConsole},
+		{"query the run state", s.queryPaused}, {"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", s.handshakeAgent}} {
+		if err := st.run(ctx); err != nil {
+			return driver.Recovered{}, s.withLog(st.name, err)
+		}
+	}
+	procs, err := s.adoptProcesses(ctx)
+	if err != nil {
+		return driver.Recovered{}, err
+	}
+	return driver.Recovered{System: s, Started: true, Processes: procs}, nil
+}
+
+// queryPaused learns whether the guest is paused.
+func (s *System) queryPaused(ctx context.Context) error {
+	var st struct {
+		Running bool `json:"running"`
+	}
+	if err := s.monitor().Execute(ctx, "query-status", nil, &st); err != nil {
+		return err
+	}
+	s.setPaused(!st.Running)
+	return nil
+}
+
+// adoptProcesses records the processes the agent spawned that still run.
+func (s *System) adoptProcesses(ctx context.Context) ([]driver.Process, error) {
+	c := s.client()
+	if c == nil {
+		return nil, nil
+	}
+	list, err := c.ListProcesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.adopt(list), nil
+}
+
+func (s *System) adopt(list []protocol.ProcessInfo) []driver.Process {
+	var out []driver.Process
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, pi := range list {
+		if _, seen := s.procs[pi.Pid]; pi.Spawned && !seen {
+			s.procs[pi.Pid] = false
+			out = append(out, &Process{s: s, pid: pi.Pid})
+		}
+	}
+	return out
+}
+
+// Cleanup releases what a VM left, whatever step it reached: QEMU when it still runs (the
+// one recorded, recognised by its start time), the run directory and the COM port sockets.
+func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
+	p, _, err := readState(req.StateDir)
+	if err != nil {
+		return err
+	}
+	if p.Pid != 0 && p.PidStart != 0 && processStart(p.Pid) == p.PidStart {
+		if proc, err := adoptQEMU(p.Pid, p.PidStart); err == nil {
+			proc.kill()
+			go func() { proc.wait(); close(proc.done) }()
+			if err := waitDone(ctx, proc.done); err != nil {
+				return err
+			}
+		}
+	}
+	rid := p.RunID
+	if rid == "" {
+		rid = runID(req.ID)
+	}
+	os.RemoveAll(filepath.Join(d.opts.RunDir, rid))
+	if req.Config != nil && req.Config.VirtualMachine != nil {
+		s := newSystem(d, req)
+		if cmd, err := BuildCommand(s.commandConfig()); err == nil {
+			for _, f := range cmd.filesOf(RoleComPort) {
+				removeSocket(f.Path)
+			}
+		}
+	}
+	return nil
+}
+
+// removeSocket removes path when it is a socket.
+func removeSocket(path string) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSocket != 0 {
+		os.Remove(path)
+	}
+}

@@ -1,0 +1,89 @@
+package vm
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/drivertest"
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// abandon drops the system's connections without stopping QEMU, as a crash of the service
+// would.
+func (s *System) abandon() {
+	if c := s.client(); c != nil {
+		c.Close()
+	}
+	if m := s.monitor(); m != nil {
+		m.Close()
+	}
+	s.mu.Lock()
+	if s.consoleConn != nil {
+		s.consoleConn.Close()
+	}
+	s.mu.Unlock()
+}
+
+// TestRecover reattaches to a running VM after its service "restarted": the guest process
+// started before is adopted and new processes run.
+func TestRecover(t *testing.T) {
+	requireVM(t)
+	d := newTestDriver(t)
+	doc := vmDoc(env.kernel, env.initrd)
+	v := createVM(t, d, doc)
+	v.start()
+	sleeper := v.spawnBackground("exec sleep 1000")
+	v.sys.abandon()
+
+	rec := drivertest.NewRecorder()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	r, err := d.Recover(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: rec})
+	if err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	v2 := &vm{t: t, id: v.id, sys: r.System.(*System), rec: rec}
+	t.Cleanup(v2.cleanup)
+	if !r.Started || len(r.Processes) != 1 || r.Processes[0].Pid() != sleeper {
+		t.Fatalf("recovered %+v, want started with process %d", r, sleeper)
+	}
+	if out, code := v2.sh("echo after restart"); code != 0 || !strings.Contains(out, "after restart") {
+		t.Errorf("a process after the recovery: %q, exit %d", out, code)
+	}
+	v2.must("Kill", r.Processes[0].Kill)
+	if code, ok := rec.WaitProcessExited(sleeper, timeout); !ok || code != 137 {
+		t.Errorf("the adopted process's exit: %d, %v; want 137", code, ok)
+	}
+	v2.must("Terminate", v2.sys.Terminate)
+	if st := v2.waitExit(); st.ExitType != schema.NotificationTypeForcedExit {
+		t.Errorf("exit %+v, want ForcedExit", st)
+	}
+}
+
+// TestCleanup releases what a VM left: QEMU is killed and the run directory removed.
+func TestCleanup(t *testing.T) {
+	requireVM(t)
+	d := newTestDriver(t)
+	doc := vmDoc(env.kernel, env.initrd)
+	v := createVM(t, d, doc)
+	v.start()
+	v.sys.abandon()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	req := driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: drivertest.NewRecorder()}
+	if err := d.Cleanup(ctx, req); err != nil {
+		t.Fatalf("Cleanup: %v", err)
+	}
+	if _, ok := v.rec.WaitExited(timeout); !ok {
+		t.Error("QEMU still runs after Cleanup")
+	}
+	if _, err := os.Stat(v.sys.run); !os.IsNotExist(err) {
+		t.Errorf("run directory after Cleanup: %v", err)
+	}
+	if err := d.Cleanup(ctx, req); err != nil {
+		t.Errorf("a second Cleanup: %v", err)
+	}
+}
