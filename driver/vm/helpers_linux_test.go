@@ -18,7 +18,7 @@ import (
 const timeout = 90 * time.Second
 
 // newTestDriver returns a driver whose run directory is the tests' own.
-func newTestDriver(t *testing.T) *Driver {
+func newTestDriver(t testing.TB) *Driver {
 	t.Helper()
 	d, err := New(Options{RunDir: env.runDir})
 	if err != nil {
@@ -41,7 +41,7 @@ func vmDoc(kernel, initrdPath string) *schema.ComputeSystem {
 
 // vm is a system under test.
 type vm struct {
-	t        *testing.T
+	t        testing.TB
 	id       string
 	sys      *System
 	rec      *drivertest.Recorder
@@ -50,7 +50,7 @@ type vm struct {
 
 // createVM creates a system from doc and registers its clean-up (terminate, close) even on
 // failure.
-func createVM(t *testing.T, d *Driver, doc *schema.ComputeSystem) *vm {
+func createVM(t testing.TB, d *Driver, doc *schema.ComputeSystem) *vm {
 	t.Helper()
 	v := &vm{t: t, id: "vmtest-" + strings.ToLower(rand.Text()[:8]), rec: drivertest.NewRecorder(), stateDir: t.TempDir()}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

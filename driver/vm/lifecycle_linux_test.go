@@ -100,7 +100,7 @@ func (v *vm) spawnBackground(script string) uint32 {
 }
 
 // waitGuest polls a shell condition in the guest (every 100 ms, within the timeout).
-func waitGuest(t *testing.T, v *vm, cond string) {
+func waitGuest(t testing.TB, v *vm, cond string) {
 	t.Helper()
 	script := `i=0; while [ $i -lt 300 ]; do if ` + cond + `; then exit 0; fi; sleep 0.1; i=$((i+1)); done; exit 1`
 	if _, code := v.sh(script); code != 0 {

@@ -93,7 +93,7 @@ func moduleRoot() (string, error) {
 }
 
 // requireVM skips (or, under CI, fails) a test that needs to run VMs here.
-func requireVM(t *testing.T) {
+func requireVM(t testing.TB) {
 	t.Helper()
 	if env.err != nil {
 		if os.Getenv("CI") == "true" {
