@@ -1,5 +1,4 @@
-// Package agent is hcs-agent, the init process of every container (and, later, of every VM
-// guest). It listens on a unix socket it inherits, speaks the protocol of package
+// Package agent is hcs-agent, the init process of every container and of every VM guest. It listens on a unix socket it inherits, speaks the protocol of package
 // [github.com/linuxhcs/hcs/agent/protocol] with hcsd, spawns processes with the stdio
 // descriptors it is handed, reaps every child, keeps exits until hcsd acknowledges them,
 // lists processes, resizes consoles and shuts the container down.
@@ -37,6 +36,19 @@
 // end is already closed (immediate end of file) and stdout/stderr are pipes the agent drains
 // and discards. Every spawned process starts in a new session (setsid), so a process group
 // signal from inside the container never reaches the agent.
+//
+// # In a VM guest
+//
+// With --transport=virtio-serial:NAME (or HCS_AGENT_TRANSPORT, or as pid 1 with no
+// arguments, which is how the kernel starts /init: the port "hcs.agent") the agent is the
+// init of a VM guest. It mounts /proc, /sys, /dev (devtmpfs), /dev/pts, /dev/shm and /run,
+// loads the modules listed in /etc/hcs/modules (in order), sets kernel.unknown_nmi_panic so
+// that HcsCrashComputeSystem's NMI panics the guest, and serves the host on the
+// virtio-serial port NAME. A port carries no descriptors: stdio is relayed over the
+// connection (protocol.Relay), with pipes, or a pseudo-terminal for a console, created in
+// the guest. The port stays open for the agent's life; each time the host connects a new
+// session starts with protocol.SyncPreamble, and unacknowledged exits are sent again. When
+// a shutdown completes the agent powers the guest off instead of exiting.
 //
 // # Outside a container
 //

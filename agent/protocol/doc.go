@@ -31,6 +31,14 @@
 //     restarts learns of every exit.
 //
 // A new connection replaces the previous one; processes and unacknowledged exits survive.
+//
+// # Stream transports
+//
+// In a VM guest the connection is a virtio-serial port, which cannot carry descriptors
+// (NewStreamConn, NewStreamClient). Each session on such a stream starts with
+// SyncPreamble in both directions; a Spawn then names relayed streams (SpawnRequest.Relay)
+// instead of passing descriptors, and the bytes of stdin, stdout and stderr travel as Data
+// messages with credit-based flow control (see Relay and the Data message).
 package protocol
 
 // Version is the protocol version this package speaks. Both sides must agree exactly.

@@ -53,4 +53,50 @@
 // setgroups is called before setgid and setuid (os/exec does this for a Credential). QEMU
 // can open only what its uid may: world-readable files, and files granted with
 // GrantVmAccess (a POSIX ACL entry for the VM's uid).
+//
+// # Lifecycle
+//
+// Start is a list of named steps: launch QEMU (paused, -S), connect to QMP and to the
+// console, wait for a saved state to load (RestoreState), connect to the agent's port, cont,
+// and, with a GuestConnection, wait for the agent's session. Pause and Resume are QMP stop
+// and cont (the guest's clock stops too). Save needs a paused VM (HCS_E_INVALID_STATE
+// otherwise): it writes a SavedHeader (the accelerator and the CPU features the guest saw)
+// and then QEMU's migration stream to the file through a descriptor passed over QMP
+// (getfd), so the sandboxed QEMU needs neither exec nor the file's path; the VM then stops
+// (GracefulExit, attributed to a WorkerExit of type Saved) and a new system whose
+// RestoreState names the file continues it (-incoming fd:N). Shutdown asks the agent
+// (which stops every process and powers the guest off) or presses the ACPI power button,
+// and returns once QEMU exited or the caller's deadline passed. Terminate is QMP quit, then
+// SIGKILL. Crash injects an NMI; the agent, as the guest's init, set
+// kernel.unknown_nmi_panic, so the guest kernel panics, the pvpanic device reports
+// GUEST_PANICKED (QEMU's panic action is none, so the guest still flushes its console), and
+// the driver reports the crash as initiated and then completed with the end of the console
+// in CrashLog before it stops QEMU. Exited carries the exit type of the stop asked for;
+// otherwise a guest power-off is GracefulExit and anything else (QEMU dying, a guest
+// panic) UnexpectedExit. Modify hot-adds and removes SCSI disks (blockdev-add, device_add);
+// 9p shares and memory cannot change at run time (E_NOTIMPL).
+//
+// With KVM the guest CPU is "host" without arch-capabilities (nested KVM cannot set that
+// MSR); under TCG it is qemu64. DetectAccel uses KVM only when /dev/kvm opens and the CPU
+// flags show vmx or svm: this project's machines have a /dev/kvm on which Linux guests hang.
+//
+// # The guest agent's transport
+//
+// hcs-agent is the guest's /init (see package initrd for the initramfs). It serves the
+// protocol of package agent/protocol on the virtio-serial port "hcs.agent", which QEMU
+// connects to a unix socket in the run directory. A virtio-serial port cannot carry
+// descriptors, so each process's stdio is relayed over the same connection (protocol.Relay:
+// Data, Window, CloseStream and ResizeStream messages with credit-based flow control, so a
+// slow reader of one stream never stalls the others). Every session on the port starts with
+// protocol.SyncPreamble in both directions, so a session that ended mid-frame (the service
+// restarted, the guest was restored) cannot corrupt the next. The agent keeps the port open
+// for its life and starts a new session whenever the host connects again; Recover relies on
+// that. GuestConnection.UseVsock is accepted, but the transport is virtio-serial: vsock
+// needs /dev/vhost-vsock, which the machines this is built on do not have.
+//
+// # VM utility functions
+//
+// GrantVmAccess, RevokeVmAccess, GrantVmGroupAccess, RevokeVmGroupAccess,
+// CreateEmptyGuestStateFile, CreateEmptyRuntimeStateFile and
+// GetProcessorCompatibilityFromSavedState implement the HCS functions of the same names.
 package vm
