@@ -1,4 +1,5 @@
-// Package agent is hcs-agent, the init process of every container and of every VM guest. It listens on a unix socket it inherits, speaks the protocol of package
+// Package agent is hcs-agent, the init process of every container and of every VM guest.
+// In a container it listens on a unix socket it inherits, speaks the protocol of package
 // [github.com/linuxhcs/hcs/agent/protocol] with hcsd, spawns processes with the stdio
 // descriptors it is handed, reaps every child, keeps exits until hcsd acknowledges them,
 // lists processes, resizes consoles and shuts the container down.
