@@ -3,6 +3,7 @@ package vm
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -28,4 +29,14 @@ func TestBootUname(t *testing.T) {
 		t.Fatalf("uname -a = %q, exit %d", out, code)
 	}
 	t.Logf("guest: %s", strings.TrimSpace(out))
+	t0 := time.Now()
+	v.must("Terminate", v.sys.Terminate)
+	st := v.waitExit()
+	t.Logf("terminate took %v", time.Since(t0))
+	if st.ExitType != schema.NotificationTypeForcedExit {
+		t.Errorf("exit %+v, want ForcedExit", st)
+	}
+	if n := v.rec.GuestConnectionClosedCount(); n != 1 {
+		t.Errorf("GuestConnectionClosed reported %d times, want once", n)
+	}
 }

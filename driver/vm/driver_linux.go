@@ -59,7 +59,8 @@ func New(opts Options) (*Driver, error) {
 		return nil, hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
 	}
 	os.Chmod(opts.RunDir, 0o711)
-	d := &Driver{opts: opts, qemu: q, accel: opts.Accel, kvmGID: deviceGroup("/dev/kvm"), sandbox: !opts.NoSandbox, log: opts.Logger}
+	d := &Driver{opts: opts, qemu: q, accel: opts.Accel, kvmGID: deviceGroup("/dev/kvm"),
+		sandbox: !opts.NoSandbox && hasSandbox(q), log: opts.Logger}
 	if d.accel == "" {
 		d.accel = DetectAccel()
 	}

@@ -97,3 +97,10 @@ func findQEMU(path string) (string, error) {
 	}
 	return p, nil
 }
+
+// hasSandbox reports whether QEMU was built with its seccomp sandbox (its help then lists
+// -sandbox).
+func hasSandbox(qemu string) bool {
+	out, err := exec.Command(qemu, "-help").Output()
+	return err == nil && strings.Contains(string(out), "\n-sandbox ")
+}
