@@ -23,8 +23,10 @@ bin/%: FORCE
 # The agent runs inside containers and guests that have no C library of ours: build it static.
 bin/hcs-agent: export CGO_ENABLED = 0
 
+# The library's interface is include/*.h; the header cgo writes next to the library is not.
 bin/libcomputecore.so: FORCE
 	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ ./cmd/libcomputecore
+	@rm -f bin/libcomputecore.h
 
 test: test-go test-c
 
@@ -35,9 +37,12 @@ test-go:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout $(TIMEOUT) $(PKGS)
 
-# C tests of the C ABI (against bin/libcomputecore.so) run after the Go tests: add them as
-# prerequisites of this target.
-test-c: test-go
+# C tests of the C ABI (against bin/libcomputecore.so) run after the Go tests: the C programs
+# of test/capi, compiled and run by the harness in test/capi/harness (build tag capi), which
+# starts bin/hcsd when root and also runs them under valgrind.
+test-c: test-go bin/libcomputecore.so bin/hcsd bin/hcs-agent
+	$(GO) vet -tags capi ./test/capi/harness
+	$(GO) test -tags capi -count=1 -timeout $(TIMEOUT) ./test/capi/harness
 
 # Container benchmarks (bench/) need root and the runtimes; BENCHFLAGS adds go test flags, e.g.
 # BENCHFLAGS=-count=10 for benchstat (bench/README.md).
