@@ -75,4 +75,3 @@ func procStatFields(pid int) []string {
 	}
 	return strings.Fields(s[i+1:])
 }
-
