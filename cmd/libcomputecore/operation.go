@@ -61,23 +61,34 @@ func (o *opHandle) waitStarted() {
 func (o *opHandle) start(call func() error) error {
 	o.gate.Lock()
 	defer o.gate.Unlock()
-	err := call()
-	if err == nil {
-		o.closeFiles()
+	previous := o.takeFiles()
+	if err := call(); err != nil {
+		o.keepFiles(previous...)
+		return err
 	}
-	return err
+	closeFiles(previous)
+	return nil
 }
 
-// keepFiles remembers the stdio ends of a result handed to the caller, to close them when the
+// keepFiles remembers stdio ends of a result handed to the caller, to close them when the
 // operation is reused or closed.
-func (o *opHandle) keepFiles(info client.ProcessInformation) {
+func (o *opHandle) keepFiles(files ...*os.File) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for _, f := range []*os.File{info.StdInput, info.StdOutput, info.StdError} {
+	for _, f := range files {
 		if f != nil && !containsFile(o.files, f) {
 			o.files = append(o.files, f)
 		}
 	}
+}
+
+// takeFiles returns the remembered stdio ends and forgets them.
+func (o *opHandle) takeFiles() []*os.File {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	files := o.files
+	o.files = nil
+	return files
 }
 
 func containsFile(files []*os.File, f *os.File) bool {
@@ -89,12 +100,8 @@ func containsFile(files []*os.File, f *os.File) bool {
 	return false
 }
 
-// closeFiles closes the remembered stdio ends. The caller's duplicates stay open.
-func (o *opHandle) closeFiles() {
-	o.mu.Lock()
-	files := o.files
-	o.files = nil
-	o.mu.Unlock()
+// closeFiles closes the library's stdio ends; the caller's duplicates stay open.
+func closeFiles(files []*os.File) {
 	for _, f := range files {
 		f.Close()
 	}
@@ -103,10 +110,10 @@ func (o *opHandle) closeFiles() {
 // close is HcsCloseOperation on a handle already removed from the table.
 func (o *opHandle) close() {
 	if info, _, err := o.op.ResultAndProcessInfo(); err == nil {
-		o.keepFiles(info)
+		o.keepFiles(info.StdInput, info.StdOutput, info.StdError)
 	}
 	o.op.Close()
-	o.closeFiles()
+	closeFiles(o.takeFiles())
 }
 
 func operationInner(o *opHandle) any { return o.op }

@@ -85,7 +85,7 @@ func (o *opHandle) processResult(info client.ProcessInformation, doc string, err
 	if err != nil {
 		return hr(err)
 	}
-	o.keepFiles(info)
+	o.keepFiles(info.StdInput, info.StdOutput, info.StdError)
 	if out == nil {
 		return hr(nil)
 	}

@@ -62,6 +62,7 @@ func specSignatures(t *testing.T) map[string]string {
 		switch {
 		case headingFunc.MatchString(line):
 			current = headingFunc.FindStringSubmatch(line)[1]
+			sigs[current] = "" // a heading without a signature fails TestHeadersMatchSpec
 		case strings.HasPrefix(line, "```c"):
 			inCode, block = true, nil
 		case strings.HasPrefix(line, "```") && inCode:
