@@ -47,8 +47,9 @@ type Agent struct {
 	cfg Config
 	log *log.Logger
 	ln  *net.UnixListener
-	// port is the guest's stream to the host when Config.Transport is set (ln is then nil).
-	port *guestPort
+	// guest is the guest's transport to the host when Config.Transport is set (ln is then
+	// nil).
+	guest guestTransport
 
 	// forkMu orders forks and signals against reaping. Spawn and Signal hold it for reading,
 	// so that no pid they use can be reaped, and then reused, while they use it; reap holds
@@ -81,7 +82,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	err = a.run(ctx)
-	if a.port != nil {
+	if a.guest != nil {
 		a.powerOff()
 	}
 	return err
@@ -187,8 +188,8 @@ func (a *Agent) run(ctx context.Context) error {
 	defer signal.Stop(chld)
 
 	go a.reapLoop(chld)
-	if a.port != nil {
-		go a.portLoop()
+	if a.guest != nil {
+		go a.guest.serve(a)
 	} else {
 		go a.acceptLoop()
 	}

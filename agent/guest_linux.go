@@ -32,24 +32,32 @@ type guestPort struct {
 	f *os.File
 }
 
+// guestTransport is how a guest's agent reaches the host.
+type guestTransport interface {
+	// serve runs sessions until the agent exits.
+	serve(a *Agent)
+}
+
 // newGuestAgent prepares the agent of a VM guest: as pid 1 it first sets the guest up
-// (file systems, modules, crash settings), then it opens its port.
+// (file systems, modules, crash settings), then it opens its transport.
 func newGuestAgent(a *Agent) (*Agent, error) {
-	name, ok := strings.CutPrefix(a.cfg.Transport, TransportVirtioSerial)
-	if !ok || name == "" {
-		return nil, fmt.Errorf("transport %q: want %sNAME", a.cfg.Transport, TransportVirtioSerial)
-	}
 	setProcessName("hcs-agent")
 	if unix.Getpid() == 1 {
 		guestInit(a)
 	} else if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		return nil, fmt.Errorf("become child subreaper: %w", err)
 	}
-	p, err := openPort(name)
+	var err error
+	if name, ok := strings.CutPrefix(a.cfg.Transport, TransportVirtioSerial); ok && name != "" {
+		a.guest, err = openPort(name)
+	} else if port, ok := strings.CutPrefix(a.cfg.Transport, TransportVsock); ok {
+		a.guest, err = listenVsock(port)
+	} else {
+		err = fmt.Errorf("transport %q: want %sNAME or %sPORT", a.cfg.Transport, TransportVirtioSerial, TransportVsock)
+	}
 	if err != nil {
 		return nil, err
 	}
-	a.port = p
 	return a, nil
 }
 
@@ -142,25 +150,25 @@ func findPort(name string) (string, error) {
 	return "", fmt.Errorf("no virtio-serial port named %q", name)
 }
 
-// portLoop serves one session after another on the port: each starts when the host is
+// serve runs one session after another on the port: each starts when the host is
 // connected and both sides exchanged SyncPreamble, and ends when the host disconnects or
 // starts a new session.
-func (a *Agent) portLoop() {
+func (p *guestPort) serve(a *Agent) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		<-a.exit
 		cancel()
 	}()
 	for seq := uint64(1); ctx.Err() == nil; seq++ {
-		if !a.port.waitHost(ctx) {
+		if !p.waitHost(ctx) {
 			return
 		}
-		a.port.f.SetDeadline(time.Time{})
-		if err := protocol.StartStreamSession(ctx, a.port.f); err != nil {
+		p.f.SetDeadline(time.Time{})
+		if err := protocol.StartStreamSession(ctx, p.f); err != nil {
 			time.Sleep(20 * time.Millisecond) // the host went away before its preamble
 			continue
 		}
-		conn := protocol.NewStreamConn(a.port.f, a.port.interrupt)
+		conn := protocol.NewStreamConn(p.f, p.interrupt)
 		a.serveConn(conn, seq, func() {})
 	}
 }

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	hcs-agent --listen-fd=N [--shutdown-timeout=10s]
-//	hcs-agent --transport=virtio-serial:NAME [--shutdown-timeout=10s]
+//	hcs-agent --transport=virtio-serial:NAME|vsock:PORT [--shutdown-timeout=10s]
 //
 // HCS_AGENT_LISTEN_FD=N in the environment may replace --listen-fd, and
 // HCS_AGENT_TRANSPORT may replace --transport. Started as pid 1 with neither (the init of
@@ -44,7 +44,7 @@ func parseFlags(args []string) (agent.Config, error) {
 	timeout := fs.Duration(protocol.ShutdownTimeoutFlag[2:], agent.DefaultShutdownTimeout,
 		"how long a shutdown caused by SIGTERM or SIGINT waits before SIGKILL")
 	transport := fs.String("transport", os.Getenv("HCS_AGENT_TRANSPORT"),
-		"serve over a stream instead of a socket: virtio-serial:NAME (in a VM guest)")
+		"serve over a stream instead of a socket: virtio-serial:NAME or vsock:PORT (in a VM guest)")
 	if err := fs.Parse(args); err != nil {
 		return agent.Config{}, err
 	}

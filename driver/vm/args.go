@@ -29,10 +29,14 @@ const (
 	RoleConsole  = "console"  // listening socket of COM1 when the document gives it none
 	RoleComPort  = "comport"  // listening socket at a ComPort's NamedPipe path
 	RoleIncoming = "incoming" // saved state to restore, positioned at the migration stream
+	RoleVsock    = "vsock"    // an open /dev/vhost-vsock
 )
 
 // AgentPortName is the name of the virtio-serial port the guest agent serves on.
 const AgentPortName = "hcs.agent"
+
+// AgentVsockPort is the vsock port the guest agent listens on when Config.Vsock is set.
+const AgentVsockPort = 1024
 
 // firstInheritedFD is the number of the first descriptor QEMU inherits (after stdio).
 const firstInheritedFD = 3
@@ -55,6 +59,11 @@ type Config struct {
 	Sandbox bool
 	// Agent adds the virtio-serial port the guest agent serves on.
 	Agent bool
+	// Vsock makes the agent serve on vsock instead (CID VMUID(ID), port AgentVsockPort):
+	// QEMU gets a vhost-vsock device on an inherited /dev/vhost-vsock, and the kernel
+	// command line tells the agent (HCS_AGENT_TRANSPORT, which the kernel passes to init as
+	// an environment variable). It needs LinuxKernelDirect.
+	Vsock bool
 }
 
 // InheritedFile is one descriptor QEMU inherits. Files are numbered from 3 in the order of
@@ -178,6 +187,11 @@ func (b *builder) monitor() error {
 // agent adds the virtio-serial port of the guest agent.
 func (b *builder) agent() error {
 	if !b.cfg.Agent {
+		return nil
+	}
+	if b.cfg.Vsock {
+		fd := b.inherit(InheritedFile{Role: RoleVsock})
+		b.add("-device", fmt.Sprintf("vhost-vsock-pci,guest-cid=%d,vhostfd=%d", VMUID(b.cfg.ID), fd))
 		return nil
 	}
 	fd := b.inherit(InheritedFile{Role: RoleAgent})

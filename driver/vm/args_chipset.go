@@ -2,6 +2,7 @@ package vm
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
@@ -29,14 +30,21 @@ func (b *builder) kernelDirect(k *schema.LinuxKernelDirect) error {
 	if k.InitRdPath != "" {
 		b.add("-initrd", k.InitRdPath)
 	}
-	if k.KernelCmdLine != "" {
-		b.add("-append", k.KernelCmdLine)
+	cmdline := k.KernelCmdLine
+	if b.cfg.Agent && b.cfg.Vsock {
+		cmdline = strings.TrimSpace(cmdline + " HCS_AGENT_TRANSPORT=vsock:" + strconv.Itoa(AgentVsockPort))
+	}
+	if cmdline != "" {
+		b.add("-append", cmdline)
 	}
 	return nil
 }
 
 // uefi boots OVMF; BootThis may name the SCSI disk to boot from.
 func (b *builder) uefi(u *schema.Uefi) error {
+	if b.cfg.Vsock {
+		return hresult.New(hresult.E_INVALIDARG, "the agent can use vsock only with Chipset.LinuxKernelDirect")
+	}
 	if b.cfg.FirmwareCode == "" {
 		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
 	}

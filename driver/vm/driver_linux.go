@@ -41,6 +41,7 @@ type Driver struct {
 	fw      Firmware // zero when OVMF is not installed (UEFI VMs then fail to create)
 	kvmGID  int      // group of /dev/kvm, -1 when unknown
 	sandbox bool
+	vsock   bool // /dev/vhost-vsock opens
 	log     *slog.Logger
 }
 
@@ -60,7 +61,7 @@ func New(opts Options) (*Driver, error) {
 	}
 	os.Chmod(opts.RunDir, 0o711)
 	d := &Driver{opts: opts, qemu: q, accel: opts.Accel, kvmGID: deviceGroup("/dev/kvm"),
-		sandbox: !opts.NoSandbox && hasSandbox(q), log: opts.Logger}
+		sandbox: !opts.NoSandbox && hasSandbox(q), vsock: vsockAvailable(), log: opts.Logger}
 	if d.accel == "" {
 		d.accel = DetectAccel()
 	}
@@ -129,7 +130,7 @@ func (s *System) prepare() error {
 // commandConfig is the builder's input for this VM.
 func (s *System) commandConfig() Config {
 	return Config{ID: s.id, VM: s.cfg, Accel: s.d.accel, FirmwareCode: s.d.fw.Code, FirmwareVars: s.varsPath(),
-		Sandbox: s.d.sandbox, Agent: s.cfg.GuestConnection != nil}
+		Sandbox: s.d.sandbox, Agent: s.cfg.GuestConnection != nil, Vsock: s.usesVsock()}
 }
 
 // needsVarsCopy reports whether the VM boots UEFI without a variable store of its own.

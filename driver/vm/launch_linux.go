@@ -73,6 +73,8 @@ func (s *System) inheritedFiles() ([]*os.File, error) {
 			file, err = listenComPort(f.Path)
 		case RoleIncoming:
 			file, err = openSavedState(f.Path)
+		case RoleVsock:
+			file, err = openVhostVsock()
 		default:
 			err = fmt.Errorf("unknown descriptor role %q", f.Role)
 		}

@@ -112,9 +112,27 @@ func (s *System) waitIncoming(ctx context.Context) error {
 	}
 }
 
-// agentConn is the connection to the agent's port between dialAgent and handshakeAgent.
+// agentStream returns the connection to the agent: the port connected by dialAgent, or a
+// new vsock connection; nil without a GuestConnection.
+func (s *System) agentStream(ctx context.Context) (protocol.Stream, func() error, error) {
+	if s.usesVsock() {
+		f, err := dialVsock(ctx, VMUID(s.id), AgentVsockPort)
+		if err != nil {
+			return nil, nil, s.withConsole(err)
+		}
+		return f, f.Close, nil
+	}
+	c := s.pendingAgent
+	if c == nil {
+		return nil, nil, nil
+	}
+	s.pendingAgent = nil
+	return c, c.Close, nil
+}
+
+// dialAgent connects to the agent's virtio-serial port before the guest runs.
 func (s *System) dialAgent(ctx context.Context) error {
-	if s.cfg.GuestConnection == nil {
+	if s.cfg.GuestConnection == nil || s.usesVsock() {
 		return nil
 	}
 	var d net.Dialer
@@ -131,16 +149,15 @@ func (s *System) cont(ctx context.Context) error {
 	return s.monitor().Execute(ctx, "cont", nil, nil)
 }
 
-// handshakeAgent waits for the guest agent's session on the connected port.
+// handshakeAgent waits for the guest agent's session on the connected port (or on vsock).
 func (s *System) handshakeAgent(ctx context.Context) error {
-	c := s.pendingAgent
-	if c == nil {
-		return nil
-	}
-	s.pendingAgent = nil
 	ctx, cancel := withQEMUExit(ctx, s.qemuDone())
 	defer cancel()
-	client, err := protocol.NewStreamClient(ctx, c, c.Close,
+	stream, closeFn, err := s.agentStream(ctx)
+	if stream == nil || err != nil {
+		return err
+	}
+	client, err := protocol.NewStreamClient(ctx, stream, closeFn,
 		protocol.ClientOptions{HostVersion: "hcsd", OnExit: s.processExited})
 	if err != nil {
 		return s.withConsole(err)
