@@ -26,10 +26,10 @@ func (s *System) Close(ctx context.Context) error {
 	if s.consoleConn != nil {
 		s.consoleConn.Close()
 	}
-	s.mu.Unlock()
 	if s.pendingAgent != nil {
 		s.pendingAgent.Close()
 	}
+	s.mu.Unlock()
 	for _, f := range s.cmd.filesOf(RoleComPort) {
 		removeSocket(f.Path)
 	}

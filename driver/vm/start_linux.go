@@ -122,11 +122,13 @@ func (s *System) agentStream(ctx context.Context) (protocol.Stream, func() error
 		}
 		return f, f.Close, nil
 	}
+	s.mu.Lock()
 	c := s.pendingAgent
+	s.pendingAgent = nil
+	s.mu.Unlock()
 	if c == nil {
 		return nil, nil, nil
 	}
-	s.pendingAgent = nil
 	return c, c.Close, nil
 }
 
@@ -140,7 +142,9 @@ func (s *System) dialAgent(ctx context.Context) error {
 	if err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "")
 	}
+	s.mu.Lock()
 	s.pendingAgent = c.(*net.UnixConn)
+	s.mu.Unlock()
 	return nil
 }
 

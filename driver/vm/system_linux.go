@@ -31,20 +31,20 @@ type System struct {
 	console *ring
 
 	runMade bool // the run directory exists and is removed on Close
-	// pendingAgent is the connection to the agent's port while Start waits for the guest.
-	pendingAgent *net.UnixConn
 
 	mu   sync.Mutex
 	qemu *qemuProcess
 	qmp  *qmp.Client
 	// consoleConn is the connection to the console socket, when the driver owns COM1.
 	consoleConn net.Conn
-	agent       *protocol.Client
-	started     bool
-	paused      bool
-	startAt     time.Time
-	exited      bool
-	stopType    schema.NotificationType // exit type of the stop a caller asked for
+	// pendingAgent is the connection to the agent's port while Start waits for the guest.
+	pendingAgent *net.UnixConn
+	agent        *protocol.Client
+	started      bool
+	paused       bool
+	startAt      time.Time
+	exited       bool
+	stopType     schema.NotificationType // exit type of the stop a caller asked for
 	// attribution explains the exit (a save, a guest crash).
 	attribution []schema.AttributionRecord
 	// shutdownReason is the reason of QEMU's SHUTDOWN event.
