@@ -31,12 +31,12 @@ func Functions() map[wire.UtilityFunc]host.UtilityHandler {
 		wire.FuncFormatWritableLayerVhd:        formatWritableLayerVhd,
 		wire.FuncGetLayerVhdMountPath:          getLayerVhdMountPath,
 
-		wire.FuncCreateEmptyGuestStateFile:                strings1(vm.CreateEmptyGuestStateFile),
-		wire.FuncCreateEmptyRuntimeStateFile:              strings1(vm.CreateEmptyRuntimeStateFile),
-		wire.FuncGrantVmAccess:                            strings2(vm.GrantVmAccess),
-		wire.FuncRevokeVmAccess:                           strings2(vm.RevokeVmAccess),
-		wire.FuncGrantVmGroupAccess:                       strings1(vm.GrantVmGroupAccess),
-		wire.FuncRevokeVmGroupAccess:                      strings1(vm.RevokeVmGroupAccess),
+		wire.FuncCreateEmptyGuestStateFile:               strings1(vm.CreateEmptyGuestStateFile),
+		wire.FuncCreateEmptyRuntimeStateFile:             strings1(vm.CreateEmptyRuntimeStateFile),
+		wire.FuncGrantVmAccess:                           strings2(vm.GrantVmAccess),
+		wire.FuncRevokeVmAccess:                          strings2(vm.RevokeVmAccess),
+		wire.FuncGrantVmGroupAccess:                      strings1(vm.GrantVmGroupAccess),
+		wire.FuncRevokeVmGroupAccess:                     strings1(vm.RevokeVmGroupAccess),
 		wire.FuncGetProcessorCompatibilityFromSavedState: processorCompatibility,
 	}
 }
