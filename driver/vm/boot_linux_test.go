@@ -36,6 +36,9 @@ func TestBootUname(t *testing.T) {
 	if st.ExitType != schema.NotificationTypeForcedExit {
 		t.Errorf("exit %+v, want ForcedExit", st)
 	}
+	for i := 0; i < 100 && v.rec.GuestConnectionClosedCount() == 0; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if n := v.rec.GuestConnectionClosedCount(); n != 1 {
 		t.Errorf("GuestConnectionClosed reported %d times, want once", n)
 	}
