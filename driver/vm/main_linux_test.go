@@ -103,15 +103,19 @@ func requireVM(t testing.TB) {
 	}
 }
 
-// qemuPids lists running QEMU processes.
+// qemuPids lists the running QEMU processes this test process started (its children),
+// not those of other programs on the machine.
 func qemuPids() map[int]bool {
 	out := map[int]bool{}
-	dirs, _ := filepath.Glob("/proc/[0-9]*/comm")
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, p := range dirs {
 		b, err := os.ReadFile(p)
-		if err == nil && strings.HasPrefix(string(b), "qemu-system") {
-			var pid int
-			fmt.Sscanf(filepath.Base(filepath.Dir(p)), "%d", &pid)
+		var pid, ppid int
+		var comm, state string
+		if err != nil || !strings.Contains(string(b), "(qemu-system") {
+			continue
+		}
+		if _, err := fmt.Sscanf(string(b), "%d %s %s %d", &pid, &comm, &state, &ppid); err == nil && ppid == os.Getpid() {
 			out[pid] = true
 		}
 	}
