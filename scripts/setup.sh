@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Linux HCS needs to build and test: OCI runtimes, QEMU and a
-# guest kernel, image tools, valgrind for the C tests. Safe to run again: when everything is
-# installed it only asks dpkg and exits.
+# guest kernel, image tools, valgrind for the C tests, tmux for the terminal tests. Safe to
+# run again: when everything is installed it only asks dpkg and exits.
 set -euo pipefail
 
 packages=(
 	crun runc criu
 	qemu-system-x86 qemu-utils ovmf linux-image-cloud-amd64
 	busybox-static e2fsprogs acl erofs-utils iproute2
-	valgrind
+	valgrind tmux
 )
 
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null || true)

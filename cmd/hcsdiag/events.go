@@ -14,7 +14,7 @@ import (
 
 // pollInterval is how often events enumerates the systems to find new ones and state
 // changes.
-const pollInterval = 500 * time.Millisecond
+const pollInterval = 250 * time.Millisecond
 
 var eventsVerb = &verb{
 	name:     "events",
@@ -29,8 +29,8 @@ Two kinds of events are shown. The service's own events arrive through a callbac
 handle to each system (HcsSetComputeSystemCallback): SystemExited with its
 SystemExitStatus, SystemCrashInitiated, SystemCrashReport with its CrashReport,
 SystemGuestConnectionClosed, and ServiceDisconnect when the service goes away. HCS
-has no events for the other state changes, so hcsdiag also enumerates the systems twice
-a second and reports what changed since: Created when a system appears, and
+has no events for the other state changes, so hcsdiag also enumerates the systems four
+times a second and reports what changed since: Created when a system appears, and
 StateChange with {"State": new, "Previous": old} when one is started, paused or
 resumed. A change that is undone between two looks is not seen.
 
@@ -38,9 +38,9 @@ While hcsdiag holds its handle, a stopped system stays listed; the handle is clo
 right after the SystemExited event.`,
 	opts: []option{{long: "json", help: `print each event as a JSON object: {"Time", "Id", "Event", "Data"}`}},
 	examples: `$ hcsdiag events
-2025-01-02T10:00:00.120Z  demo  Created      {"State":"Created"}
-2025-01-02T10:00:00.610Z  demo  StateChange  {"State":"Running","Previous":"Created"}
-2025-01-02T10:00:05.013Z  demo  SystemExited {"Status":0,"ExitType":"GracefulExit"}
+2025-01-02T10:00:00.120Z  demo  Created       {"State":"Created"}
+2025-01-02T10:00:00.610Z  demo  StateChange   {"State":"Running","Previous":"Created"}
+2025-01-02T10:00:05.013Z  demo  SystemExited  {"Status":0,"ExitType":"GracefulExit"}
 $ hcsdiag events demo &`,
 	maxArgs: 1, stopAfter: -1,
 	run: runEvents,
@@ -73,7 +73,7 @@ func (pr *eventPrinter) print(id, event, data string) {
 		fmt.Fprintln(pr.w, mustJSON(line))
 		return
 	}
-	fmt.Fprintf(pr.w, "%s  %s  %s  %s\n", now, id, event, data)
+	fmt.Fprintf(pr.w, "%s  %s  %-12s  %s\n", now, id, event, data)
 }
 
 // eventNames names the HCS event types.

@@ -44,8 +44,8 @@ func runLayerImport(e *env, p *parsed) error {
 			return err
 		}
 		defer done()
-		pr := startProgress(e.stderr, "importing "+filepath.Base(src), sourceSize(folder),
-			stagingWatch(layer))
+		name, size := sourceOf(folder)
+		pr := startProgress(e.stderr, "importing "+name, size, stagingWatch(layer))
 		err = e.svc.c.ImportLayer(layer, folder, ld)
 		pr.stop(err == nil)
 		return err
@@ -133,14 +133,14 @@ func tarballName(path string) (string, error) {
 	return "layer.tar", nil
 }
 
-// sourceSize is the size of what is imported: the tarball, or the tree.
-func sourceSize(folder string) int64 {
+// sourceOf names what is imported, the tarball or the tree, and gives its size.
+func sourceOf(folder string) (string, int64) {
 	for _, name := range []string{"layer.tar", "layer.tar.gz", "layer.tar.zst"} {
 		if st, err := os.Stat(filepath.Join(folder, name)); err == nil && st.Mode().IsRegular() {
-			return st.Size()
+			return name, st.Size()
 		}
 	}
-	return treeSize(folder)
+	return filepath.Base(folder), treeSize(folder)
 }
 
 // treeSize adds up the sizes of the regular files under dir (0 when it cannot be read).
