@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/driver/container"
+	"github.com/linuxhcs/hcs/driver/vm"
 	"github.com/linuxhcs/hcs/host"
 	"github.com/linuxhcs/hcs/host/server"
 	"github.com/linuxhcs/hcs/utility"
@@ -65,7 +66,13 @@ func newHost(ctx context.Context, cfg config, log *slog.Logger) (*host.Host, *co
 	if err != nil {
 		return nil, nil, fmt.Errorf("container driver: %w", err)
 	}
-	h, err := host.New(host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log, LogLevel: logLevel, Utilities: utility.Functions()})
+	opts := host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log, LogLevel: logLevel, Utilities: utility.Functions()}
+	if vmd, err := vm.New(vm.Options{Logger: log}); err != nil {
+		log.Warn("virtual machines are not available", "err", err)
+	} else {
+		opts.VirtualMachine = vmd
+	}
+	h, err := host.New(opts)
 	if err != nil {
 		return nil, nil, err
 	}

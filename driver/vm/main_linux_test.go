@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/linuxhcs/hcs/driver/vm/initrd"
+	"github.com/linuxhcs/hcs/guest/initrd"
 	"github.com/linuxhcs/hcs/internal/testlayer"
 )
 
