@@ -43,10 +43,16 @@ type env struct {
 	c           *client.Client
 }
 
-// forEachRuntime runs fn as a subtest per runtime, each with its own env.
+// modes are the two ways a client reaches the service: an embedded host, and hcsd's socket
+// protocol (a server on a socket, client.Dial).
+var modes = []string{"embedded", "daemon"}
+
+// forEachRuntime runs fn as a subtest per runtime and client mode, each with its own env.
 func forEachRuntime(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, rt := range runtimes {
-		t.Run(rt, func(t *testing.T) { fn(t, newEnv(t, rt)) })
+		for _, mode := range modes {
+			t.Run(rt+"-"+mode, func(t *testing.T) { fn(t, newEnv(t, rt, mode)) })
+		}
 	}
 }
 
@@ -71,8 +77,8 @@ func runtimesUsed() []*container.Runtime {
 }
 
 // newEnv builds a driver for runtime, with its state, sockets and cgroups under this run's
-// names, and an embedded host over it. Everything is closed when the test ends.
-func newEnv(t *testing.T, runtime string) *env {
+// names, and a host over it reached in mode. Everything is closed when the test ends.
+func newEnv(t *testing.T, runtime, mode string) *env {
 	t.Helper()
 	testutil.RequireRoot(t)
 	agent, err := testlayer.Agent(testutil.ModuleRoot(t))
@@ -103,7 +109,7 @@ func newEnv(t *testing.T, runtime string) *env {
 			t.Errorf("closing the host: %v", err)
 		}
 	})
-	c := client.New(h.Connect())
+	c := connect(t, h, mode)
 	t.Cleanup(func() { c.Close() })
 	return &env{t: t, runtime: runtime, runtimeRoot: root, socketDir: sockets, stateDir: state, drv: drv, h: h, c: c}
 }
