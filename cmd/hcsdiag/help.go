@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 )
 
@@ -144,14 +143,4 @@ func wrapHanging(text string, first, rest, width int) string {
 		b.WriteString(line + "\n")
 	}
 	return b.String()
-}
-
-// verbNames lists every verb name, for completion and the docs test.
-func verbNames() []string {
-	var names []string
-	for _, v := range verbs {
-		names = append(names, v.name)
-	}
-	sort.Strings(names)
-	return names
 }

@@ -63,7 +63,7 @@ func startPrivate(ctx context.Context, stderr io.Writer) (*privateService, error
 		return nil, err
 	}
 	p := &privateService{lock: lock, log: &tailBuffer{max: 64 << 10}, done: make(chan struct{})}
-	if p.dir, err = os.MkdirTemp("", "hcsdiag-"); err != nil {
+	if p.dir, err = os.MkdirTemp("", "hcsdiag-private-"); err != nil {
 		lock.Close()
 		return nil, hresult.Wrap(err, hresult.E_FAIL, "private service")
 	}

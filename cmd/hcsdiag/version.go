@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 	"github.com/linuxhcs/hcs/wire"
 )
@@ -34,7 +35,11 @@ func runVersion(e *env, p *parsed) error {
 	fmt.Fprintf(t, "protocol:\t%d\n", wire.ProtocolVersion)
 	socket := client.SocketPath()
 	c, err := dial(e.ctx, socket)
-	if err != nil {
+	switch {
+	case hresult.Is(err, hresult.HCS_E_SERVICE_NOT_AVAILABLE):
+		fmt.Fprintf(t, "service:\tnot reachable at %s: no hcsd answers there\n", socket)
+		return t.Flush()
+	case err != nil:
 		fmt.Fprintf(t, "service:\tnot reachable at %s: %v\n", socket, toHresult(err))
 		return t.Flush()
 	}
