@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Linux HCS needs to build and test: OCI runtimes, QEMU and a
-# guest kernel, image tools, valgrind for the C tests, tmux for the terminal tests. Safe to
-# run again: when everything is installed it only asks dpkg and exits.
+# Installs the Debian packages Linux HCS needs to build and test: a C compiler for
+# libcomputecore.so, OCI runtimes, QEMU and a guest kernel, image tools, valgrind for the C
+# tests, tmux for the terminal tests. Safe to run again: when everything is installed it only
+# asks dpkg and exits.
 set -euo pipefail
 
 packages=(
+	gcc libc6-dev
 	crun runc criu
 	qemu-system-x86 qemu-utils ovmf linux-image-cloud-amd64
 	busybox-static e2fsprogs acl erofs-utils iproute2
