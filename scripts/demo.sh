@@ -37,6 +37,9 @@ demo=$(mktemp -d /tmp/hcs-demo.XXXXXX)
 agents=$(mktemp -d /run/hcs-demo.XXXXXX) # agent sockets need a short path
 cgroup="/hcs-demo-$$"
 export HCS_SOCKET="$demo/run/hcsd.sock"
+# The demo's hcsd settings; should that hcsd be gone, hcsdiag's private service uses them
+# too, and never the machine's own /var/lib/hcs.
+export HCSDIAG_HCSD_CONFIG="$demo/hcsd.json"
 hcsd_pid='' events_pid=''
 
 cleanup() {
@@ -47,20 +50,32 @@ cleanup() {
 		for layer in "$demo/scratch/demo" "$demo/layers/busybox"; do
 			[ -e "$layer" ] && hcsdiag layer destroy "$layer" >/dev/null 2>&1
 		done
-		kill -TERM "$hcsd_pid" 2>/dev/null && wait "$hcsd_pid" 2>/dev/null
+		kill -TERM "$hcsd_pid" 2>/dev/null
+		wait "$hcsd_pid" 2>/dev/null
 	fi
 	rmdir /sys/fs/cgroup/*"$cgroup" /sys/fs/cgroup"$cgroup" 2>/dev/null
 	rm -rf "$demo" "$agents"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 
 heading "1. A compute service of our own"
 say "hcsd owns every container; hcsdiag talks to it over a unix socket (HCS_SOCKET)."
 mkdir -p "$demo/run"
-printf '%s$ hcsd --socket %s --state-dir %s ... &%s\n' "$bold" "$HCS_SOCKET" "$demo/state" "$off"
-hcsd --socket "$HCS_SOCKET" --state-dir "$demo/state" --runtime-root "$demo/runtime" \
-	--cgroup-parent "$cgroup" --agent-socket-dir "$agents" --group root --log-level warn \
-	2>"$demo/hcsd.log" &
+cat >"$HCSDIAG_HCSD_CONFIG" <<END
+{
+  "StateDir": "$demo/state",
+  "RuntimeRoot": "$demo/runtime",
+  "CgroupParent": "$cgroup",
+  "AgentSocketDir": "$agents",
+  "Group": "root",
+  "LogLevel": "warn"
+}
+END
+say "Its settings keep everything it makes apart (docs/hcsd.md):"
+show cat "$HCSDIAG_HCSD_CONFIG"
+printf '%s$ hcsd --config %s --socket %s &%s\n' "$bold" "$HCSDIAG_HCSD_CONFIG" "$HCS_SOCKET" "$off"
+hcsd --config "$HCSDIAG_HCSD_CONFIG" --socket "$HCS_SOCKET" 2>"$demo/hcsd.log" &
 hcsd_pid=$!
 for _ in $(seq 100); do
 	[ -S "$HCS_SOCKET" ] && break
