@@ -81,6 +81,9 @@ func (w *watcher) loop() error {
 	defer tick.Stop()
 	for first := true; ; first = false {
 		systems, err := w.e.enumerate(query)
+		if err != nil && w.e.ctx.Err() != nil {
+			return nil // interrupted: the normal end of a stream
+		}
 		if hresult.Is(err, hresult.HCS_E_SERVICE_DISCONNECT) {
 			w.disconnect()
 			return errDisconnected

@@ -44,8 +44,8 @@ func runLayerImport(e *env, p *parsed) error {
 			return err
 		}
 		defer done()
-		name, size := sourceOf(folder)
-		pr := startProgress(e.stderr, "importing "+name, size, stagingWatch(layer))
+		name := sourceName(folder)
+		pr := startProgress(e.stderr, "importing "+name, func() int64 { return sourceSize(folder, name) }, stagingWatch(layer))
 		err = e.svc.c.ImportLayer(layer, folder, ld)
 		pr.stop(err == nil)
 		return err
@@ -75,7 +75,7 @@ $ hcsdiag layer export --writable /tmp/rw changes/`,
 func runLayerExport(e *env, p *parsed) error {
 	return storageCall(e, p, func(args []string, ld string) error {
 		layer, folder := args[0], args[1]
-		pr := startProgress(e.stderr, "exporting "+filepath.Base(layer), treeSize(layer), exportWatch(folder))
+		pr := startProgress(e.stderr, "exporting "+filepath.Base(layer), func() int64 { return treeSize(layer) }, exportWatch(folder))
 		err := e.svc.c.ExportLayer(layer, folder, ld, exportOptions(p.has("writable")))
 		pr.stop(err == nil)
 		return err
@@ -133,14 +133,22 @@ func tarballName(path string) (string, error) {
 	return "layer.tar", nil
 }
 
-// sourceOf names what is imported, the tarball or the tree, and gives its size.
-func sourceOf(folder string) (string, int64) {
+// sourceName names what is imported: the tarball in folder, or the folder (a tree).
+func sourceName(folder string) string {
 	for _, name := range []string{"layer.tar", "layer.tar.gz", "layer.tar.zst"} {
 		if st, err := os.Stat(filepath.Join(folder, name)); err == nil && st.Mode().IsRegular() {
-			return name, st.Size()
+			return name
 		}
 	}
-	return filepath.Base(folder), treeSize(folder)
+	return filepath.Base(folder)
+}
+
+// sourceSize is the size of the tarball name in folder, or of the tree.
+func sourceSize(folder, name string) int64 {
+	if st, err := os.Stat(filepath.Join(folder, name)); err == nil && st.Mode().IsRegular() {
+		return st.Size()
+	}
+	return treeSize(folder)
 }
 
 // treeSize adds up the sizes of the regular files under dir (0 when it cannot be read).

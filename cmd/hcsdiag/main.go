@@ -75,6 +75,9 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		}()
 	}
 	err = v.run(e, p)
+	if err != nil && ctx.Err() != nil {
+		err = context.Canceled // whatever the interrupted call reported
+	}
 	if cerr := e.close(); err == nil && cerr != nil {
 		err = cerr
 	}

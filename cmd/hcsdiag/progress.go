@@ -20,22 +20,27 @@ type watchFunc func(final bool) (files, bytes int64, seen bool)
 type progress struct {
 	w     *os.File
 	label string
-	total int64
+	total int64 // of the source, measured once the line is drawn
 	watch watchFunc
 	start time.Time
 	quit  chan struct{}
 	wg    sync.WaitGroup
 }
 
-func startProgress(w io.Writer, label string, total int64, watch watchFunc) *progress {
-	p := &progress{label: label, total: total, watch: watch, start: time.Now(), quit: make(chan struct{})}
+// startProgress draws the line for label on w when it is a terminal; total measures the
+// source (only then, since it may walk a tree).
+func startProgress(w io.Writer, label string, total func() int64, watch watchFunc) *progress {
+	p := &progress{label: label, watch: watch, start: time.Now(), quit: make(chan struct{})}
 	f, ok := w.(*os.File)
 	if !ok || !isTerminal(int(f.Fd())) {
 		return p
 	}
 	p.w = f
 	p.wg.Add(1)
-	go p.loop()
+	go func() {
+		p.total = total()
+		p.loop()
+	}()
 	return p
 }
 
