@@ -151,5 +151,6 @@ hcsd_pid=''
 say "hcsd stopped; its state, the layers and the sockets are removed."
 
 heading "Done in $(($(date +%s) - start))s"
-say "Next: hcsdiag help, docs/cli.md, examples/README.md. With hcsd running (sudo bin/hcsd),"
-say "try: hcsdiag run --rm -it --layer DIR -- sh"
+say "Next: bin/hcsdiag help, docs/cli.md, examples/README.md. With hcsd running (sudo bin/hcsd),"
+say "a container for one command: bin/hcsdiag run --rm -it --layer ROOTFS -- sh, where ROOTFS is"
+say "any directory holding a root filesystem."
