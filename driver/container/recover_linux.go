@@ -72,9 +72,18 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 		return driver.Recovered{}, err
 	}
 	c, _ := s.agentClient()
+	// Exits the agent kept while nobody listened: their processes are adopted too, so the
+	// exit (re-sent on this connection, maybe after Recover returns) finds them.
+	pending, err := c.WaitExits(ctx, 0)
+	if err != nil {
+		return driver.Recovered{}, err
+	}
 	list, err := c.ListProcesses(ctx)
 	if err != nil {
 		return driver.Recovered{}, err
+	}
+	for _, e := range pending {
+		list = append(list, protocol.ProcessInfo{Pid: e.Pid, Spawned: true})
 	}
 	return driver.Recovered{System: s, Started: true, Processes: s.adopt(list)}, nil
 }
