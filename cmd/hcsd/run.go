@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -57,6 +58,9 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 // the systems a previous hcsd left running.
 func newHost(ctx context.Context, cfg config, log *slog.Logger) (*host.Host, *container.Driver, error) {
 	if err := stateDir(cfg.StateDir); err != nil {
+		return nil, nil, err
+	}
+	if err := lockStateDir(cfg.StateDir); err != nil {
 		return nil, nil, err
 	}
 	drv, err := container.New(container.Options{
@@ -121,5 +125,22 @@ func stateDir(dir string) error {
 	case st.Mode&0o022 != 0:
 		return fmt.Errorf("state directory %s is writable by group or others (mode %04o)", dir, st.Mode&0o7777)
 	}
+	return nil
+}
+
+// stateLock holds the state directory's lock for the life of the process: two services on
+// one state directory would each try to own (and recover) the same systems.
+var stateLock *os.File
+
+func lockStateDir(dir string) error {
+	f, err := os.OpenFile(filepath.Join(dir, "hcsd.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("state directory lock: %w", err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		return fmt.Errorf("another hcsd is using the state directory %s", dir)
+	}
+	stateLock = f
 	return nil
 }

@@ -50,6 +50,7 @@ var groups = map[string]string{
 	"layer":   "manage container layers",
 	"service": "show and change the service's settings",
 	"report":  "submit and list crash reports",
+	"vm":      "prepare what virtual machines boot with",
 }
 
 func init() {
@@ -59,7 +60,7 @@ func init() {
 		runVerb,
 		layerImportVerb, layerExportVerb, layerInitVerb, layerAttachVerb, layerDetachVerb,
 		layerDestroyVerb, layerMountPathVerb,
-		servicePropertiesVerb, serviceSetVerb, reportSubmitVerb, reportListVerb, versionVerb,
+		servicePropertiesVerb, serviceSetVerb, reportSubmitVerb, reportListVerb, vmInitrdVerb, versionVerb,
 	}
 }
 

@@ -67,7 +67,12 @@ func New(opts Options) (*Driver, error) {
 	if opts.SocketDir == "" {
 		opts.SocketDir = "/run/hcs/agents"
 	}
-	if err := os.MkdirAll(opts.SocketDir, 0o700); err != nil {
+	// Parents that do not exist yet (/run/hcs) are made traversable; only the socket
+	// directory itself is private.
+	if err := os.MkdirAll(filepath.Dir(opts.SocketDir), 0o755); err != nil {
+		return nil, hresult.Wrap(err, hresult.E_FAIL, "agent socket directory")
+	}
+	if err := os.Mkdir(opts.SocketDir, 0o700); err != nil && !os.IsExist(err) {
 		return nil, hresult.Wrap(err, hresult.E_FAIL, "agent socket directory")
 	}
 	if opts.CgroupParent == "" {
