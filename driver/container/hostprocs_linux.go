@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/procfs"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -74,7 +75,7 @@ func (s *System) hostProcessList() []schema.ProcessDetails {
 			continue
 		}
 		d := schema.ProcessDetails{ProcessId: uint32(pid), ImageName: name}
-		if f := statFields(hp); len(f) > 21 {
+		if f := procfs.StatFields(hp); len(f) > 21 {
 			ut, _ := strconv.ParseUint(f[11], 10, 64)
 			st, _ := strconv.ParseUint(f[12], 10, 64)
 			start, _ := strconv.ParseUint(f[19], 10, 64)
@@ -87,20 +88,6 @@ func (s *System) hostProcessList() []schema.ProcessDetails {
 		out = append(out, d)
 	}
 	return out
-}
-
-// statFields returns the fields of /proc/PID/stat after the command name.
-func statFields(pid int) []string {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return nil
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return nil
-	}
-	return strings.Fields(s[i+1:])
 }
 
 func bootTime() time.Time {

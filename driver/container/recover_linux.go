@@ -8,6 +8,7 @@ import (
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/procfs"
 )
 
 var _ driver.Recoverer = (*Driver)(nil)
@@ -47,7 +48,7 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	if p.Pid == 0 {
 		return driver.Recovered{System: s}, nil
 	}
-	if p.PidStart == 0 || processStart(p.Pid) != p.PidStart {
+	if p.PidStart == 0 || procfs.StartTime(p.Pid) != p.PidStart {
 		return driver.Recovered{}, fmt.Errorf("container %s: its init (pid %d) is gone: %w", req.ID, p.Pid, driver.ErrSystemGone)
 	}
 	return s.reattach(ctx)

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/linuxhcs/hcs/hresult"
 )
@@ -85,24 +83,4 @@ func readStateFile(dir string) (persisted, bool, error) {
 		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "container state "+filepath.Join(dir, stateFile))
 	}
 	return p, true, nil
-}
-
-// processStart returns a process's start time in clock ticks (field 22 of /proc/PID/stat),
-// or 0 when the process does not exist.
-func processStart(pid int) uint64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 20 {
-		return 0
-	}
-	v, _ := strconv.ParseUint(f[19], 10, 64)
-	return v
 }

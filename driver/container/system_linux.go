@@ -10,6 +10,7 @@ import (
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/procfs"
 	"github.com/linuxhcs/hcs/schema"
 	"github.com/linuxhcs/hcs/storage"
 )
@@ -164,7 +165,7 @@ func (s *System) Start(ctx context.Context) error {
 		return err
 	}
 	s.mu.Lock()
-	s.pid, s.watch, s.startAt, s.pidStart = pid, w, time.Now(), processStart(pid)
+	s.pid, s.watch, s.startAt, s.pidStart = pid, w, time.Now(), procfs.StartTime(pid)
 	s.mu.Unlock()
 	go s.waitExit(w)
 	if err := s.saveState(); err != nil {

@@ -2,9 +2,6 @@ package vm
 
 import (
 	"context"
-	"os"
-	"strconv"
-	"strings"
 )
 
 // Close kills QEMU if it still runs and removes the VM's sockets and run directory.
@@ -49,29 +46,4 @@ func (c *Command) filesOf(role string) []InheritedFile {
 		}
 	}
 	return out
-}
-
-// processStart returns a process's start time in clock ticks (field 22 of /proc/PID/stat),
-// or 0 when the process does not exist.
-func processStart(pid int) uint64 {
-	f := procStatFields(pid)
-	if len(f) < 20 {
-		return 0
-	}
-	v, _ := strconv.ParseUint(f[19], 10, 64)
-	return v
-}
-
-// procStatFields returns the fields of /proc/PID/stat after the command name (field 3 on).
-func procStatFields(pid int) []string {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return nil
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return nil
-	}
-	return strings.Fields(s[i+1:])
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/procfs"
 )
 
 // qemuLog is QEMU's standard output and error, in the state directory.
@@ -38,7 +39,7 @@ func (s *System) launch() error {
 	if err := cmd.Start(); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "start QEMU")
 	}
-	p := &qemuProcess{cmd: cmd, pid: cmd.Process.Pid, start: processStart(cmd.Process.Pid), done: make(chan struct{}), pidfd: -1}
+	p := &qemuProcess{cmd: cmd, pid: cmd.Process.Pid, start: procfs.StartTime(cmd.Process.Pid), done: make(chan struct{}), pidfd: -1}
 	s.mu.Lock()
 	s.qemu, s.started = p, true
 	s.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/procfs"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -52,7 +53,7 @@ func (s *System) statistics() *schema.Statistics {
 	if p == nil || isDone(p.done) {
 		return out
 	}
-	if f := procStatFields(p.pid); len(f) > 12 {
+	if f := procfs.StatFields(p.pid); len(f) > 12 {
 		user, _ := strconv.ParseUint(f[11], 10, 64)
 		sys, _ := strconv.ParseUint(f[12], 10, 64)
 		out.Processor = &schema.ProcessorStats{TotalRuntime100ns: (user + sys) * clockTick,

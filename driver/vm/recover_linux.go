@@ -10,6 +10,7 @@ import (
 
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/internal/procfs"
 )
 
 var _ driver.Recoverer = (*Driver)(nil)
@@ -35,7 +36,7 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	if p.Pid == 0 {
 		return driver.Recovered{System: s}, s.prepare()
 	}
-	if p.PidStart == 0 || processStart(p.Pid) != p.PidStart {
+	if p.PidStart == 0 || procfs.StartTime(p.Pid) != p.PidStart {
 		return driver.Recovered{}, fmt.Errorf("VM %s: QEMU (pid %d) is gone: %w", req.ID, p.Pid, driver.ErrSystemGone)
 	}
 	return s.reattach(ctx, p)
@@ -114,7 +115,7 @@ func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 	if err != nil {
 		return err
 	}
-	if p.Pid != 0 && p.PidStart != 0 && processStart(p.Pid) == p.PidStart {
+	if p.Pid != 0 && p.PidStart != 0 && procfs.StartTime(p.Pid) == p.PidStart {
 		if proc, err := adoptQEMU(p.Pid, p.PidStart); err == nil {
 			proc.kill()
 			go func() { proc.wait(); close(proc.done) }()
