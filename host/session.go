@@ -93,81 +93,63 @@ func errClosedSession() error {
 }
 
 // addSystem issues a reference for a new handle to sys.
-func (s *Session) addSystem(sys *system) (handleKey, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return handleKey{}, errClosedSession()
-	}
-	k := handleKey{s, s.h.newRef()}
-	s.systems[k.ref] = sys
-	return k, nil
-}
+func (s *Session) addSystem(sys *system) (handleKey, error) { return addRef(s, systemTable, sys) }
 
-func (s *Session) addProcess(p *process) (handleKey, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return handleKey{}, errClosedSession()
-	}
-	k := handleKey{s, s.h.newRef()}
-	s.procs[k.ref] = p
-	return k, nil
-}
+// addProcess issues a reference for a new handle to p.
+func (s *Session) addProcess(p *process) (handleKey, error) { return addRef(s, processTable, p) }
 
 // system resolves a system reference of this session.
 func (s *Session) system(ref wire.Ref) (*system, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, errClosedSession()
-	}
-	sys, ok := s.systems[ref]
-	if !ok {
-		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "compute system handle %d is not open", ref)
-	}
-	return sys, nil
+	return lookupRef(s, systemTable, "compute system", ref, false)
 }
 
+// process resolves a process reference of this session.
 func (s *Session) process(ref wire.Ref) (*process, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, errClosedSession()
-	}
-	p, ok := s.procs[ref]
-	if !ok {
-		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "process handle %d is not open", ref)
-	}
-	return p, nil
+	return lookupRef(s, processTable, "process", ref, false)
 }
 
 // takeSystem removes a system reference from the session and returns what it named.
 func (s *Session) takeSystem(ref wire.Ref) (*system, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, errClosedSession()
-	}
-	sys, ok := s.systems[ref]
-	if !ok {
-		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "compute system handle %d is not open", ref)
-	}
-	delete(s.systems, ref)
-	return sys, nil
+	return lookupRef(s, systemTable, "compute system", ref, true)
 }
 
 // takeProcess removes a process reference from the session and returns what it named.
 func (s *Session) takeProcess(ref wire.Ref) (*process, error) {
+	return lookupRef(s, processTable, "process", ref, true)
+}
+
+// systemTable and processTable select one of the session's tables; they are called with
+// s.mu held, since Close replaces the tables.
+func systemTable(s *Session) map[wire.Ref]*system   { return s.systems }
+func processTable(s *Session) map[wire.Ref]*process { return s.procs }
+
+// addRef stores v under a new reference in one of the session's tables.
+func addRef[T any](s *Session, table func(*Session) map[wire.Ref]T, v T) (handleKey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil, errClosedSession()
+		return handleKey{}, errClosedSession()
 	}
-	p, ok := s.procs[ref]
+	k := handleKey{s, s.h.newRef()}
+	table(s)[k.ref] = v
+	return k, nil
+}
+
+// lookupRef finds ref in one of the session's tables, removing it when take is set (under
+// the same lock, so two closes of one handle cannot both succeed).
+func lookupRef[T any](s *Session, table func(*Session) map[wire.Ref]T, kind string, ref wire.Ref, take bool) (T, error) {
+	var zero T
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return zero, errClosedSession()
+	}
+	v, ok := table(s)[ref]
 	if !ok {
-		return nil, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "process handle %d is not open", ref)
+		return zero, hresult.Errorf(hresult.ERROR_INVALID_HANDLE, "%s handle %d is not open", kind, ref)
 	}
-	delete(s.procs, ref)
-	return p, nil
+	if take {
+		delete(table(s), ref)
+	}
+	return v, nil
 }
