@@ -25,8 +25,14 @@ const containerDoc = `{"SchemaVersion":{"Major":2,"Minor":1},"Owner":"test","Con
 // testTimeout bounds every wait in these tests.
 const testTimeout = 20 * time.Second
 
-// testGID is the group allowed besides root; no such group needs to exist.
-const testGID = 48151
+// testGID is the group allowed besides root. As root no such group needs to exist; as
+// another user the socket can only be given the user's own group.
+var testGID = func() uint32 {
+	if os.Geteuid() == 0 {
+		return 48151
+	}
+	return uint32(os.Getgid())
+}()
 
 func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), testTimeout)
