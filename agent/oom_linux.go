@@ -12,7 +12,8 @@ import (
 // which the service may not have; raising a score needs nothing. So the agent gives every
 // process it starts a score workerOOMBoost above its own: a child inherits the value at fork,
 // and the agent raises its own value around each fork and restores it after (restoring to a
-// value it held before is allowed).
+// value it held before is allowed). For that instant the agent is no more protected than a
+// workload, which is the price of needing no privilege.
 
 const (
 	oomAdjPath     = "/proc/self/oom_score_adj"
