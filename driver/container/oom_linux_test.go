@@ -24,7 +24,7 @@ func TestWorkloadIsTheOOMKillersChoice(t *testing.T) {
 	if err := sys.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	out, _ := runIn(t, sys, rec, "cat /proc/1/oom_score_adj /proc/self/oom_score_adj")
+	out, _ := runIn(t, sys, rec, "sleep 0.2; cat /proc/1/oom_score_adj /proc/self/oom_score_adj")
 	f := strings.Fields(out)
 	if len(f) != 2 {
 		t.Fatalf("output %q", out)
