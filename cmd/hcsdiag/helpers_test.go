@@ -33,7 +33,7 @@ func (d *hcsdRun) env() []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "HCS_SOCKET="+d.socket, configEnv+"="+d.config)
+	return append(env, "HCS_SOCKET="+d.Socket, configEnv+"="+d.Config)
 }
 
 // command prepares hcsdiag with args against d; its output may be read while it runs.
