@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // Timeout bounds starting hcsd, stopping it and each clean-up call.
@@ -45,7 +46,7 @@ type Daemon struct {
 	bin    string
 	cmd    *exec.Cmd
 	exited chan error // receives hcsd's exit; nil while it is not running
-	log    logBuffer
+	log    testutil.Buffer
 }
 
 // seq numbers the services of this test process.
