@@ -123,7 +123,6 @@ type session struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	inFlight  chan struct{}
-	handlers  sync.WaitGroup // requests being handled
 	closeOnce sync.Once
 	// relay carries the stdio of spawned processes on a stream transport (else nil).
 	relay *protocol.Relay
@@ -154,7 +153,7 @@ func newSession(a *Agent, conn *protocol.Conn, seq uint64) *session {
 func (s *session) run() {
 	go s.writeLoop()
 	defer s.close()
-	err := s.conn.Dispatch(protocol.Dispatcher{Slots: s.inFlight, Stop: s.ctx.Done(), Handlers: &s.handlers, Route: s.route})
+	err := s.conn.Dispatch(protocol.Dispatcher{Slots: s.inFlight, Stop: s.ctx.Done(), Route: s.route})
 	if err != nil && protocol.IsProtocolError(err) {
 		s.a.log.Printf("closing connection: %v", err)
 		s.conn.SendFatal(err)

@@ -76,7 +76,9 @@ func newClient(ctx context.Context, conn *Conn, opts ClientOptions) (*Client, er
 		drained: make(chan struct{}),
 	}
 	if conn.IsStream() {
-		cl.relay = NewRelay(func(m *Message) error { return cl.calls.Write(m, nil) })
+		// A failed relay write ends nothing by itself: the reader notices a broken
+		// connection.
+		cl.relay = NewRelay(func(m *Message) error { return conn.WriteMessage(m, nil) })
 	}
 	cl.calls = mux.NewCaller(conn.mc, mux.CallerOptions[*Message]{Route: cl.route, Lost: lost, Ended: cl.ended})
 	go cl.notifyLoop()

@@ -89,16 +89,6 @@ func (c *Caller[M]) lose(cause error) {
 	c.Close(cause)
 }
 
-// Write sends a message that expects no response (a notification); see Conn.Write. A
-// failure other than NotSent ends the connection.
-func (c *Caller[M]) Write(m M, fds []int) error {
-	err := c.conn.Write(m, fds)
-	if err != nil && !NotSent(err) {
-		c.lose(err)
-	}
-	return err
-}
-
 // readLoop routes messages until the connection ends.
 func (c *Caller[M]) readLoop() {
 	if c.opts.Ended != nil {

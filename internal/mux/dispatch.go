@@ -13,7 +13,7 @@ type Dispatcher[M any] struct {
 	Slots chan struct{}
 	// Stop ends Dispatch (with no error) when closed.
 	Stop <-chan struct{}
-	// Handlers counts the handlers started, so the caller can wait for them.
+	// Handlers, when set, counts the handlers started, so the caller can wait for them.
 	Handlers *sync.WaitGroup
 	// Route looks at each message in turn. It returns the handler of a request, which then
 	// owns the descriptors and runs in its own goroutine; or nil for a message it handled
@@ -44,9 +44,18 @@ func Dispatch[M any](c *Conn[M], d Dispatcher[M]) error {
 			fdconn.CloseFDs(fds)
 			return nil
 		}
-		d.Handlers.Go(func() {
+		d.start(func() {
 			defer func() { <-d.Slots }()
 			handle()
 		})
+	}
+}
+
+// start runs f in a new goroutine, counted in Handlers when set.
+func (d *Dispatcher[M]) start(f func()) {
+	if d.Handlers != nil {
+		d.Handlers.Go(f)
+	} else {
+		go f()
 	}
 }
