@@ -30,7 +30,8 @@ type Options struct {
 	Runtime string
 }
 
-// Daemon is one isolated hcsd. Its fields say where it keeps everything.
+// Daemon is one isolated hcsd. Its fields say where it keeps everything; its methods are
+// for one goroutine at a time.
 type Daemon struct {
 	// Base holds the socket, config file, state directory and runtime root.
 	Base string

@@ -117,13 +117,15 @@ func (c *Caller[M]) route(m M, fds []int) error {
 		return nil
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	ch := c.pending[id]
-	delete(c.pending, id)
-	c.mu.Unlock()
 	if ch == nil { // its caller gave up
 		fdconn.CloseFDs(fds)
 		return nil
 	}
+	delete(c.pending, id)
+	// Sent under mu (the channel has room for this one reply): a caller that gives up
+	// unregisters under mu too, so it either finds the reply or it is never sent.
 	ch <- Reply[M]{Msg: m, FDs: fds}
 	return nil
 }
