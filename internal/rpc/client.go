@@ -165,7 +165,7 @@ func (c *Client) CallWithFile(ctx context.Context, method wire.Method, args *wir
 		return result(r)
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		return nil, nil, hresult.Wrap(err, 0, "waiting for the compute service")
-	case errors.Is(err, fdconn.ErrFrameTooLarge):
+	case mux.NotSent(err) && errors.Is(err, fdconn.ErrFrameTooLarge):
 		return nil, nil, hresult.Wrap(err, hresult.E_INVALIDARG, string(method)+" request")
 	}
 	return nil, nil, err
