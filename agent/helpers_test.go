@@ -1,7 +1,6 @@
 package agent_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // agentBin is the hcs-agent binary built by TestMain.
@@ -47,7 +47,7 @@ func runTests(m *testing.M) int {
 type testAgent struct {
 	cmd    *exec.Cmd
 	sock   string
-	stderr *lockedBuffer
+	stderr *testutil.Buffer
 	done   chan struct{} // closed when the process has exited
 	err    error         // Wait's result, valid after done
 }
@@ -62,7 +62,7 @@ func startAgent(t *testing.T, sys *syscall.SysProcAttr, extra ...*os.File) *test
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	ta := &testAgent{sock: filepath.Join(dir, "agent.sock"), stderr: &lockedBuffer{}, done: make(chan struct{})}
+	ta := &testAgent{sock: filepath.Join(dir, "agent.sock"), stderr: &testutil.Buffer{}, done: make(chan struct{})}
 	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: ta.sock, Net: "unix"})
 	if err != nil {
 		t.Fatal(err)
@@ -252,24 +252,6 @@ func descendantsOf(pid int) []int {
 		out = append(out, descendantsOf(c)...)
 	}
 	return out
-}
-
-// lockedBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // waitDescendants waits up to d until pid has at least n descendants and returns them.

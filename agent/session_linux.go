@@ -65,7 +65,7 @@ func (a *Agent) serve(c *net.UnixConn, seq uint64, handshakeDone func()) {
 // serveConn runs a connection's handshake and session; it returns once the session ended
 // and its writer stopped.
 func (a *Agent) serveConn(conn *protocol.Conn, seq uint64, handshakeDone func()) {
-	err := a.handshake(conn)
+	_, err := conn.AnswerHello(Version, handshakeTimeout)
 	handshakeDone()
 	if err != nil {
 		a.log.Printf("handshake: %v", err)
@@ -78,43 +78,6 @@ func (a *Agent) serveConn(conn *protocol.Conn, seq uint64, handshakeDone func())
 		a.detach(s)
 		<-s.written
 	}
-}
-
-// handshake sends the agent's Hello and checks the host's.
-func (a *Agent) handshake(conn *protocol.Conn) error {
-	deadline := time.Now().Add(handshakeTimeout)
-	conn.SetReadDeadline(deadline)
-	conn.SetWriteDeadline(deadline)
-	defer conn.SetReadDeadline(time.Time{})
-	defer conn.SetWriteDeadline(time.Time{})
-	hello, _ := protocol.NewMessage(protocol.TypeHello, 0,
-		protocol.Hello{ProtocolVersion: protocol.Version, AgentVersion: Version})
-	if err := conn.WriteMessage(hello, nil); err != nil {
-		return err
-	}
-	m, fds, err := conn.ReadMessage()
-	if err != nil {
-		return err
-	}
-	protocol.CloseFDs(fds)
-	var h protocol.Hello
-	if m.Type != protocol.TypeHello {
-		err = hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "expected Hello, got %q", m.Type)
-	} else if err = m.DecodeBody(&h); err == nil && h.ProtocolVersion != protocol.Version {
-		err = hresult.Errorf(hresult.HCS_E_UNSUPPORTED_PROTOCOL_VERSION,
-			"host %q speaks protocol version %d, agent %q speaks protocol version %d",
-			h.HostVersion, h.ProtocolVersion, Version, protocol.Version)
-	}
-	if err != nil {
-		sendFatal(conn, err)
-	}
-	return err
-}
-
-// sendFatal tells the peer, best effort, why the connection is about to be closed.
-func sendFatal(conn *protocol.Conn, err error) {
-	conn.SetWriteDeadline(time.Now().Add(time.Second))
-	conn.WriteMessage(&protocol.Message{Type: protocol.TypeResponse, Error: protocol.ErrorFrom(err)}, nil)
 }
 
 // attach makes s the current connection, replacing the previous one, and queues every
@@ -190,37 +153,22 @@ func newSession(a *Agent, conn *protocol.Conn, seq uint64) *session {
 func (s *session) run() {
 	go s.writeLoop()
 	defer s.close()
-	for {
-		m, fds, err := s.conn.ReadMessage()
-		if err != nil {
-			if protocol.IsProtocolError(err) {
-				s.a.log.Printf("closing connection: %v", err)
-				sendFatal(s.conn, err)
-			}
-			return
-		}
-		if s.relay != nil && protocol.IsRelayMessage(m.Type) {
-			if err := s.relay.Handle(m); err != nil {
-				s.a.log.Printf("closing connection: %v", err)
-				return
-			}
-			continue
-		}
-		if m.ID == 0 {
-			protocol.CloseFDs(fds)
-			err := hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "%q message without a request ID", m.Type)
-			s.a.log.Printf("closing connection: %v", err)
-			sendFatal(s.conn, err)
-			return
-		}
-		select {
-		case s.inFlight <- struct{}{}:
-		case <-s.ctx.Done():
-			protocol.CloseFDs(fds)
-			return
-		}
-		go s.handle(m, fds)
+	err := s.conn.Dispatch(protocol.Dispatcher{Slots: s.inFlight, Stop: s.ctx.Done(), Route: s.route})
+	if err != nil && protocol.IsProtocolError(err) {
+		s.a.log.Printf("closing connection: %v", err)
+		s.conn.SendFatal(err)
 	}
+}
+
+// route returns the handler of a request; relay messages it applies at once, in order.
+func (s *session) route(m *protocol.Message, fds []int) (func(), error) {
+	if s.relay != nil && protocol.IsRelayMessage(m.Type) {
+		return nil, s.relay.Handle(m)
+	}
+	if m.ID == 0 {
+		return nil, hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "%q message without a request ID", m.Type)
+	}
+	return func() { s.handle(m, fds) }, nil
 }
 
 // writeLoop writes queued messages in order until the session ends.
@@ -270,7 +218,6 @@ func (s *session) notify(ev protocol.ProcessExited) {
 // until the response is written, so a host that stops reading cannot make the agent queue
 // responses without bound: the reader stops once every slot is taken.
 func (s *session) handle(m *protocol.Message, fds []int) {
-	defer func() { <-s.inFlight }()
 	res, err := s.a.dispatchSafe(s.ctx, m, fds)
 	sent := make(chan error, 1)
 	if !s.out.Put(outMsg{m: response(m.ID, res, err), sent: sent}) {

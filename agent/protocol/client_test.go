@@ -4,32 +4,19 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"golang.org/x/sys/unix"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // fakeAgent returns a client-side socket and the agent-side Conn of a socket pair.
 func fakeAgent(t *testing.T) (*net.UnixConn, *Conn) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	conns := make([]*net.UnixConn, 2)
-	for i, fd := range fds {
-		f := os.NewFile(uintptr(fd), "socketpair")
-		c, err := net.FileConn(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		conns[i] = c.(*net.UnixConn)
-	}
+	conns[0], conns[1] = testutil.SocketPair(t)
 	agent, err := NewConn(conns[1])
 	if err != nil {
 		t.Fatal(err)

@@ -8,16 +8,23 @@ import (
 
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/fdconn"
+	"github.com/linuxhcs/hcs/internal/mux"
 )
 
 // Conn sends and receives messages over a connected unix stream socket, or over a Stream
 // without descriptors (NewStreamConn). Reads must come from one goroutine at a time; writes
 // may come from any number of goroutines.
 type Conn struct {
-	fc frameConn
+	mc *mux.Conn[*Message]
 	// stream is true for a Stream transport: stdio is relayed (see Relay).
 	stream bool
 }
+
+// codec is how envelopes travel in frames.
+var codec = mux.Codec[*Message]{Encode: encodeMessage, Decode: DecodeMessage}
+
+// Dispatcher configures Conn.Dispatch: the agent's in-flight slots and its request router.
+type Dispatcher = mux.Dispatcher[*Message]
 
 // IsStream reports whether the connection is a Stream transport, whose processes' stdio is
 // relayed over the connection instead of passed as descriptors.
@@ -29,23 +36,12 @@ func NewConn(c *net.UnixConn) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Conn{fc: fc}, nil
+	return &Conn{mc: mux.NewConn(mux.Transport(fc), codec)}, nil
 }
 
 // ReadMessage reads one message and the descriptors that came with it; the caller owns them.
 // A frame that is not a valid envelope is a protocol error (HCS_E_INVALID_JSON).
-func (c *Conn) ReadMessage() (*Message, []int, error) {
-	f, err := c.fc.ReadFrame()
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := DecodeMessage(f.Body)
-	if err != nil {
-		closeFDs(f.FDs)
-		return nil, nil, err
-	}
-	return m, f.FDs, nil
-}
+func (c *Conn) ReadMessage() (*Message, []int, error) { return c.mc.Read() }
 
 // DecodeMessage parses a frame body into an envelope. A body that is not a JSON object with
 // a Type is an error wrapping HCS_E_INVALID_JSON.
@@ -60,23 +56,29 @@ func DecodeMessage(body []byte) (*Message, error) {
 	return &m, nil
 }
 
-// WriteMessage sends m with fds attached; the caller keeps ownership of fds.
-func (c *Conn) WriteMessage(m *Message, fds []int) error {
+func encodeMessage(m *Message) ([]byte, error) {
 	body, err := json.Marshal(m)
 	if err != nil {
-		return fmt.Errorf("encode %s message: %w", m.Type, err)
+		return nil, fmt.Errorf("encode %s message: %w", m.Type, err)
 	}
-	return c.fc.WriteFrame(body, fds)
+	return body, nil
 }
 
+// WriteMessage sends m with fds attached; the caller keeps ownership of fds.
+func (c *Conn) WriteMessage(m *Message, fds []int) error { return c.mc.Write(m, fds) }
+
+// Dispatch reads requests until the connection ends, d.Route fails or d.Stop is closed; see
+// the Dispatcher's fields. It returns the error that ended it (nil for Stop).
+func (c *Conn) Dispatch(d Dispatcher) error { return mux.Dispatch(c.mc, d) }
+
 // SetReadDeadline sets the deadline for ReadMessage.
-func (c *Conn) SetReadDeadline(t time.Time) error { return c.fc.SetReadDeadline(t) }
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.mc.SetReadDeadline(t) }
 
 // SetWriteDeadline sets the deadline for WriteMessage.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.fc.SetWriteDeadline(t) }
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.mc.SetWriteDeadline(t) }
 
 // Close closes the socket; a blocked ReadMessage returns.
-func (c *Conn) Close() error { return c.fc.Close() }
+func (c *Conn) Close() error { return c.mc.Close() }
 
 // NewMessage builds an envelope whose Body is the JSON encoding of body (none when nil).
 func NewMessage(typ Type, id uint64, body any) (*Message, error) {

@@ -32,6 +32,9 @@
 //
 // A new connection replaces the previous one; processes and unacknowledged exits survive.
 //
+// Request IDs, the pending-call table and the handshake's mechanics are internal/mux's, the
+// multiplexer the hcsd socket protocol uses too; this package defines the messages.
+//
 // # Stream transports
 //
 // In a VM guest the connection is a virtio-serial port, which cannot carry descriptors

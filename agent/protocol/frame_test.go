@@ -3,37 +3,30 @@ package protocol
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
 	"os"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/internal/fdconn"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // socketPair returns two connected unix stream transports, closed at the end of the test.
 func socketPair(t *testing.T) (a, b *fdconn.Transport) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wrapFD(t, fds[0]), wrapFD(t, fds[1])
+	ua, ub := testutil.SocketPair(t)
+	return transport(t, ua), transport(t, ub)
 }
 
-func wrapFD(t *testing.T, fd int) *fdconn.Transport {
+func transport(t *testing.T, c *net.UnixConn) *fdconn.Transport {
 	t.Helper()
-	f := os.NewFile(uintptr(fd), "socketpair")
-	c, err := net.FileConn(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	tr, err := fdconn.NewTransport(c.(*net.UnixConn), MaxFDs)
+	tr, err := fdconn.NewTransport(c, MaxFDs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +34,7 @@ func wrapFD(t *testing.T, fd int) *fdconn.Transport {
 }
 
 // openFDs counts the descriptors of this process.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
-}
+func openFDs(t *testing.T) int { return testutil.OpenFDs(t) }
 
 func TestFrameRoundTripWithFDs(t *testing.T) {
 	a, b := socketPair(t)
@@ -107,7 +93,7 @@ func TestFrameOversizeHeader(t *testing.T) {
 	for _, size := range []uint32{0, MaxMessageSize + 1, 0xFFFFFFFF} {
 		var hdr [4]byte
 		binary.BigEndian.PutUint32(hdr[:], size)
-		_, err := ReadFrame(&chunkReader{data: hdr[:]})
+		_, err := ReadFrame(noFDReader{&chunkStream{data: hdr[:]}})
 		if !errors.Is(err, ErrFrameTooLarge) || !IsProtocolError(err) {
 			t.Errorf("size %d: err = %v, want a protocol error wrapping ErrFrameTooLarge", size, err)
 		}
@@ -120,12 +106,12 @@ func TestFrameTruncated(t *testing.T) {
 		"body":   append([]byte{0, 0, 0, 10}, "abc"...),
 	}
 	for name, data := range cases {
-		_, err := ReadFrame(&chunkReader{data: data})
+		_, err := ReadFrame(noFDReader{&chunkStream{data: data}})
 		if !errors.Is(err, io.ErrUnexpectedEOF) || !IsProtocolError(err) {
 			t.Errorf("%s: err = %v, want a protocol error wrapping io.ErrUnexpectedEOF", name, err)
 		}
 	}
-	if _, err := ReadFrame(&chunkReader{}); err != io.EOF {
+	if _, err := ReadFrame(noFDReader{&chunkStream{}}); err != io.EOF {
 		t.Errorf("empty stream: err = %v, want io.EOF", err)
 	}
 }
@@ -185,53 +171,52 @@ func TestDecodeMessage(t *testing.T) {
 	}
 }
 
-// chunkReader is an FDReader over bytes that returns at most the next chunk size per call;
-// sizes cycle through chunks (plus one), or everything fits in one call without chunks.
-type chunkReader struct {
-	data   []byte
-	chunks []byte
-	i      int
+// chunkStream is a Stream that reads data in pieces: the next size of chunks (plus one)
+// per Read, cycling, or everything at once without chunks. Writes are discarded.
+type chunkStream struct {
+	data, chunks []byte
+	i            int
 }
 
-func (c *chunkReader) ReadFDs(p []byte) (int, []int, error) {
+func (c *chunkStream) Read(p []byte) (int, error) {
 	if len(c.data) == 0 {
-		return 0, nil, io.EOF
+		return 0, io.EOF
 	}
-	n := len(p)
 	if len(c.chunks) > 0 {
-		n = min(n, int(c.chunks[c.i%len(c.chunks)])+1)
+		p = p[:min(len(p), int(c.chunks[c.i%len(c.chunks)])+1)]
 		c.i++
 	}
-	n = copy(p[:n], c.data)
+	n := copy(p, c.data)
 	c.data = c.data[n:]
-	return n, nil, nil
+	return n, nil
 }
 
+func (c *chunkStream) Write(p []byte) (int, error)      { return len(p), nil }
+func (c *chunkStream) SetReadDeadline(time.Time) error  { return nil }
+func (c *chunkStream) SetWriteDeadline(time.Time) error { return nil }
+
+// FuzzReadFrame feeds arbitrary bytes to the agent protocol's reader, as a guest's stream
+// transport delivers them: frames with the protocol's limits, then envelopes.
 func FuzzReadFrame(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 2, '{', '}'}, []byte{0})
 	f.Add([]byte{0, 0, 0, 22, '{', '"', 'T', 'y', 'p', 'e', '"', ':', '"', 'P', 'i', 'n', 'g', '"', ',', '"', 'I', 'D', '"', ':', '1', '}'}, []byte{3, 1})
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff}, []byte{})
 	f.Add([]byte{0, 0, 0, 9, 'x'}, []byte{2})
 	f.Fuzz(func(t *testing.T, data, chunks []byte) {
-		r := &chunkReader{data: data, chunks: chunks}
-		consumed := 0
+		conn := NewStreamConn(&chunkStream{data: data, chunks: chunks}, func() error { return nil })
 		for {
-			fr, err := ReadFrame(r)
+			m, fds, err := conn.ReadMessage()
 			if err != nil {
 				if err != io.EOF && !IsProtocolError(err) {
 					t.Fatalf("unexpected error class: %v", err)
 				}
 				return
 			}
-			if len(fr.Body) == 0 || len(fr.Body) > MaxMessageSize || len(fr.FDs) != 0 {
-				t.Fatalf("frame of %d bytes with %d fds", len(fr.Body), len(fr.FDs))
+			if m.Type == "" || len(fds) != 0 {
+				t.Fatalf("read %+v with %d descriptors", m, len(fds))
 			}
-			if !bytes.Equal(data[consumed+4:consumed+4+len(fr.Body)], fr.Body) {
-				t.Fatal("frame body differs from the input")
-			}
-			consumed += 4 + len(fr.Body)
-			if m, err := DecodeMessage(fr.Body); err == nil && m.Type == "" {
-				t.Fatal("decoded a message without a Type")
+			if body, err := json.Marshal(m); err != nil || len(body) > MaxMessageSize+64 {
+				t.Fatalf("message does not encode back within the limit: %v", err)
 			}
 		}
 	})

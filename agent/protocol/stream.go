@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/internal/fdconn"
+	"github.com/linuxhcs/hcs/internal/mux"
 )
 
 // Stream is a byte stream that cannot carry descriptors, such as a virtio-serial port in a
@@ -37,16 +38,6 @@ var SyncTail = SyncPreamble[4:]
 // MaxSyncSkip bounds the bytes discarded while looking for SyncTail.
 const MaxSyncSkip = 16 << 20
 
-// frameConn is what Conn reads and writes frames with: a unix socket with descriptor
-// passing (fdconn.Conn) or a Stream.
-type frameConn interface {
-	ReadFrame() (fdconn.Frame, error)
-	WriteFrame(body []byte, fds []int) error
-	SetReadDeadline(t time.Time) error
-	SetWriteDeadline(t time.Time) error
-	Close() error
-}
-
 // streamFrames frames a Stream. Writes are serialised.
 type streamFrames struct {
 	s     Stream
@@ -58,15 +49,15 @@ type streamFrames struct {
 // writes return (closing the stream, or setting its deadlines in the past when the stream
 // outlives the session).
 func NewStreamConn(s Stream, closeFn func() error) *Conn {
-	return &Conn{fc: &streamFrames{s: s, close: closeFn}, stream: true}
+	return &Conn{mc: mux.NewConn(mux.Transport(&streamFrames{s: s, close: closeFn}), codec), stream: true}
 }
 
-// ReadFrame implements frameConn.
+// ReadFrame implements mux.Transport.
 func (f *streamFrames) ReadFrame() (fdconn.Frame, error) {
 	return fdconn.ReadFrame(noFDReader{f.s}, limits)
 }
 
-// WriteFrame implements frameConn; a stream cannot carry descriptors.
+// WriteFrame implements mux.Transport; a stream cannot carry descriptors.
 func (f *streamFrames) WriteFrame(body []byte, fds []int) error {
 	if len(fds) > 0 {
 		return fdconn.ProtocolError(fmt.Errorf("%w: a stream transport carries no descriptors", ErrTooManyFDs))

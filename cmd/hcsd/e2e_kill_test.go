@@ -16,21 +16,6 @@ import (
 	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
-// kill ends hcsd with SIGKILL: no clean-up of any kind.
-func (d *daemonRun) kill(t *testing.T) {
-	d.cmd.Process.Kill()
-	d.cmd.Wait()
-}
-
-func (d *daemonRun) stateDir() string {
-	for i, a := range d.args {
-		if a == "--state-dir" {
-			return d.args[i+1]
-		}
-	}
-	return ""
-}
-
 func TestHcsdRecoversAfterSIGKILL(t *testing.T) {
 	testutil.RequireRoot(t)
 	layer, err := testlayer.Busybox()
@@ -60,13 +45,13 @@ func TestHcsdRecoversAfterSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	d.kill(t)
+	d.Kill()
 	io.WriteString(info.StdInput, "go\n") // the process exits while nobody listens
 	info.StdInput.Close()
 	_ = p
 	time.Sleep(300 * time.Millisecond)
 	// Make the second system's record say what it says while its creation is under way.
-	rec := filepath.Join(d.stateDir(), "systems", "half", "system.json")
+	rec := filepath.Join(d.StateDir, "systems", "half", "system.json")
 	b, err := os.ReadFile(rec)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/internal/hcsdtest"
 	"github.com/linuxhcs/hcs/internal/testlayer"
 	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/storage"
@@ -25,96 +26,50 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const e2eTimeout = 60 * time.Second
+const e2eTimeout = hcsdtest.Timeout
 
-// daemonRun is one hcsd process with everything it touches kept apart from other tests.
+// daemonRun is one isolated hcsd (internal/hcsdtest) that uses runtime.
 type daemonRun struct {
-	cmd         *exec.Cmd
-	args        []string
-	bin         string // hcsd and hcs-agent
-	socket      string
-	runtime     string
-	runtimeRoot string
-	cgroup      string
-	log         *strings.Builder
+	*hcsdtest.Daemon
+	runtime string
 }
 
 // buildBinaries builds hcsd and hcs-agent into one directory, as make does into bin/.
 func buildBinaries(t *testing.T) string {
 	dir := t.TempDir()
-	root := testutil.ModuleRoot(t)
-	for _, b := range []struct{ pkg, cgo string }{{"./cmd/hcsd", "1"}, {"./cmd/hcs-agent", "0"}} {
-		cmd := exec.Command("go", "build", "-o", dir, b.pkg)
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED="+b.cgo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
-		}
+	if err := hcsdtest.Build(dir, hcsdtest.Hcsd, hcsdtest.Agent); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }
 
 // newDaemonRun chooses the directories of an hcsd that uses runtime.
 func newDaemonRun(t *testing.T, bin, runtime string) *daemonRun {
-	base := t.TempDir()
-	agents, err := os.MkdirTemp("/run", "hcs-e2e")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(agents) })
-	d := &daemonRun{bin: bin, socket: filepath.Join(base, "run", "hcsd.sock"), runtime: runtime,
-		runtimeRoot: filepath.Join(base, "runtime"), cgroup: fmt.Sprintf("/hcs-e2e-%d", os.Getpid()), log: &strings.Builder{}}
-	d.args = []string{"--socket", d.socket, "--state-dir", filepath.Join(base, "state"),
-		"--runtime", runtime, "--runtime-root", d.runtimeRoot, "--cgroup-parent", d.cgroup,
-		"--agent-socket-dir", agents, "--group", "root", "--log-level", "debug"}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("hcsd log:\n%s", d.log.String())
-		}
-	})
-	return d
+	return &daemonRun{hcsdtest.New(t, hcsdtest.Options{Bin: bin, Name: runtime, Runtime: runtime}), runtime}
 }
 
-// start runs hcsd; it is killed at the end of the test if still running.
+// start runs hcsd and waits until it answers.
 func (d *daemonRun) start(t *testing.T) {
-	cmd := exec.Command(filepath.Join(d.bin, "hcsd"), d.args...)
-	cmd.Stderr = d.log
-	if err := cmd.Start(); err != nil {
+	if err := d.Start(); err != nil {
 		t.Fatal(err)
 	}
-	d.cmd = cmd
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
 }
 
 // stop sends SIGTERM and checks that hcsd exits 0.
 func (d *daemonRun) stop(t *testing.T) {
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	if err := waitExit(d.cmd, e2eTimeout); err != nil {
+	if err := d.Stop(); err != nil {
 		t.Fatalf("hcsd after SIGTERM: %v", err)
 	}
 }
 
-// dial connects once hcsd answers.
+// dial connects to hcsd, closing the client at the end of the test.
 func (d *daemonRun) dial(t *testing.T) *client.Client {
-	deadline := time.Now().Add(e2eTimeout)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		c, err := client.Dial(ctx, d.socket)
-		cancel()
-		if err == nil {
-			t.Cleanup(func() { c.Close() })
-			return c
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("hcsd never answered: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+	c, err := d.Dial()
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
@@ -145,7 +100,7 @@ func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
 			case <-time.After(e2eTimeout):
 				t.Fatal("the client was not told that hcsd went away")
 			}
-			if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
+			if _, err := os.Stat(d.Socket); !os.IsNotExist(err) {
 				t.Errorf("socket left behind: %v", err)
 			}
 			d.checkRunning(t, "hcs-"+id)
@@ -222,20 +177,8 @@ func runBusybox(t *testing.T, c *client.Client, id, layer, rw string) *client.Sy
 	return sys
 }
 
-func waitExit(cmd *exec.Cmd, timeout time.Duration) error {
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(timeout):
-		cmd.Process.Kill()
-		return fmt.Errorf("still running after %v", timeout)
-	}
-}
-
 // stateRoot is the runtime's --root: the driver keeps one per runtime under RuntimeRoot.
-func (d *daemonRun) stateRoot() string { return filepath.Join(d.runtimeRoot, d.runtime) }
+func (d *daemonRun) stateRoot() string { return filepath.Join(d.RuntimeRoot, d.runtime) }
 
 // checkRunning asks the runtime whether the container still runs, and checks its init.
 func (d *daemonRun) checkRunning(t *testing.T, rid string) {
@@ -265,9 +208,5 @@ func (d *daemonRun) removeContainer(t *testing.T, rid, rw string) {
 		if err := storage.Detach(rw); err != nil {
 			t.Errorf("detaching %s: %v", rw, err)
 		}
-	}
-	dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup/*", d.cgroup))
-	for _, dir := range append(dirs, filepath.Join("/sys/fs/cgroup", d.cgroup)) {
-		os.Remove(dir)
 	}
 }

@@ -75,7 +75,7 @@ func TestPrivateServiceWhenHcsdIsNotRunning(t *testing.T) {
 	}
 
 	private("", "terminate", "solo")
-	if out, _ := exec.Command("pgrep", "-f", "hcsd --config "+d.config).Output(); len(out) > 0 {
+	if out, _ := exec.Command("pgrep", "-f", "hcsd --config "+d.Config).Output(); len(out) > 0 {
 		t.Errorf("private hcsd still running: %s", out)
 	}
 	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), "hcsdiag-private-*")); len(left) > 0 {

@@ -74,7 +74,7 @@ func TestReports(t *testing.T) {
 func TestVersion(t *testing.T) {
 	needDaemon(t)
 	out := ok(t, "version")
-	for _, want := range []string{`(?m)^hcsdiag: +\S+ \(go`, `(?m)^protocol: +1$`, `(?m)^service: +hcsd at ` + regexp.QuoteMeta(daemon.socket) + `$`,
+	for _, want := range []string{`(?m)^hcsdiag: +\S+ \(go`, `(?m)^protocol: +1$`, `(?m)^service: +hcsd at ` + regexp.QuoteMeta(daemon.Socket) + `$`,
 		`(?m)^schema versions: +2\.0-2\.\d+$`} {
 		if !regexp.MustCompile(want).MatchString(out) {
 			t.Errorf("version does not match %s:\n%s", want, out)
@@ -87,7 +87,7 @@ func TestVersion(t *testing.T) {
 	}
 	defer d.leftovers()
 	r := d.runIn(t, "", "--version")
-	if r.code != 0 || !strings.Contains(r.stdout, "not reachable at "+d.socket) || strings.Contains(r.stderr, privateNote) {
+	if r.code != 0 || !strings.Contains(r.stdout, "not reachable at "+d.Socket) || strings.Contains(r.stderr, privateNote) {
 		t.Fatalf("version without a service:\n%s", r)
 	}
 }

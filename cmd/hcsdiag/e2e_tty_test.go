@@ -59,7 +59,7 @@ func (s *tmuxServer) await(session, want string) {
 // records its exit status in statusFile.
 func shellLine(statusFile string, args ...string) string {
 	var env []string
-	for _, kv := range []string{"HCS_SOCKET=" + daemon.socket, configEnv + "=" + daemon.config} {
+	for _, kv := range []string{"HCS_SOCKET=" + daemon.Socket, configEnv + "=" + daemon.Config} {
 		env = append(env, "'"+kv+"'")
 	}
 	return fmt.Sprintf("env %s %s %s; echo $? > %s; sleep 600", strings.Join(env, " "),

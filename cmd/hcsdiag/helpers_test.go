@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/linuxhcs/hcs/internal/testutil"
@@ -33,38 +31,18 @@ func (d *hcsdRun) env() []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "HCS_SOCKET="+d.socket, configEnv+"="+d.config)
+	return append(env, "HCS_SOCKET="+d.Socket, configEnv+"="+d.Config)
 }
 
 // command prepares hcsdiag with args against d; its output may be read while it runs.
-func (d *hcsdRun) command(ctx context.Context, stdin string, args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
+func (d *hcsdRun) command(ctx context.Context, stdin string, args ...string) (*exec.Cmd, *testutil.Buffer, *testutil.Buffer) {
 	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "hcsdiag"), args...)
 	cmd.Env = d.env()
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb syncBuffer
+	var out, errb testutil.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	return cmd, &out, &errb
 }
-
-// syncBuffer is a bytes.Buffer that one goroutine writes while another reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *syncBuffer) Bytes() []byte { return []byte(s.String()) }
 
 // runIn runs hcsdiag with args and stdin against d and waits for it.
 func (d *hcsdRun) runIn(t *testing.T, stdin string, args ...string) result {

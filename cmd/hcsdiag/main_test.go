@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/internal/hcsdtest"
 	"github.com/linuxhcs/hcs/internal/testlayer"
 )
 
@@ -26,7 +21,7 @@ var (
 	layer  string   // a busybox root filesystem (internal/testlayer)
 )
 
-const e2eTimeout = 60 * time.Second
+const e2eTimeout = hcsdtest.Timeout
 
 func TestMain(m *testing.M) {
 	code := 1
@@ -65,54 +60,23 @@ func buildBinaries() (string, error) {
 		return "", err
 	}
 	os.Chmod(dir, 0o755)
-	root, err := moduleRoot()
-	if err != nil {
-		return "", err
-	}
-	for _, b := range []struct{ pkg, cgo string }{{"./cmd/hcsdiag", "1"}, {"./cmd/hcsd", "1"}, {"./cmd/hcs-agent", "0"}} {
-		cmd := exec.Command("go", "build", "-o", dir, b.pkg)
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED="+b.cgo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
-		}
-	}
-	return dir, nil
+	return dir, hcsdtest.Build(dir, hcsdtest.Hcsdiag, hcsdtest.Hcsd, hcsdtest.Agent)
 }
 
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Dir(strings.TrimSpace(string(out))), nil
-}
-
-// hcsdRun is one hcsd with everything it touches kept apart: its config file is also what
-// a private hcsd of hcsdiag would use (HCSDIAG_HCSD_CONFIG), so no test ever reaches the
-// machine's own /var/lib/hcs or /run/hcs.
+// hcsdRun is one isolated hcsd (internal/hcsdtest). Its config file is also what a private
+// hcsd of hcsdiag uses (HCSDIAG_HCSD_CONFIG), so no test ever reaches the machine's own
+// /var/lib/hcs or /run/hcs.
 type hcsdRun struct {
-	base, socket, config, cgroup, agents string
-	cmd                                  *exec.Cmd
-	log                                  syncBuffer
+	*hcsdtest.Daemon
 }
 
 // newHcsdRun chooses the directories of a service named name; it does not start it.
 func newHcsdRun(name string) (*hcsdRun, error) {
-	base, err := os.MkdirTemp("", "hcsdiag-test-"+name+"-")
+	d, err := hcsdtest.NewDaemon(hcsdtest.Options{Bin: binDir, Name: name})
 	if err != nil {
 		return nil, err
 	}
-	agents, err := os.MkdirTemp("/run", "hcsdiag-t")
-	if err != nil {
-		return nil, err
-	}
-	d := &hcsdRun{base: base, socket: filepath.Join(base, "run", "hcsd.sock"), agents: agents,
-		cgroup: fmt.Sprintf("/hcsdiag-test-%d-%s", os.Getpid(), name), config: filepath.Join(base, "hcsd.json")}
-	cfg := map[string]string{"StateDir": filepath.Join(base, "state"), "RuntimeRoot": filepath.Join(base, "runtime"),
-		"CgroupParent": d.cgroup, "AgentSocketDir": agents, "Group": "root", "LogLevel": "debug"}
-	b, _ := json.Marshal(cfg)
-	return d, os.WriteFile(d.config, b, 0o600)
+	return &hcsdRun{d}, nil
 }
 
 func startDaemon(name string) (*hcsdRun, error) {
@@ -120,81 +84,19 @@ func startDaemon(name string) (*hcsdRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.cmd = exec.Command(filepath.Join(binDir, "hcsd"), "--config", d.config, "--socket", d.socket)
-	d.cmd.Stderr = &d.log
-	if err := d.cmd.Start(); err != nil {
+	if err := d.Start(); err != nil {
+		d.Close()
 		return nil, err
 	}
-	deadline := time.Now().Add(e2eTimeout)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		c, err := client.Dial(ctx, d.socket)
-		cancel()
-		if err == nil {
-			c.Close()
-			return d, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("hcsd never answered: %v\n%s", err, d.log.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return d, nil
 }
 
-// stop ends hcsd with SIGTERM.
-func (d *hcsdRun) stop() error {
-	if d.cmd == nil || d.cmd.ProcessState != nil {
-		return nil
-	}
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- d.cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(e2eTimeout):
-		d.cmd.Process.Kill()
-		return fmt.Errorf("hcsd did not stop after SIGTERM")
-	}
-}
-
-// leftovers lists what the service left behind, then removes its directories.
-func (d *hcsdRun) leftovers() []string {
-	var left []string
-	for _, rt := range []string{"runc", "crun"} {
-		out, _ := exec.Command(rt, "--root", filepath.Join(d.base, "runtime", rt), "list", "-q").Output()
-		if s := strings.TrimSpace(string(out)); s != "" {
-			left = append(left, rt+" containers: "+s)
-		}
-	}
-	mounts, _ := os.ReadFile("/proc/self/mountinfo")
-	for _, line := range strings.Split(string(mounts), "\n") {
-		if f := strings.Fields(line); len(f) > 4 && (strings.HasPrefix(f[4], d.base) || strings.HasPrefix(f[4], os.TempDir()+"/hcsdiag-run-")) {
-			left = append(left, "mount "+f[4])
-		}
-	}
-	cgroups, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup/*", d.cgroup, "*")) // cgroup v1
-	v2, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", d.cgroup, "*"))
-	for _, c := range append(cgroups, v2...) {
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			left = append(left, "cgroup "+c)
-		}
-	}
-	dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup/*", d.cgroup))
-	for _, dir := range append(dirs, filepath.Join("/sys/fs/cgroup", d.cgroup)) {
-		os.Remove(dir)
-	}
-	os.RemoveAll(d.base)
-	os.RemoveAll(d.agents)
-	return left
-}
+// leftovers stops the service, lists what it left behind, then removes its directories.
+func (d *hcsdRun) leftovers() []string { return d.Close() }
 
 func tearDown() []string {
 	var left []string
 	if daemon != nil {
-		if err := daemon.stop(); err != nil {
-			left = append(left, "hcsd: "+err.Error())
-		}
 		left = append(left, daemon.leftovers()...)
 	}
 	if runs, _ := filepath.Glob(filepath.Join(os.TempDir(), "hcsdiag-run-*")); len(runs) > 0 {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // small are limits tight enough to reach in a test.
@@ -20,34 +22,20 @@ var small = Limits{MaxMessageSize: 64, MaxFDs: 2}
 // pair returns two connected Conns with the given limits, closed at the end of the test.
 func pair(t *testing.T, lim Limits) (a, b *Conn) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := make([]*Conn, 2)
-	for i, fd := range fds {
-		f := os.NewFile(uintptr(fd), "socketpair")
-		c, err := net.FileConn(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if conns[i], err = New(c.(*net.UnixConn), lim); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { conns[i].Close() })
-	}
-	return conns[0], conns[1]
+	ua, ub := testutil.SocketPair(t)
+	return newConn(t, ua, lim), newConn(t, ub, lim)
 }
 
-func openFDs(t *testing.T) int {
+func newConn(t *testing.T, uc *net.UnixConn, lim Limits) *Conn {
 	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
+	c, err := New(uc, lim)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(ents)
+	return c
 }
+
+func openFDs(t *testing.T) int { return testutil.OpenFDs(t) }
 
 func TestRoundTripWithFDs(t *testing.T) {
 	a, b := pair(t, small)

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net"
 	"os"
+	"runtime"
 	"sync"
 
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/fdconn"
+	"github.com/linuxhcs/hcs/internal/mux"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -28,24 +30,11 @@ type ClientOptions struct {
 // Client is the client side of a connection to hcsd. It is safe for concurrent use. The
 // Events channel must be drained: while it is full, responses wait too.
 type Client struct {
-	c       *conn
+	calls   *mux.Caller[*wire.Message]
 	server  wire.Hello
-	slots   chan struct{}
 	events  chan wire.Event
 	closing chan struct{} // closed by Close
-	done    chan struct{} // closed when the connection has ended; err says why
-
-	mu        sync.Mutex
-	nextID    uint64
-	pending   map[uint64]chan reply
-	err       error
-	closeOnce sync.Once
-}
-
-// reply is a Response with the files that came with it.
-type reply struct {
-	m     *wire.Message
-	files []*os.File
+	once    sync.Once
 }
 
 // NewClient runs the handshake on a connected socket and returns the client, which owns the
@@ -59,21 +48,22 @@ func NewClient(ctx context.Context, uc *net.UnixConn, opts ClientOptions) (*Clie
 	if opts.Version == "" {
 		opts.Version = SoftwareVersion()
 	}
-	c := &conn{fc: fc}
+	c := newConn(fc)
 	hello, err := clientHandshake(ctx, c, opts.Version)
 	if err != nil {
 		fc.Close()
 		return nil, err
 	}
-	cl := &Client{
-		c: c, server: hello,
-		slots:   make(chan struct{}, positive(opts.MaxInFlight, wire.MaxInFlight)),
-		events:  make(chan wire.Event, positive(opts.EventBuffer, 1024)),
-		closing: make(chan struct{}),
-		done:    make(chan struct{}),
-		pending: map[uint64]chan reply{},
-	}
-	go cl.readLoop()
+	cl := &Client{server: hello, closing: make(chan struct{}),
+		events: make(chan wire.Event, positive(opts.EventBuffer, 1024))}
+	cl.calls = mux.NewCaller(c.mc, mux.CallerOptions[*wire.Message]{
+		MaxInFlight: positive(opts.MaxInFlight, wire.MaxInFlight),
+		Route:       cl.route,
+		Lost: func(cause error) error {
+			return hresult.Wrap(cause, hresult.HCS_E_SERVICE_DISCONNECT, "the connection to the compute service was lost")
+		},
+		Ended: func() { close(cl.events) },
+	})
 	return cl, nil
 }
 
@@ -91,93 +81,41 @@ func (c *Client) Server() wire.Hello { return c.server }
 func (c *Client) Events() <-chan wire.Event { return c.events }
 
 // Done is closed when the connection has ended; Err then says why.
-func (c *Client) Done() <-chan struct{} { return c.done }
+func (c *Client) Done() <-chan struct{} { return c.calls.Done() }
 
 // Err returns why the connection ended: ERROR_INVALID_HANDLE after Close, and
 // HCS_E_SERVICE_DISCONNECT wrapping the cause when the service went away. It is nil while
 // the connection is open.
-func (c *Client) Err() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
-}
+func (c *Client) Err() error { return c.calls.Err() }
 
 // Close ends the connection. Calls in flight and later calls fail with ERROR_INVALID_HANDLE.
 func (c *Client) Close() error {
-	c.closeOnce.Do(func() { close(c.closing) })
-	c.fail(nil)
+	c.once.Do(func() { close(c.closing) })
+	c.calls.Close(hresult.New(hresult.ERROR_INVALID_HANDLE, "the connection to the compute service is closed"))
 	return nil
 }
 
-// fail ends the connection; only the first call counts. After Close the reason is
-// ERROR_INVALID_HANDLE; otherwise the service is gone: HCS_E_SERVICE_DISCONNECT wrapping err.
-func (c *Client) fail(err error) {
-	c.mu.Lock()
-	if c.err != nil {
-		c.mu.Unlock()
-		return
-	}
-	select {
-	case <-c.closing:
-		err = hresult.New(hresult.ERROR_INVALID_HANDLE, "the connection to the compute service is closed")
-	default:
-		err = hresult.Wrap(err, hresult.HCS_E_SERVICE_DISCONNECT, "the connection to the compute service was lost")
-	}
-	c.err = err
-	c.pending = nil
-	close(c.done)
-	c.mu.Unlock()
-	c.c.fc.Close()
-}
-
-// readLoop routes responses and events until the connection ends, then closes Events.
-func (c *Client) readLoop() {
-	defer close(c.events)
-	for {
-		m, files, err := c.c.read()
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		if err := c.dispatch(m, files); err != nil {
-			closeFiles(files)
-			c.fail(err)
-			return
-		}
-	}
-}
-
-// dispatch handles one message from the service.
-func (c *Client) dispatch(m *wire.Message, files []*os.File) error {
+// route handles one message from the service: it returns the ID a response answers, or 0
+// for an event, which it queues (waiting while Events is full, until Close).
+func (c *Client) route(m *wire.Message, fds []int) (uint64, error) {
 	switch m.Type {
 	case wire.TypeResponse:
 		if m.ID == 0 {
-			return decodeError(m.Error)
+			return 0, decodeError(m.Error)
 		}
-		if err := checkFiles(m, len(files)); err != nil {
-			return err
-		}
-		c.mu.Lock()
-		ch := c.pending[m.ID]
-		delete(c.pending, m.ID)
-		c.mu.Unlock()
-		if ch == nil { // its caller gave up
-			closeFiles(files)
-			return nil
-		}
-		ch <- reply{m, files}
+		return m.ID, checkFiles(m, len(fds))
 	case wire.TypeEvent:
-		if len(files) > 0 {
-			return hresult.New(hresult.HCS_E_PROTOCOL_ERROR, "the compute service sent descriptors with an event")
+		if len(fds) > 0 {
+			return 0, hresult.New(hresult.HCS_E_PROTOCOL_ERROR, "the compute service sent descriptors with an event")
 		}
 		select {
 		case c.events <- *m.Event:
 		case <-c.closing:
 		}
+		return 0, nil
 	default:
-		return hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "the compute service sent an unexpected %s message", m.Type)
+		return 0, hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "the compute service sent an unexpected %s message", m.Type)
 	}
-	return nil
 }
 
 // checkFiles verifies that a response carries exactly the descriptors it announces.
@@ -218,89 +156,31 @@ func (c *Client) CallWithFile(ctx context.Context, method wire.Method, args *wir
 	if args != nil && len(args.Document) > wire.MaxMessageSize {
 		return nil, nil, hresult.Errorf(hresult.E_INVALIDARG, "%s request: a document of %d bytes exceeds the limit of %d", method, len(args.Document), wire.MaxMessageSize)
 	}
-	if err := c.acquire(ctx); err != nil {
-		return nil, nil, err
+	r, err := c.calls.Call(ctx, func(id uint64) *wire.Message {
+		return &wire.Message{Type: wire.TypeRequest, ID: id, Method: method, Args: args}
+	}, fdsOf(out))
+	runtime.KeepAlive(out) // the descriptor must stay open until sendmsg copied it
+	switch {
+	case err == nil:
+		return result(r)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return nil, nil, hresult.Wrap(err, 0, "waiting for the compute service")
+	case mux.NotSent(err) && errors.Is(err, fdconn.ErrFrameTooLarge):
+		return nil, nil, hresult.Wrap(err, hresult.E_INVALIDARG, string(method)+" request")
 	}
-	defer func() { <-c.slots }()
-	id, ch, err := c.register()
-	if err != nil {
-		return nil, nil, err
-	}
-	m := &wire.Message{Type: wire.TypeRequest, ID: id, Method: method, Args: args}
-	if err := c.c.write(m, out); err != nil {
-		c.unregister(id)
-		if errors.Is(err, fdconn.ErrFrameTooLarge) {
-			return nil, nil, hresult.Wrap(err, hresult.E_INVALIDARG, string(method)+" request")
-		}
-		c.fail(err)
-		return nil, nil, c.Err()
-	}
-	return c.wait(ctx, id, ch)
-}
-
-// acquire takes an in-flight slot.
-func (c *Client) acquire(ctx context.Context) error {
-	select {
-	case c.slots <- struct{}{}:
-		return nil
-	case <-c.done:
-		return c.Err()
-	case <-ctx.Done():
-		return hresult.Wrap(ctx.Err(), 0, "waiting for a free request slot")
-	}
-}
-
-// register allocates a request ID and its reply channel.
-func (c *Client) register() (uint64, chan reply, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.err != nil {
-		return 0, nil, c.err
-	}
-	c.nextID++
-	ch := make(chan reply, 1)
-	c.pending[c.nextID] = ch
-	return c.nextID, ch, nil
-}
-
-func (c *Client) unregister(id uint64) {
-	c.mu.Lock()
-	delete(c.pending, id)
-	c.mu.Unlock()
-}
-
-// wait waits for the response to request id.
-func (c *Client) wait(ctx context.Context, id uint64, ch chan reply) (*wire.Result, []*os.File, error) {
-	select {
-	case r := <-ch:
-		return r.result()
-	case <-c.done:
-		select {
-		case r := <-ch: // delivered just before the end
-			return r.result()
-		default:
-			return nil, nil, c.Err()
-		}
-	case <-ctx.Done():
-		c.unregister(id)
-		select {
-		case r := <-ch:
-			closeFiles(r.files)
-		default:
-		}
-		return nil, nil, hresult.Wrap(ctx.Err(), 0, "waiting for the compute service")
-	}
+	return nil, nil, err
 }
 
 // result turns a Response into Call's results.
-func (r reply) result() (*wire.Result, []*os.File, error) {
-	if r.m.Error != nil {
-		closeFiles(r.files)
-		return nil, nil, decodeError(r.m.Error)
+func result(r mux.Reply[*wire.Message]) (*wire.Result, []*os.File, error) {
+	files := toFiles(r.FDs)
+	if r.Msg.Error != nil {
+		closeFiles(files)
+		return nil, nil, decodeError(r.Msg.Error)
 	}
-	res := r.m.Result
+	res := r.Msg.Result
 	if res == nil {
 		res = &wire.Result{}
 	}
-	return res, r.files, nil
+	return res, files, nil
 }

@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -166,4 +167,27 @@ func TestHandshakeTimeout(t *testing.T) {
 	cs2, _ := socketPair(t) // a service that never says Hello
 	_, err := NewClient(ctx, cs2, ClientOptions{})
 	wantCode(t, err, hresult.HCS_E_CONNECTION_TIMEOUT)
+}
+
+// A service that sends an oversized frame has broken the connection: the pending call
+// reports the disconnect, not a request of its own that was too large.
+func TestOversizedFrameFromTheServiceIsADisconnect(t *testing.T) {
+	cs, ss := socketPair(t)
+	svc := newRaw(t, ss)
+	go func() {
+		svc.send(&wire.Message{Type: wire.TypeHello, Hello: &wire.Hello{ProtocolVersion: wire.ProtocolVersion}})
+		svc.read() // the client's Hello
+		svc.read() // the request
+		ss.Write(binary.BigEndian.AppendUint32(nil, wire.MaxMessageSize+1))
+	}()
+	c, err := NewClient(testCtx(t), cs, ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, _, err = c.Call(testCtx(t), wire.MethodServiceProperties, nil)
+	wantCode(t, err, hresult.HCS_E_SERVICE_DISCONNECT)
+	if errors.Is(err, hresult.E_INVALIDARG) {
+		t.Fatalf("call = %v: the service's frame was blamed on the request", err)
+	}
 }

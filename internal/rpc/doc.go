@@ -1,6 +1,8 @@
 // Package rpc is the hcsd socket protocol: wire.Message values over a unix stream socket,
 // framed by internal/fdconn, with a version handshake, many concurrent requests per
 // connection, events streamed by the service, and stdio descriptors passed with SCM_RIGHTS.
+// The request multiplexing and the handshake are internal/mux's, shared with the agent
+// protocol; this package adds the hcsd messages, events and error documents.
 //
 // # Messages
 //

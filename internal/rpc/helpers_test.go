@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/fdconn"
+	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -25,25 +24,7 @@ func testCtx(t *testing.T) context.Context {
 }
 
 // socketPair returns two connected unix stream sockets, closed at the end of the test.
-func socketPair(t *testing.T) (a, b *net.UnixConn) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := make([]*net.UnixConn, 2)
-	for i, fd := range fds {
-		f := os.NewFile(uintptr(fd), "socketpair")
-		c, err := net.FileConn(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		conns[i] = c.(*net.UnixConn)
-		t.Cleanup(func() { conns[i].Close() })
-	}
-	return conns[0], conns[1]
-}
+func socketPair(t *testing.T) (a, b *net.UnixConn) { return testutil.SocketPair(t) }
 
 // served starts Serve on one end of a socket pair and returns a connected Client and the
 // channel Serve's result arrives on.
@@ -77,7 +58,7 @@ func newRaw(t *testing.T, uc *net.UnixConn) *rawClient {
 		t.Fatal(err)
 	}
 	fc.SetReadDeadline(time.Now().Add(patience))
-	return &rawClient{t: t, c: &conn{fc: fc}}
+	return &rawClient{t: t, c: newConn(fc)}
 }
 
 func (r *rawClient) send(m *wire.Message) {
@@ -127,14 +108,7 @@ func wantCode(t *testing.T, err error, code hresult.HRESULT) {
 	}
 }
 
-func openFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
-}
+func openFDs(t *testing.T) int { return testutil.OpenFDs(t) }
 
 // waitFor polls cond until it holds or patience runs out.
 func waitFor(t *testing.T, what string, cond func() bool) {

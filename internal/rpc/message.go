@@ -9,6 +9,7 @@ import (
 
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/fdconn"
+	"github.com/linuxhcs/hcs/internal/mux"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -82,44 +83,54 @@ func decodeError(doc json.RawMessage) error {
 	return e
 }
 
-// conn reads and writes messages.
+// codec is how wire messages travel in frames.
+var codec = mux.Codec[*wire.Message]{Encode: Encode, Decode: Decode}
+
+// conn reads and writes messages, with files for descriptors.
 type conn struct {
 	fc *fdconn.Conn
+	mc *mux.Conn[*wire.Message]
+}
+
+// newConn frames messages on fc, which the conn owns from then on.
+func newConn(fc *fdconn.Conn) *conn {
+	return &conn{fc: fc, mc: mux.NewConn(mux.Transport(fc), codec)}
 }
 
 // read returns the next message and the files that came with it, which the caller owns.
 func (c *conn) read() (*wire.Message, []*os.File, error) {
-	f, err := c.fc.ReadFrame()
+	m, fds, err := c.mc.Read()
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := Decode(f.Body)
-	if err != nil {
-		fdconn.CloseFDs(f.FDs)
-		return nil, nil, err
-	}
-	files := make([]*os.File, len(f.FDs))
-	for i, fd := range f.FDs {
-		files[i] = os.NewFile(uintptr(fd), fmt.Sprintf("hcsd-fd-%d", i))
-	}
-	return m, files, nil
+	return m, toFiles(fds), nil
 }
 
 // write sends m with files attached; the caller keeps the files. A message too large to send
 // is refused before anything is written (an error wrapping fdconn.ErrFrameTooLarge), so the
 // connection stays usable.
 func (c *conn) write(m *wire.Message, files []*os.File) error {
-	body, err := Encode(m)
-	if err != nil {
-		return err
+	err := c.mc.Write(m, fdsOf(files))
+	runtime.KeepAlive(files) // the descriptors must stay open until sendmsg copied them
+	return err
+}
+
+// toFiles wraps received descriptors.
+func toFiles(fds []int) []*os.File {
+	files := make([]*os.File, len(fds))
+	for i, fd := range fds {
+		files[i] = os.NewFile(uintptr(fd), fmt.Sprintf("hcsd-fd-%d", i))
 	}
+	return files
+}
+
+// fdsOf returns the descriptors of files, which must stay alive until they are sent.
+func fdsOf(files []*os.File) []int {
 	fds := make([]int, len(files))
 	for i, f := range files {
 		fds[i] = int(f.Fd())
 	}
-	err = c.fc.WriteFrame(body, fds)
-	runtime.KeepAlive(files) // the descriptors must stay open until sendmsg copied them
-	return err
+	return fds
 }
 
 // closeFiles closes every non-nil file.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/fdconn"
+	"github.com/linuxhcs/hcs/internal/mux"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -66,7 +67,7 @@ func Serve(ctx context.Context, uc *net.UnixConn, opts ServeOptions) error {
 	}
 	fillServeDefaults(&opts)
 	fc.SetWriteTimeout(opts.WriteTimeout)
-	s := &serverConn{c: &conn{fc: fc}, opts: opts, slots: make(chan struct{}, opts.MaxInFlight), closed: make(chan struct{})}
+	s := &serverConn{c: newConn(fc), opts: opts, slots: make(chan struct{}, opts.MaxInFlight), closed: make(chan struct{})}
 	if _, err := serverHandshake(s.c, opts.Version, opts.HandshakeTimeout); err != nil {
 		s.refuse(err)
 		return err
@@ -127,31 +128,20 @@ func (s *serverConn) close() {
 // readLoop starts a handler for each request until the connection ends. While every slot is
 // busy it stops reading, which holds the client back.
 func (s *serverConn) readLoop() error {
-	for {
-		m, files, err := s.c.read()
-		if err != nil {
-			return err
-		}
-		if m.Type != wire.TypeRequest {
-			closeFiles(files)
-			return hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "the client sent an unexpected %s message", m.Type)
-		}
-		if want := requestFiles(m); len(files) != want {
-			closeFiles(files)
-			return hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "a %s request came with %d descriptors, expected %d", m.Method, len(files), want)
-		}
-		select {
-		case s.slots <- struct{}{}:
-		case <-s.closed:
-			return nil
-		}
-		s.wg.Go(func() { s.serve(m, files) })
-	}
+	return mux.Dispatch(s.c.mc, mux.Dispatcher[*wire.Message]{Slots: s.slots, Stop: s.closed, Handlers: &s.wg,
+		Route: func(m *wire.Message, fds []int) (func(), error) {
+			if m.Type != wire.TypeRequest {
+				return nil, hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "the client sent an unexpected %s message", m.Type)
+			}
+			if want := requestFiles(m); len(fds) != want {
+				return nil, hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "a %s request came with %d descriptors, expected %d", m.Method, len(fds), want)
+			}
+			return func() { s.serve(m, toFiles(fds)) }, nil
+		}})
 }
 
 // serve runs one request and sends its response.
 func (s *serverConn) serve(m *wire.Message, in []*os.File) {
-	defer func() { <-s.slots }()
 	defer closeFiles(in)
 	args := m.Args
 	if args == nil {
@@ -214,7 +204,7 @@ func Reject(uc *net.UnixConn, err error) {
 		return
 	}
 	fc.SetWriteTimeout(time.Second)
-	c := &conn{fc: fc}
+	c := newConn(fc)
 	_ = c.write(errorResponse(0, err), nil)
 	fc.Close()
 }

@@ -1,0 +1,50 @@
+package hcsdtest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Binary is a command of this module a test may need built.
+type Binary string
+
+// The binaries: hcsd, the agent it runs in containers (found next to hcsd), and hcsdiag.
+const (
+	Hcsd    Binary = "hcsd"
+	Agent   Binary = "hcs-agent"
+	Hcsdiag Binary = "hcsdiag"
+)
+
+// Build builds the binaries into dir, as make does into bin/: the agent static (without
+// cgo), the others with cgo.
+func Build(dir string, bins ...Binary) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	for _, b := range bins {
+		pkg, cgo := "./cmd/"+string(b), "1"
+		if b == Agent {
+			cgo = "0"
+		}
+		cmd := exec.Command("go", "build", "-o", dir, pkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	return nil
+}
+
+// moduleRoot returns the directory of the module's go.mod.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	return filepath.Dir(strings.TrimSpace(string(out))), nil
+}
