@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/internal/goid"
 )
 
 // CompletionCallback is HCS_OPERATION_COMPLETION: it runs once when the call an operation
@@ -43,8 +42,8 @@ type Operation struct {
 	info     *ProcessInformation
 	done     chan struct{}
 	closed   bool
-	sink     *eventQueue             // handle queue for EventOperationCallback delivery
-	running  map[int64]chan struct{} // goroutines now inside the completion callback
+	sink     *eventQueue                      // handle queue for EventOperationCallback delivery
+	running  map[callbackThread]chan struct{} // threads now inside the completion callback
 }
 
 // NewOperation is HcsCreateOperation: it returns an idle operation with the given context and
@@ -55,7 +54,7 @@ func NewOperation(context any, callback CompletionCallback) *Operation {
 		typ:      OperationTypeNone,
 		context:  context,
 		callback: callback,
-		running:  map[int64]chan struct{}{},
+		running:  map[callbackThread]chan struct{}{},
 	}
 }
 
@@ -144,12 +143,8 @@ func (op *Operation) Close() {
 	op.mu.Lock()
 	op.closed = true
 	var wait []chan struct{}
-	var self int64
-	if len(op.running) > 0 { // asking which goroutine this is costs a stack trace
-		self = goid.Current()
-	}
-	for g, ch := range op.running {
-		if g != self {
+	for t, ch := range op.running {
+		if !t.onThread() {
 			wait = append(wait, ch)
 		}
 	}

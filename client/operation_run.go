@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/internal/goid"
 )
 
 // ProcessInformation is HCS_PROCESS_INFORMATION: the pid inside the compute system and the
@@ -118,10 +117,10 @@ func (op *Operation) complete(doc string, info *ProcessInformation, err error, n
 	op.runCallbackUnlock(cb)
 }
 
-// runCallbackUnlock runs cb with op.mu released, recording the goroutine so Close neither
-// misses it nor waits for itself.
+// runCallbackUnlock runs cb with op.mu released, locked to its thread and recording it, so
+// Close neither misses the callback nor waits for itself (see callbackthread.go).
 func (op *Operation) runCallbackUnlock(cb CompletionCallback) {
-	self := goid.Current()
+	self := lockCallbackThread()
 	finished := make(chan struct{})
 	op.running[self] = finished
 	op.mu.Unlock()
@@ -130,6 +129,7 @@ func (op *Operation) runCallbackUnlock(cb CompletionCallback) {
 		delete(op.running, self)
 		op.mu.Unlock()
 		close(finished)
+		unlockCallbackThread()
 	}()
 	cb(op)
 }
