@@ -23,7 +23,7 @@ type Session struct {
 var _ wire.Service = (*Session)(nil)
 
 func newSession(h *Host) *Session {
-	return &Session{h: h, events: newEventStream(), systems: map[wire.Ref]*system{}, procs: map[wire.Ref]*process{}}
+	return &Session{h: h, events: newEventStream(h.tasks), systems: map[wire.Ref]*system{}, procs: map[wire.Ref]*process{}}
 }
 
 // Events implements wire.Service.
