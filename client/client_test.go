@@ -266,12 +266,12 @@ func TestHandleClosedDuringCreationIsReleasedWhenCreated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.wait(t)
+	created := g.wait(t)
 	s.Close() // returns without waiting for the creation
-	g.open(t, fakeReply{Ref: 500})
+	g.open(t, fakeReply{})
 	mustWait(t, op) // the creation itself succeeded
-	if got := f.callsTo("CloseSystem"); len(got) != 1 || got[0].Ref != 500 {
-		t.Fatalf("CloseSystem calls %+v, want one for the new handle 500", got)
+	if got := f.callsTo("CloseSystem"); len(got) != 1 || got[0].Ref != created.NewRef {
+		t.Fatalf("CloseSystem calls %+v, want one for the new handle %d", got, created.NewRef)
 	}
 	wantCode(t, "Start on the closed handle", s.Start(NewOperation(nil, nil), ""), hresult.ERROR_INVALID_HANDLE)
 

@@ -8,15 +8,16 @@ import (
 	"github.com/linuxhcs/hcs/wire"
 )
 
-// handle is what system and process handles share: the service reference (known once the
-// creating call completes), the event queue, and the remembered exit event, delivered to a
-// callback even when it is registered after the exit.
+// handle is what system and process handles share: the service reference (chosen by the
+// client before the creating call is sent, valid once that call succeeded), the event queue,
+// and the remembered exit event, delivered to a callback even when it is registered after
+// the exit.
 type handle struct {
 	c    *Client
 	kind string // "compute system" or "process", for messages
+	ref  wire.Ref
 
-	ready     chan struct{} // closed once ref or createErr is set
-	ref       wire.Ref
+	ready     chan struct{} // closed once the creating call completed; createErr is then set
 	createErr error
 
 	events eventQueue
@@ -31,16 +32,19 @@ type handle struct {
 }
 
 func newHandle(c *Client, kind string, exitType EventType) *handle {
-	return &handle{c: c, kind: kind, exitType: exitType, ready: make(chan struct{}), exited: make(chan struct{})}
+	return &handle{c: c, kind: kind, ref: c.newRef(), exitType: exitType, ready: make(chan struct{}), exited: make(chan struct{})}
 }
 
-// created records the outcome of the call that made the handle and starts event routing.
-func (h *handle) created(ref wire.Ref, err error, target eventTarget) {
-	if err == nil {
-		h.ref = ref
-		h.c.register(ref, target)
-	} else {
+// opening routes the handle's events to target. It is called before the call that opens the
+// handle is sent, so even an event the service emits before answering finds the handle.
+func (h *handle) opening(target eventTarget) { h.c.register(h.ref, target) }
+
+// created records the outcome of the call that made the handle; a failed call leaves nothing
+// to route events to.
+func (h *handle) created(err error) {
+	if err != nil {
 		h.createErr = err
+		h.c.unregister(h.ref)
 	}
 	close(h.ready)
 	h.mu.Lock()

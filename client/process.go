@@ -48,18 +48,19 @@ func (s *System) CreateProcess(processParameters string, op *Operation) (*Proces
 	if err := op.begin(ca); err != nil {
 		return nil, err
 	}
+	p.h.opening(p)
 	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
 		sref, err := s.h.resolve()
 		if err != nil {
-			p.h.created(0, err, p)
+			p.h.created(err)
 			return "", nil, err
 		}
-		ref, info, err := s.h.c.svc.CreateProcess(ctx, sref, processParameters)
+		info, err := s.h.c.svc.CreateProcess(ctx, sref, p.h.ref, processParameters)
 		err = s.h.c.serviceErr(err)
 		if err == nil {
 			p.pid.Store(info.ProcessID)
 		}
-		p.h.created(ref, err, p)
+		p.h.created(err)
 		if err != nil {
 			return "", nil, err
 		}
@@ -79,13 +80,14 @@ func (s *System) OpenProcess(processID uint32, requestedAccess uint32) (*Process
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.h.c.svc.OpenProcess(background(), sref, processID)
-	if err != nil {
-		return nil, s.h.c.serviceErr(err)
-	}
 	p := newProcess(s)
 	p.pid.Store(processID)
-	p.h.created(ref, nil, p)
+	p.h.opening(p)
+	err = s.h.c.serviceErr(s.h.c.svc.OpenProcess(background(), sref, p.h.ref, processID))
+	p.h.created(err)
+	if err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -49,10 +49,10 @@ func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*
 	if err := op.begin(call{typ: OperationTypeCreate, system: s}); err != nil {
 		return nil, err
 	}
+	s.h.opening(s)
 	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
-		ref, err := c.svc.CreateSystem(ctx, id, configuration)
-		err = c.serviceErr(err)
-		s.h.created(ref, err, s)
+		err := c.serviceErr(c.svc.CreateSystem(ctx, s.h.ref, id, configuration))
+		s.h.created(err)
 		return "", nil, err
 	})
 	return s, nil
@@ -70,12 +70,13 @@ func (c *Client) OpenComputeSystem(id string, requestedAccess uint32) (*System, 
 	if requestedAccess != GenericAll {
 		return nil, hresult.Errorf(hresult.E_INVALIDARG, "requestedAccess: 0x%08X, must be GENERIC_ALL (0x10000000)", requestedAccess)
 	}
-	ref, err := c.svc.OpenSystem(background(), id)
-	if err != nil {
-		return nil, c.serviceErr(err)
-	}
 	s := newSystem(c, id)
-	s.h.created(ref, nil, s)
+	s.h.opening(s)
+	err := c.serviceErr(c.svc.OpenSystem(background(), s.h.ref, id))
+	s.h.created(err)
+	if err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
 )
 
 func TestHandlesAreIndependentReferences(t *testing.T) {
@@ -75,13 +76,11 @@ func TestSystemIDsAreValidatedBeforeUse(t *testing.T) {
 	sess := f.h.Connect()
 	defer sess.Close()
 	for _, id := range []string{"", ".", "..", "../etc", "a/b", `a\b`, "nul\x00", string(make([]byte, 256))} {
-		_, err := sess.CreateSystem(ctx(t), id, containerDoc)
-		wantCode(t, err, hresult.E_INVALIDARG)
-		_, err = sess.OpenSystem(ctx(t), id)
-		wantCode(t, err, hresult.E_INVALIDARG)
+		wantCode(t, sess.CreateSystem(ctx(t), 1, id, containerDoc), hresult.E_INVALIDARG)
+		wantCode(t, sess.OpenSystem(ctx(t), 1, id), hresult.E_INVALIDARG)
 	}
-	for _, id := range []string{"Sample", "8e9d8a5e-0000-4000-8000-000000000001", "my container.1"} {
-		if _, err := sess.CreateSystem(ctx(t), id, containerDoc); err != nil {
+	for i, id := range []string{"Sample", "8e9d8a5e-0000-4000-8000-000000000001", "my container.1"} {
+		if err := sess.CreateSystem(ctx(t), wire.Ref(i+1), id, containerDoc); err != nil {
 			t.Errorf("CreateSystem(%q): %v", id, err)
 		}
 	}
@@ -91,12 +90,12 @@ func TestMalformedConfigurationIsInvalidJSONNamingTheField(t *testing.T) {
 	f := newFixture(t)
 	sess := f.h.Connect()
 	defer sess.Close()
-	_, err := sess.CreateSystem(ctx(t), "bad", `{"Container":{"Memory":{"SizeInMB":"lots"}}}`)
+	err := sess.CreateSystem(ctx(t), 1, "bad", `{"Container":{"Memory":{"SizeInMB":"lots"}}}`)
 	wantCode(t, err, hresult.HCS_E_INVALID_JSON)
 	if msg := err.Error(); !contains(msg, "SizeInMB") {
 		t.Fatalf("message %q does not name the field", msg)
 	}
-	if _, err := sess.OpenSystem(ctx(t), "bad"); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
+	if err := sess.OpenSystem(ctx(t), 2, "bad"); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Fatalf("a refused create left a system behind: %v", err)
 	}
 }
@@ -191,8 +190,8 @@ func TestClosedHandleIsInvalid(t *testing.T) {
 	f := newFixture(t)
 	sess := f.h.Connect()
 	defer sess.Close()
-	ref, err := sess.CreateSystem(ctx(t), "h", containerDoc)
-	if err != nil {
+	const ref wire.Ref = 1
+	if err := sess.CreateSystem(ctx(t), ref, "h", containerDoc); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.CloseSystem(ctx(t), ref); err != nil {
@@ -200,6 +199,48 @@ func TestClosedHandleIsInvalid(t *testing.T) {
 	}
 	wantCode(t, sess.CloseSystem(ctx(t), ref), hresult.ERROR_INVALID_HANDLE)
 	wantCode(t, sess.SystemOp(ctx(t), ref, "Start", ""), hresult.ERROR_INVALID_HANDLE)
-	_, err = sess.SystemProperties(ctx(t), 999, "")
+	_, err := sess.SystemProperties(ctx(t), 999, "")
 	wantCode(t, err, hresult.ERROR_INVALID_HANDLE)
+}
+
+// The client chooses each handle's reference; the service refuses zero and one that names an
+// open handle of the session, of either kind, before it does any work.
+func TestNewHandleReferenceMustBeFree(t *testing.T) {
+	f := newFixture(t)
+	sess := f.h.Connect()
+	defer sess.Close()
+	wantCode(t, sess.CreateSystem(ctx(t), 0, "zero", containerDoc), hresult.E_INVALIDARG)
+	const sys, proc wire.Ref = 1, 2
+	if err := sess.CreateSystem(ctx(t), sys, "refs", containerDoc); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.SystemOp(ctx(t), sys, wire.OpStart, ""); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, sess.CreateSystem(ctx(t), sys, "refs-2", containerDoc), hresult.E_INVALIDARG)
+	if f.drv.System("refs-2") != nil {
+		t.Fatal("a create with a used reference reached the driver")
+	}
+	wantCode(t, sess.OpenSystem(ctx(t), sys, "refs"), hresult.E_INVALIDARG)
+	params := `{"CommandArgs":["/bin/sleep","30"]}`
+	_, err := sess.CreateProcess(ctx(t), sys, sys, params)
+	wantCode(t, err, hresult.E_INVALIDARG)
+	if _, err := sess.CreateProcess(ctx(t), sys, proc, params); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sess.CreateProcess(ctx(t), sys, proc, params)
+	wantCode(t, err, hresult.E_INVALIDARG)
+	wantCode(t, sess.OpenSystem(ctx(t), proc, "refs"), hresult.E_INVALIDARG)
+	if n := len(f.drv.System("refs").Pids()); n != 1 {
+		t.Fatalf("%d processes started, want only the one with a free reference", n)
+	}
+	// Another session has its own references.
+	other := f.h.Connect()
+	defer other.Close()
+	if err := other.OpenSystem(ctx(t), sys, "refs"); err != nil {
+		t.Fatalf("a reference used in another session: %v", err)
+	}
+	if err := sess.SystemOp(ctx(t), sys, wire.OpTerminate, ""); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/linuxhcs/hcs/driver"
@@ -57,7 +56,6 @@ type Host struct {
 	opts      Options
 	log       *slog.Logger
 	ownsState bool
-	nextRef   atomic.Uint64
 	tasks     *tasks // every goroutine the host starts; Close waits for them
 
 	mu       sync.Mutex
@@ -153,8 +151,6 @@ func (h *Host) allSystems() []*system {
 	}
 	return out
 }
-
-func (h *Host) newRef() wire.Ref { return wire.Ref(h.nextRef.Add(1)) }
 
 func (h *Host) dropSession(s *Session) {
 	h.mu.Lock()

@@ -81,42 +81,42 @@ func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
 	return d, nil
 }
 
-// create makes a system and its first handle for session k.s.
-func (h *Host) create(ctx context.Context, sess *Session, id, config string) (wire.Ref, error) {
+// create makes a system and its first handle, ref, for session sess.
+func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, config string) error {
 	if err := wire.ValidateSystemID(id); err != nil {
-		return 0, err
+		return err
 	}
 	cfg := new(schema.ComputeSystem)
 	if err := decodeRequired("ComputeSystem", config, cfg); err != nil {
-		return 0, err
+		return err
 	}
 	drv, err := h.driverFor(cfg)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	s := newSystem(h, id, cfg)
 	s.rawConfig, s.driverName = []byte(config), drv.Name()
 	if err := h.reserve(s); err != nil {
-		return 0, err
+		return err
 	}
 	if err := s.createDriver(ctx, drv); err != nil {
 		h.forget(s)
-		return 0, err
+		return err
 	}
 	s.mu.Lock()
 	s.creating = false
 	s.mu.Unlock()
-	k, err := sess.addSystem(s)
+	k, err := sess.addSystem(ref, s)
 	if err == nil {
 		err = s.persist()
 	}
 	if err != nil {
 		s.rollback()
 		h.forget(s)
-		return 0, err
+		return err
 	}
 	s.addHandle(k)
-	return k.ref, nil
+	return nil
 }
 
 // createDriver prepares the state directory and asks the driver to create the system,
@@ -148,16 +148,16 @@ func (s *system) rollback() {
 	s.closeDriver(ctx)
 }
 
-// open gives session a new handle to an existing system.
-func (h *Host) open(sess *Session, id string) (wire.Ref, error) {
+// open gives session a new handle, ref, to an existing system.
+func (h *Host) open(sess *Session, ref wire.Ref, id string) error {
 	s, err := h.lookup(id)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	k, err := sess.addSystem(s)
+	k, err := sess.addSystem(ref, s)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	s.addHandle(k)
-	return k.ref, nil
+	return nil
 }

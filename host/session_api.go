@@ -8,13 +8,16 @@ import (
 )
 
 // CreateSystem implements wire.Service.
-func (s *Session) CreateSystem(ctx context.Context, id, config string) (wire.Ref, error) {
-	return s.h.create(ctx, s, id, config)
+func (s *Session) CreateSystem(ctx context.Context, ref wire.Ref, id, config string) error {
+	if err := s.checkNewRef(ref); err != nil {
+		return err
+	}
+	return s.h.create(ctx, s, ref, id, config)
 }
 
 // OpenSystem implements wire.Service.
-func (s *Session) OpenSystem(ctx context.Context, id string) (wire.Ref, error) {
-	return s.h.open(s, id)
+func (s *Session) OpenSystem(ctx context.Context, ref wire.Ref, id string) error {
+	return s.h.open(s, ref, id)
 }
 
 // CloseSystem implements wire.Service.
@@ -60,21 +63,24 @@ func (s *Session) EnumerateSystems(ctx context.Context, query string) (string, e
 }
 
 // CreateProcess implements wire.Service.
-func (s *Session) CreateProcess(ctx context.Context, ref wire.Ref, params string) (wire.Ref, wire.ProcessInfo, error) {
+func (s *Session) CreateProcess(ctx context.Context, ref, newRef wire.Ref, params string) (wire.ProcessInfo, error) {
 	sys, err := s.system(ref)
 	if err != nil {
-		return 0, wire.ProcessInfo{}, err
+		return wire.ProcessInfo{}, err
 	}
-	return sys.createProcess(ctx, s, params)
+	if err := s.checkNewRef(newRef); err != nil {
+		return wire.ProcessInfo{}, err
+	}
+	return sys.createProcess(ctx, s, newRef, params)
 }
 
 // OpenProcess implements wire.Service.
-func (s *Session) OpenProcess(ctx context.Context, ref wire.Ref, pid uint32) (wire.Ref, error) {
+func (s *Session) OpenProcess(ctx context.Context, ref, newRef wire.Ref, pid uint32) error {
 	sys, err := s.system(ref)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return sys.openProcess(s, pid)
+	return sys.openProcess(s, newRef, pid)
 }
 
 // CloseProcess implements wire.Service.

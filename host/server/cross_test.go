@@ -121,16 +121,16 @@ func waitGone(t *testing.T, c *client.Client, id string) {
 func TestHandlesAreScopedToTheirConnection(t *testing.T) {
 	d := startDaemon(t, daemonConfig{})
 	a, b := rawDial(t, d.path), rawDial(t, d.path)
-	res, _, err := a.Call(ctx(t), wire.MethodCreateSystem, &wire.Args{ID: "mine", Document: containerDoc})
-	if err != nil {
+	const mine wire.Ref = 1
+	if _, _, err := a.Call(ctx(t), wire.MethodCreateSystem, &wire.Args{NewRef: mine, ID: "mine", Document: containerDoc}); err != nil {
 		t.Fatal(err)
 	}
 	// b presents a's reference: it names nothing in b's session.
 	for _, m := range []wire.Method{wire.MethodSystemProperties, wire.MethodCloseSystem} {
-		_, _, err = b.Call(ctx(t), m, &wire.Args{Ref: res.Ref})
+		_, _, err := b.Call(ctx(t), m, &wire.Args{Ref: mine})
 		wantCode(t, err, hresult.ERROR_INVALID_HANDLE)
 	}
-	if _, _, err := a.Call(ctx(t), wire.MethodSystemProperties, &wire.Args{Ref: res.Ref}); err != nil {
+	if _, _, err := a.Call(ctx(t), wire.MethodSystemProperties, &wire.Args{Ref: mine}); err != nil {
 		t.Fatalf("a's own handle: %v", err)
 	}
 }
