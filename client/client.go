@@ -147,6 +147,6 @@ func (c *Client) serviceErr(err error) error {
 	}
 }
 
-// background is the context service calls made for operations run under: HCS operations
-// cannot be cancelled once accepted.
+// background is the context of service calls that must run to their end whatever the
+// caller does: releasing a handle, which Close does without a context.
 func background() context.Context { return context.Background() }

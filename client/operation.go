@@ -129,7 +129,8 @@ func (op *Operation) Process() *Process {
 }
 
 // Cancel is HcsCancelOperation, which HCS documents as not implemented: it always returns
-// E_NOTIMPL and the tracked call goes on.
+// E_NOTIMPL and the tracked call goes on. (Cancelling the context of a Wait ends that wait
+// only.)
 func (op *Operation) Cancel() error {
 	return hresult.New(hresult.E_NOTIMPL, "HcsCancelOperation: cancelling an operation is not implemented; the call runs to completion")
 }
@@ -180,9 +181,13 @@ func (op *Operation) waitDone() (chan struct{}, error) {
 }
 
 // Wait is HcsWaitForOperationResult: it blocks until the tracked call completes or ctx ends,
-// and returns the call's result document and error. When ctx ends first it returns
-// HCS_E_OPERATION_TIMEOUT and the call keeps running; waiting again later is allowed. A
-// completed call is reported even when ctx has already ended, so such a wait is a poll.
+// and returns the call's result document and error. HcsWaitForOperationResult's timeoutMs is
+// a ctx deadline: when it passes first, Wait returns HCS_E_OPERATION_TIMEOUT (wrapping
+// context.DeadlineExceeded). When ctx is cancelled first, Wait returns
+// HCS_E_OPERATION_ALREADY_CANCELLED wrapping context.Canceled. Either way only the wait ends:
+// the call keeps running (HCS operations cannot be cancelled, see Cancel) and waiting again
+// later is allowed. A completed call is reported even when ctx has already ended, so such a
+// wait is a poll.
 func (op *Operation) Wait(ctx context.Context) (string, error) {
 	done, err := op.waitDone()
 	if err != nil {
@@ -194,7 +199,7 @@ func (op *Operation) Wait(ctx context.Context) (string, error) {
 		select {
 		case <-done:
 		default:
-			return "", hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "operation: wait expired before the call completed")
+			return "", ctxErr(ctx, "operation: waiting for "+op.Type().String())
 		}
 	}
 	return op.Result()

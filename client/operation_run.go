@@ -63,7 +63,8 @@ func (op *Operation) begin(c call) error {
 	return nil
 }
 
-// run starts work for an operation that begin accepted, on its own goroutine.
+// run starts work for an operation that begin accepted, on its own goroutine. The work runs
+// under a context of its own: an accepted HCS operation cannot be cancelled (see Cancel).
 func (op *Operation) run(work func(ctx context.Context) (string, *ProcessInformation, error)) {
 	go func() {
 		doc, info, err := work(context.Background())

@@ -75,16 +75,19 @@ func processInformation(info wire.ProcessInfo) *ProcessInformation {
 
 // OpenProcess is HcsOpenProcess: a handle to an existing process of the system by pid. An
 // exit that already happened is reported to the handle's callback when it is registered.
-func (s *System) OpenProcess(processID uint32, requestedAccess uint32) (*Process, error) {
-	sref, err := s.h.resolve()
+// ctx bounds the wait for a system handle still being created and the call itself, as for
+// OpenComputeSystem.
+func (s *System) OpenProcess(ctx context.Context, processID uint32, requestedAccess uint32) (*Process, error) {
+	what := "opening process " + itoa(int64(processID))
+	sref, err := s.h.resolveCtx(ctx, what)
 	if err != nil {
 		return nil, err
 	}
 	p := newProcess(s)
 	p.pid.Store(processID)
-	p.h.opening(p)
-	err = s.h.c.serviceErr(s.h.c.svc.OpenProcess(background(), sref, p.h.ref, processID))
-	p.h.created(err)
+	err = p.h.open(ctx, p, what, func(ctx context.Context) error {
+		return s.h.c.svc.OpenProcess(ctx, sref, p.h.ref, processID)
+	})
 	if err != nil {
 		return nil, err
 	}

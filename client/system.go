@@ -59,8 +59,10 @@ func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*
 }
 
 // OpenComputeSystem is HcsOpenComputeSystem: a new handle to an existing system.
-// requestedAccess must be GenericAll, as HCS requires.
-func (c *Client) OpenComputeSystem(id string, requestedAccess uint32) (*System, error) {
+// requestedAccess must be GenericAll, as HCS requires. When ctx ends first the call returns
+// the error described at Operation.Wait, and a handle the service opens after all is closed
+// again.
+func (c *Client) OpenComputeSystem(ctx context.Context, id string, requestedAccess uint32) (*System, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -71,9 +73,9 @@ func (c *Client) OpenComputeSystem(id string, requestedAccess uint32) (*System, 
 		return nil, hresult.Errorf(hresult.E_INVALIDARG, "requestedAccess: 0x%08X, must be GENERIC_ALL (0x10000000)", requestedAccess)
 	}
 	s := newSystem(c, id)
-	s.h.opening(s)
-	err := c.serviceErr(c.svc.OpenSystem(background(), s.h.ref, id))
-	s.h.created(err)
+	err := s.h.open(ctx, s, "opening compute system "+id, func(ctx context.Context) error {
+		return c.svc.OpenSystem(ctx, s.h.ref, id)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +96,8 @@ func (s *System) SetCallback(options EventOptions, callback EventCallback) error
 }
 
 // WaitForExit is HcsWaitForComputeSystemExit: it blocks until the system exits or ctx ends
-// (HCS_E_OPERATION_TIMEOUT) and returns the SystemExitStatus document. A system that already
-// exited returns at once.
+// (with the error described at Operation.Wait) and returns the SystemExitStatus document. A
+// system that already exited returns at once.
 func (s *System) WaitForExit(ctx context.Context) (string, error) {
 	return s.h.waitExit(ctx)
 }

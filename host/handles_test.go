@@ -15,7 +15,7 @@ func TestHandlesAreIndependentReferences(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
 	a := f.started(c, "shared")
-	b, err := c.OpenComputeSystem("shared", client.GenericAll)
+	b, err := c.OpenComputeSystem(t.Context(), "shared", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestHandlesAreIndependentReferences(t *testing.T) {
 	if f.drv.System("shared").Closed() {
 		t.Fatal("closing every handle stopped a system without ShouldTerminateOnLastHandleClosed")
 	}
-	again, err := c.OpenComputeSystem("shared", client.GenericAll)
+	again, err := c.OpenComputeSystem(t.Context(), "shared", client.GenericAll)
 	if err != nil {
 		t.Fatalf("system without handles is no longer openable: %v", err)
 	}
@@ -39,7 +39,7 @@ func TestOpenByIDFromAnotherSession(t *testing.T) {
 	creator := f.client()
 	f.started(creator, "cross")
 	other := f.client()
-	sys, err := other.OpenComputeSystem("cross", client.GenericAll)
+	sys, err := other.OpenComputeSystem(t.Context(), "cross", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestOpenByIDFromAnotherSession(t *testing.T) {
 
 func TestOpenUnknownIDIsSystemNotFound(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.client().OpenComputeSystem("nobody", client.GenericAll)
+	_, err := f.client().OpenComputeSystem(t.Context(), "nobody", client.GenericAll)
 	wantCode(t, err, hresult.HCS_E_SYSTEM_NOT_FOUND)
 }
 
@@ -106,7 +106,7 @@ func TestTerminateOnLastHandleClosed(t *testing.T) {
 	doc := `{"Container":{},"ShouldTerminateOnLastHandleClosed":true}`
 	a := f.create(c, "ephemeral", doc)
 	mustDo(t, func(op *client.Operation) error { return a.Start(op, "") })
-	b, err := f.client().OpenComputeSystem("ephemeral", client.GenericAll)
+	b, err := f.client().OpenComputeSystem(t.Context(), "ephemeral", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestTerminateOnLastHandleClosed(t *testing.T) {
 	b.Close()
 	waitFor(t, "system terminated", func() bool { return f.drv.System("ephemeral").Closed() })
 	waitFor(t, "system forgotten", func() bool {
-		sys, err := c.OpenComputeSystem("ephemeral", client.GenericAll)
+		sys, err := c.OpenComputeSystem(t.Context(), "ephemeral", client.GenericAll)
 		if err == nil {
 			sys.Close() // opened while it was stopping; closing lets it go
 		}
@@ -162,7 +162,7 @@ func TestExitReportedToHandleOpenedAfterExit(t *testing.T) {
 	c := f.client()
 	sys := f.started(c, "late")
 	mustDo(t, func(op *client.Operation) error { return sys.Terminate(op, "") })
-	late, err := c.OpenComputeSystem("late", client.GenericAll)
+	late, err := c.OpenComputeSystem(t.Context(), "late", client.GenericAll)
 	if err != nil {
 		t.Fatalf("a stopped system with open handles must stay openable: %v", err)
 	}
@@ -181,7 +181,7 @@ func TestStoppedSystemIsForgottenWithItsLastHandle(t *testing.T) {
 		t.Fatalf("stopped system properties: %+v", p)
 	}
 	sys.Close()
-	_, err := c.OpenComputeSystem("gone", client.GenericAll)
+	_, err := c.OpenComputeSystem(t.Context(), "gone", client.GenericAll)
 	wantCode(t, err, hresult.HCS_E_SYSTEM_NOT_FOUND)
 	f.create(c, "gone", containerDoc) // the id is free again
 }

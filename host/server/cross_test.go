@@ -26,7 +26,7 @@ func TestSystemsAreSharedAcrossConnections(t *testing.T) {
 	if !strings.Contains(doc, `"Id":"shared"`) {
 		t.Fatalf("b does not see a's system: %s", doc)
 	}
-	sysB, err := b.OpenComputeSystem("shared", client.GenericAll)
+	sysB, err := b.OpenComputeSystem(t.Context(), "shared", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestClosingHandlesDoesNotStopSystems(t *testing.T) {
 	started(t, a, "kept")
 	a.Close() // closes a's handle, and a's connection
 	b := d.dial(t)
-	sys, err := b.OpenComputeSystem("kept", client.GenericAll)
+	sys, err := b.OpenComputeSystem(t.Context(), "kept", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestLastHandleAnywhereTerminates(t *testing.T) {
 	a, b := d.dial(t), d.dial(t)
 	sysA := create(t, a, "last", `{"Container":{},"ShouldTerminateOnLastHandleClosed":true}`)
 	mustDo(t, func(op *client.Operation) error { return sysA.Start(op, "") })
-	sysB, err := b.OpenComputeSystem("last", client.GenericAll)
+	sysB, err := b.OpenComputeSystem(t.Context(), "last", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestCrashedClientReleasesItsHandles(t *testing.T) {
 	cmd.Wait()
 	c := d.dial(t)
 	waitGone(t, c, "crash-last")
-	sys, err := c.OpenComputeSystem("crash-kept", client.GenericAll)
+	sys, err := c.OpenComputeSystem(t.Context(), "crash-kept", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}

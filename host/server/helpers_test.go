@@ -256,7 +256,7 @@ func (d *daemon) terminateAll(t testing.TB) {
 		t.Fatal(err)
 	}
 	for _, p := range list {
-		sys, err := c.OpenComputeSystem(p.Id, client.GenericAll)
+		sys, err := c.OpenComputeSystem(t.Context(), p.Id, client.GenericAll)
 		if err != nil {
 			t.Fatal(err)
 		}

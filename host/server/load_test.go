@@ -82,7 +82,7 @@ func TestSlowClientStallsOnlyItself(t *testing.T) {
 	deadline := time.Now().Add(testTimeout)
 	for { // the slow client's system, which it holds a handle to
 		var err error
-		if sys, err = c.OpenComputeSystem("slow", client.GenericAll); err == nil {
+		if sys, err = c.OpenComputeSystem(t.Context(), "slow", client.GenericAll); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {

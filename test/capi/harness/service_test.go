@@ -155,7 +155,7 @@ func (s *service) terminateAll(t *testing.T) []string {
 	var left []string
 	for _, sys := range systems {
 		left = append(left, sys.Id+" ("+sys.State+")")
-		h, err := c.OpenComputeSystem(sys.Id, client.GenericAll)
+		h, err := c.OpenComputeSystem(t.Context(), sys.Id, client.GenericAll)
 		if err != nil {
 			continue
 		}
