@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -78,6 +79,21 @@ func TestCancelledCallReturnsCanceledAndLeaksNoGoroutine(t *testing.T) {
 		entered := untilCancelled(f, "Utility")
 		err := cancelWhile(t, entered, func(ctx context.Context) error { return c.DestroyLayer(ctx, "/layers/x") })
 		wantCancelled(t, "DestroyLayer", err)
+	})
+	t.Run("storage call with a file", func(t *testing.T) {
+		g := f.gate("Utility")
+		vhd, err := os.CreateTemp(t.TempDir(), "vhd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = cancelWhile(t, g.entered, func(ctx context.Context) error { return c.FormatWritableLayerVhd(ctx, vhd) })
+		wantCancelled(t, "FormatWritableLayerVhd", err)
+		vhd.Close() // the caller is done with its file; the call still runs
+		sent := f.callsTo("Utility")
+		if _, err := sent[len(sent)-1].File.Stat(); err != nil {
+			t.Fatalf("the file the service received was closed with the caller's: %v", err)
+		}
+		g.open(t, fakeReply{})
 	})
 	t.Run("operation wait", func(t *testing.T) {
 		g := f.gate("SystemOp")

@@ -35,6 +35,7 @@ type fakeCall struct {
 	Op     string   // the wire.SystemOp or wire.ProcessOp
 	Doc    string   // the document argument (configuration, options, query, ...)
 	PID    uint32   // the pid of OpenProcess
+	File   *os.File // the file of Utility
 	Ctx    context.Context
 }
 
@@ -238,7 +239,7 @@ func (f *fakeService) SubmitWerReport(ctx context.Context, report string) error 
 }
 
 func (f *fakeService) Utility(ctx context.Context, fn wire.UtilityFunc, args []string, file *os.File) (string, error) {
-	r := f.do(fakeCall{Method: "Utility", Doc: string(fn), Ctx: ctx})
+	r := f.do(fakeCall{Method: "Utility", Doc: string(fn), File: file, Ctx: ctx})
 	return r.Doc, r.Err
 }
 

@@ -20,13 +20,16 @@ import (
 // else as soon as the service notices, which may leave the function's work half done (a
 // layer half imported), as an interrupted HCS call would.
 func (c *Client) utility(ctx context.Context, fn wire.UtilityFunc, file *os.File, args ...string) (string, error) {
+	if err := c.callable(ctx, string(fn)); err != nil {
+		return "", err
+	}
 	// The call may outlive the caller's wait, and the caller may then close file: it gets a
 	// descriptor of its own, or the number could name another file by the time it is sent.
 	own, err := dupFile(file)
 	if err != nil {
 		return "", hresult.Wrap(err, hresult.E_INVALIDARG, string(fn)+": the VHD handle")
 	}
-	return syncCall(c, ctx, string(fn), func(ctx context.Context) (string, error) {
+	return runSync(c, ctx, string(fn), func(ctx context.Context) (string, error) {
 		if own != nil {
 			defer own.Close()
 		}

@@ -34,13 +34,28 @@ type outcome[T any] struct {
 // the end (a handle the caller will never see must be released); it runs on the call's own
 // goroutine. Exactly one of the caller and abandoned gets the result.
 func syncCall[T any](c *Client, ctx context.Context, what string, call func(ctx context.Context) (T, error), abandoned func(T, error)) (T, error) {
-	var zero T
-	if err := c.check(); err != nil {
+	if err := c.callable(ctx, what); err != nil {
+		var zero T
 		return zero, err
 	}
-	if ctx.Err() != nil {
-		return zero, ctxErr(ctx, what)
+	return runSync(c, ctx, what, call, abandoned)
+}
+
+// callable returns the error of a call that must not be sent: the client is closed or
+// disconnected, or ctx has ended.
+func (c *Client) callable(ctx context.Context, what string) error {
+	if err := c.check(); err != nil {
+		return err
 	}
+	if ctx.Err() != nil {
+		return ctxErr(ctx, what)
+	}
+	return nil
+}
+
+// runSync is syncCall once callable allowed the call: it always runs call.
+func runSync[T any](c *Client, ctx context.Context, what string, call func(ctx context.Context) (T, error), abandoned func(T, error)) (T, error) {
+	var zero T
 	var mu sync.Mutex // orders the hand-over of the result against giving up
 	gaveUp := false
 	done := make(chan outcome[T], 1)
