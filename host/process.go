@@ -36,24 +36,24 @@ type earlyExit struct {
 	at     time.Time
 }
 
-// createProcess starts a process in s and gives sess a handle, ref, to it.
-func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref, doc string) (wire.ProcessInfo, error) {
+// createProcess starts a process in s and gives sess a handle to it, named ref.
+func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref, doc string) (wire.Ref, wire.ProcessInfo, error) {
 	params := new(schema.ProcessParameters)
 	if err := decodeRequired("ProcessParameters", doc, params); err != nil {
-		return wire.ProcessInfo{}, err
+		return 0, wire.ProcessInfo{}, err
 	}
 	if st := s.currentState(); st != schema.StateRunning {
-		return wire.ProcessInfo{}, hresult.Errorf(hresult.HCS_E_INVALID_STATE, "compute system %q: cannot create a process in state %s", s.id, st)
+		return 0, wire.ProcessInfo{}, hresult.Errorf(hresult.HCS_E_INVALID_STATE, "compute system %q: cannot create a process in state %s", s.id, st)
 	}
 	stdio, procSide, err := newStdio(params)
 	if err != nil {
-		return wire.ProcessInfo{}, err
+		return 0, wire.ProcessInfo{}, err
 	}
 	dp, err := s.ds.CreateProcess(ctx, params, procSide)
 	closeStdio(procSide)
 	if err != nil {
 		stdio.close()
-		return wire.ProcessInfo{}, s.wrap(err)
+		return 0, wire.ProcessInfo{}, s.wrap(err)
 	}
 	p := &process{s: s, pid: dp.Pid(), dp: dp, stdio: stdio, handles: map[handleKey]struct{}{}}
 	// The caller's files are taken before the process is registered: a process that has
@@ -67,11 +67,11 @@ func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref,
 		_ = dp.Kill(context.Background())
 		stdio.close()
 		closeStdio(driver.Stdio{Stdin: in, Stdout: out, Stderr: errf})
-		return wire.ProcessInfo{}, err
+		return 0, wire.ProcessInfo{}, err
 	}
 	p.handles[k] = struct{}{}
 	s.registerProcess(p)
-	return wire.ProcessInfo{ProcessID: p.pid, StdInput: in, StdOutput: out, StdError: errf}, nil
+	return k.ref, wire.ProcessInfo{ProcessID: p.pid, StdInput: in, StdOutput: out, StdError: errf}, nil
 }
 
 // registerProcess lists p in the process table and applies an exit that arrived early.
@@ -132,16 +132,16 @@ func (s *system) liveProcesses() []*process {
 	return out
 }
 
-// openProcess gives sess a handle, ref, to the process with pid. A process that already
-// exited is still found while a handle to it is open, and the new handle gets its exit event.
-func (s *system) openProcess(sess *Session, ref wire.Ref, pid uint32) error {
+// openProcess gives sess a handle to the process with pid. A process that already exited is
+// still found while a handle to it is open, and the new handle gets its exit event.
+func (s *system) openProcess(sess *Session, ref wire.Ref, pid uint32) (wire.Ref, error) {
 	p := s.findProcess(pid)
 	if p == nil {
-		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "compute system %q: no process with id %d", s.id, pid)
+		return 0, hresult.Errorf(hresult.ERROR_NOT_FOUND, "compute system %q: no process with id %d", s.id, pid)
 	}
 	k, err := sess.addProcess(ref, p)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	p.mu.Lock()
 	p.handles[k] = struct{}{}
@@ -150,7 +150,7 @@ func (s *system) openProcess(sess *Session, ref wire.Ref, pid uint32) error {
 	if status != nil {
 		k.emit(eventProcessExited, mustJSON(status))
 	}
-	return nil
+	return k.ref, nil
 }
 
 // adoptProcess lists a process that survived a service restart. Its stdio belongs to the

@@ -81,27 +81,27 @@ func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
 	return d, nil
 }
 
-// create makes a system and its first handle, ref, for session sess.
-func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, config string) error {
+// create makes a system and its first handle, named ref, for session sess.
+func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, config string) (wire.Ref, error) {
 	if err := wire.ValidateSystemID(id); err != nil {
-		return err
+		return 0, err
 	}
 	cfg := new(schema.ComputeSystem)
 	if err := decodeRequired("ComputeSystem", config, cfg); err != nil {
-		return err
+		return 0, err
 	}
 	drv, err := h.driverFor(cfg)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	s := newSystem(h, id, cfg)
 	s.rawConfig, s.driverName = []byte(config), drv.Name()
 	if err := h.reserve(s); err != nil {
-		return err
+		return 0, err
 	}
 	if err := s.createDriver(ctx, drv); err != nil {
 		h.forget(s)
-		return err
+		return 0, err
 	}
 	s.mu.Lock()
 	s.creating = false
@@ -113,10 +113,10 @@ func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, conf
 	if err != nil {
 		s.rollback()
 		h.forget(s)
-		return err
+		return 0, err
 	}
 	s.addHandle(k)
-	return nil
+	return k.ref, nil
 }
 
 // createDriver prepares the state directory and asks the driver to create the system,
@@ -148,16 +148,16 @@ func (s *system) rollback() {
 	s.closeDriver(ctx)
 }
 
-// open gives session a new handle, ref, to an existing system.
-func (h *Host) open(sess *Session, ref wire.Ref, id string) error {
+// open gives session a new handle, named ref, to an existing system.
+func (h *Host) open(sess *Session, ref wire.Ref, id string) (wire.Ref, error) {
 	s, err := h.lookup(id)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	k, err := sess.addSystem(ref, s)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	s.addHandle(k)
-	return nil
+	return k.ref, nil
 }

@@ -12,12 +12,14 @@ func (s *Session) CreateSystem(ctx context.Context, ref wire.Ref, id, config str
 	if err := s.checkNewRef(ref); err != nil {
 		return err
 	}
-	return s.h.create(ctx, s, ref, id, config)
+	_, err := s.h.create(ctx, s, ref, id, config)
+	return err
 }
 
 // OpenSystem implements wire.Service.
 func (s *Session) OpenSystem(ctx context.Context, ref wire.Ref, id string) error {
-	return s.h.open(s, ref, id)
+	_, err := s.h.open(s, ref, id)
+	return err
 }
 
 // CloseSystem implements wire.Service.
@@ -71,7 +73,8 @@ func (s *Session) CreateProcess(ctx context.Context, ref, newRef wire.Ref, param
 	if err := s.checkNewRef(newRef); err != nil {
 		return wire.ProcessInfo{}, err
 	}
-	return sys.createProcess(ctx, s, newRef, params)
+	_, info, err := sys.createProcess(ctx, s, newRef, params)
+	return info, err
 }
 
 // OpenProcess implements wire.Service.
@@ -80,7 +83,8 @@ func (s *Session) OpenProcess(ctx context.Context, ref, newRef wire.Ref, pid uin
 	if err != nil {
 		return err
 	}
-	return sys.openProcess(s, newRef, pid)
+	_, err = sys.openProcess(s, newRef, pid)
+	return err
 }
 
 // CloseProcess implements wire.Service.
