@@ -92,9 +92,11 @@
 // wrapping context.Canceled if it was cancelled; errors.Is matches the code and the context
 // error. A call whose context has already ended is not sent. An asynchronous call that the
 // service accepted runs to completion whatever happens to a context (HcsCancelOperation is
-// not implemented, as documented): only the wait ends. A synchronous call that was sent is
-// told of the cancellation, except one that opens a handle, which runs to its end so that
-// the handle is closed again.
+// not implemented, as documented): only the wait ends. A synchronous call that was sent
+// stops its wait at once; the embedded host receives the context and may stop the work too,
+// while hcsd, which the socket protocol does not tell, finishes it and the answer is
+// dropped. A call that opens a handle always runs to its end, so that a handle the caller
+// never received is closed again.
 //
 // Choices where the specification is unconfirmed, and what this package does:
 //   - An operation whose call fails immediately (the function returns an error) still holds

@@ -7,8 +7,8 @@ import (
 )
 
 // The synchronous calls below stop when ctx ends, with the error described at
-// Operation.Wait: before they are sent if ctx has already ended, else as soon as the service
-// notices.
+// Operation.Wait: before they are sent if ctx has already ended, else the wait (see
+// syncCall).
 
 // GetServiceProperties is HcsGetServiceProperties: a ServiceProperties document answering
 // the optional Service_PropertyQuery.

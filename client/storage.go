@@ -16,9 +16,8 @@ import (
 // or field.
 
 // utility runs a utility function in the service. Like every synchronous call it stops when
-// ctx ends (see Operation.Wait for the error): before it is sent if ctx has already ended,
-// else as soon as the service notices, which may leave the function's work half done (a
-// layer half imported), as an interrupted HCS call would.
+// ctx ends (see syncCall): an embedded host may stop the work where it notices, leaving it
+// half done (a layer half imported), as an interrupted HCS call would.
 func (c *Client) utility(ctx context.Context, fn wire.UtilityFunc, file *os.File, args ...string) (string, error) {
 	if err := c.callable(ctx, string(fn)); err != nil {
 		return "", err

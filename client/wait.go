@@ -29,7 +29,8 @@ type outcome[T any] struct {
 
 // syncCall runs a synchronous service call for the caller, under ctx. A ctx that has already
 // ended stops the call before it is sent. A ctx that ends while the service works stops the
-// wait at once; the call itself, passed ctx, stops as soon as the service notices.
+// wait at once; the call itself is passed ctx, which the embedded host sees (the socket
+// protocol has no way to tell hcsd, which finishes the call; its answer is dropped).
 // abandoned, when not nil, receives what a call the caller stopped waiting for returned in
 // the end (a handle the caller will never see must be released); it runs on the call's own
 // goroutine. Exactly one of the caller and abandoned gets the result.
