@@ -3,7 +3,7 @@ package client
 import (
 	"context"
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/wire"
@@ -13,11 +13,11 @@ import (
 // handles it returns belong to it; closing the client closes them. A Client is safe for
 // concurrent use.
 type Client struct {
-	svc wire.Service
+	svc     wire.Service
+	lastRef atomic.Uint64 // the last handle reference chosen; never reused
 
 	mu           sync.Mutex
 	handles      map[wire.Ref]eventTarget
-	early        map[wire.Ref][]earlyEvent // events that arrived before their handle was registered
 	closed       bool
 	disconnected chan struct{} // closed when the service connection is lost
 }
@@ -29,23 +29,12 @@ type eventTarget interface {
 	stopEvents()
 }
 
-type earlyEvent struct {
-	ev wire.Event
-	at time.Time
-}
-
-// earlyEventTTL is how long an event for an unknown handle is kept. Such an event either
-// belongs to a handle whose creating call is just returning (it is claimed within
-// milliseconds) or to a handle closed a moment ago (it is never claimed).
-const earlyEventTTL = 30 * time.Second
-
 // New returns a client for a service session: host.New(...).Connect() for an embedded host,
 // or the session of a daemon connection. The client takes ownership of svc.
 func New(svc wire.Service) *Client {
 	c := &Client{
 		svc:          svc,
 		handles:      map[wire.Ref]eventTarget{},
-		early:        map[wire.Ref][]earlyEvent{},
 		disconnected: make(chan struct{}),
 	}
 	go c.pumpEvents()
@@ -97,39 +86,28 @@ func (c *Client) pumpEvents() {
 	}
 }
 
+// route hands ev to its handle. A handle is registered before the call that opens it is
+// sent, so an event for an unknown reference belongs to a handle already closed: it is
+// dropped.
 func (c *Client) route(ev wire.Event) {
 	c.mu.Lock()
 	t, ok := c.handles[ev.Handle]
-	if !ok {
-		c.pruneEarlyLocked()
-		c.early[ev.Handle] = append(c.early[ev.Handle], earlyEvent{ev, time.Now()})
-	}
 	c.mu.Unlock()
 	if ok {
 		t.deliver(ev)
 	}
 }
 
-func (c *Client) pruneEarlyLocked() {
-	cutoff := time.Now().Add(-earlyEventTTL)
-	for ref, evs := range c.early {
-		if evs[len(evs)-1].at.Before(cutoff) {
-			delete(c.early, ref)
-		}
-	}
-}
+// newRef chooses the reference of a handle about to be opened. References are never reused,
+// so an event still on its way for a closed handle cannot reach a new one.
+func (c *Client) newRef() wire.Ref { return wire.Ref(c.lastRef.Add(1)) }
 
-// register routes events for ref to t, first delivering any that arrived early. They are
-// delivered before c.mu is released, so no event the pump routes afterwards overtakes them;
-// deliver only queues, so holding c.mu there is safe.
+// register routes events for ref to t. It is called before the call that opens the handle is
+// sent, so every event of the handle finds it.
 func (c *Client) register(ref wire.Ref, t eventTarget) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.handles[ref] = t
-	for _, e := range c.early[ref] {
-		t.deliver(e.ev)
-	}
-	delete(c.early, ref)
 }
 
 func (c *Client) unregister(ref wire.Ref) {
@@ -169,6 +147,6 @@ func (c *Client) serviceErr(err error) error {
 	}
 }
 
-// background is the context service calls made for operations run under: HCS operations
-// cannot be cancelled once accepted.
+// background is the context of service calls that must run to their end whatever the
+// caller does: releasing a handle, which Close does without a context.
 func background() context.Context { return context.Background() }

@@ -20,11 +20,11 @@ func callsOnClient(c *Client, s *System, p *Process) map[string]func() error {
 			return err
 		},
 		"OpenComputeSystem": func() error {
-			_, err := c.OpenComputeSystem("another", GenericAll)
+			_, err := c.OpenComputeSystem(testCtxBackground(), "another", GenericAll)
 			return err
 		},
 		"EnumerateComputeSystems": func() error { return c.EnumerateComputeSystems("", NewOperation(nil, nil)) },
-		"GetServiceProperties":    func() error { _, err := c.GetServiceProperties(""); return err },
+		"GetServiceProperties":    func() error { _, err := c.GetServiceProperties(testCtxBackground(), ""); return err },
 		"Start":                   func() error { return s.Start(NewOperation(nil, nil), "") },
 		"System.SetCallback":      func() error { return s.SetCallback(EventOptionNone, func(Event) {}) },
 		"System.WaitForExit":      func() error { _, err := s.WaitForExit(testCtxBackground()); return err },
@@ -32,7 +32,7 @@ func callsOnClient(c *Client, s *System, p *Process) map[string]func() error {
 			_, err := s.CreateProcess(processDoc, NewOperation(nil, nil))
 			return err
 		},
-		"OpenProcess":         func() error { _, err := s.OpenProcess(1, GenericAll); return err },
+		"OpenProcess":         func() error { _, err := s.OpenProcess(testCtxBackground(), 1, GenericAll); return err },
 		"Signal":              func() error { return p.Signal(NewOperation(nil, nil), signalDoc) },
 		"Process.SetCallback": func() error { return p.SetCallback(EventOptionNone, func(Event) {}) },
 		"Process.WaitForExit": func() error { _, err := p.WaitForExit(testCtxBackground()); return err },
@@ -176,13 +176,13 @@ func TestClosedHandleCallsFailInvalidHandle(t *testing.T) {
 func TestOpenComputeSystemRequiresGenericAll(t *testing.T) {
 	f, c := newTestClient(t)
 	for _, access := range []uint32{0, 0x1, 0x80000000, GenericAll | 0x1, 0x001F0000} {
-		_, err := c.OpenComputeSystem("Sample", access)
+		_, err := c.OpenComputeSystem(testCtxBackground(), "Sample", access)
 		wantCode(t, "OpenComputeSystem with access "+hresult.HRESULT(access).String(), err, hresult.E_INVALIDARG)
 	}
 	if n := len(f.callsTo("OpenSystem")); n != 0 {
 		t.Fatalf("%d opens with a bad access mask reached the service", n)
 	}
-	s, err := c.OpenComputeSystem("Sample", 0x10000000)
+	s, err := c.OpenComputeSystem(testCtxBackground(), "Sample", 0x10000000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestOpenComputeSystemRequiresGenericAll(t *testing.T) {
 func TestSystemIDIsValidated(t *testing.T) {
 	f, c := newTestClient(t)
 	for _, id := range []string{"../x", "", "a/b", "/", "..", ".", `a\b`, "a\x00b", "a\nb", strings.Repeat("x", 256)} {
-		_, err := c.OpenComputeSystem(id, GenericAll)
+		_, err := c.OpenComputeSystem(testCtxBackground(), id, GenericAll)
 		wantCode(t, "OpenComputeSystem("+id+")", err, hresult.E_INVALIDARG)
 		op := NewOperation(nil, nil)
 		_, err = c.CreateComputeSystem(id, systemDoc, op)
@@ -206,7 +206,7 @@ func TestSystemIDIsValidated(t *testing.T) {
 		t.Fatalf("%d calls with an invalid id reached the service", n)
 	}
 	for _, id := range []string{"Sample", "0f3c1e4a-6b8d-4a3e-9c1f-2b7d5e8a9c10", strings.Repeat("x", 255)} {
-		s, err := c.OpenComputeSystem(id, GenericAll)
+		s, err := c.OpenComputeSystem(testCtxBackground(), id, GenericAll)
 		if err != nil {
 			t.Fatalf("OpenComputeSystem(%q): %v", id, err)
 		}
@@ -266,12 +266,12 @@ func TestHandleClosedDuringCreationIsReleasedWhenCreated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.wait(t)
+	created := g.wait(t)
 	s.Close() // returns without waiting for the creation
-	g.open(t, fakeReply{Ref: 500})
+	g.open(t, fakeReply{})
 	mustWait(t, op) // the creation itself succeeded
-	if got := f.callsTo("CloseSystem"); len(got) != 1 || got[0].Ref != 500 {
-		t.Fatalf("CloseSystem calls %+v, want one for the new handle 500", got)
+	if got := f.callsTo("CloseSystem"); len(got) != 1 || got[0].Ref != created.NewRef {
+		t.Fatalf("CloseSystem calls %+v, want one for the new handle %d", got, created.NewRef)
 	}
 	wantCode(t, "Start on the closed handle", s.Start(NewOperation(nil, nil), ""), hresult.ERROR_INVALID_HANDLE)
 

@@ -28,7 +28,9 @@ func SocketPath() string {
 }
 
 // Dial connects to hcsd at socketPath (SocketPath() when empty) and returns a client with the
-// same API as an embedded host's. ctx bounds the connection and the version handshake only.
+// same API as an embedded host's. ctx bounds the connection and the version handshake only;
+// when it ends first, Dial fails as described at Operation.Wait (for a passed deadline,
+// with HCS_E_CONNECTION_TIMEOUT).
 //
 // When the connection is lost later, every callback of the client receives
 // EventServiceDisconnect and calls fail with HCS_E_SERVICE_DISCONNECT. Dial itself fails with
@@ -62,6 +64,8 @@ func dialError(socketPath string, err error) error {
 			"connecting to "+socketPath+": only root and members of group hcs may use the compute service")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return hresult.Wrap(err, hresult.HCS_E_CONNECTION_TIMEOUT, "connecting to "+socketPath)
+	case errors.Is(err, context.Canceled):
+		return hresult.Wrap(err, hresult.HCS_E_OPERATION_ALREADY_CANCELLED, "connecting to "+socketPath)
 	}
 	return hresult.Wrap(err, hresult.HCS_E_CONNECT_FAILED, "connecting to "+socketPath)
 }

@@ -83,8 +83,20 @@
 //	HcsFormatWritableLayerVhd                (*Client).FormatWritableLayerVhd
 //	HcsGetLayerVhdMountPath                  (*Client).GetLayerVhdMountPath
 //
-// Timeouts: where the C API takes timeoutMs, the Go API takes a context; a context that ends
-// first gives HCS_E_OPERATION_TIMEOUT and cancels nothing.
+// Contexts: every call that waits takes a context.Context first: Dial, the waits
+// ((*Operation).Wait and WaitAndProcessInfo, WaitForExit), Do and DoProcess, and the
+// synchronous calls (OpenComputeSystem, OpenProcess, the service, storage and VM utility
+// functions). Where the C API takes timeoutMs, the Go API takes a context deadline. When the
+// context ends first, the call returns HCS_E_OPERATION_TIMEOUT wrapping
+// context.DeadlineExceeded if its deadline passed, or HCS_E_OPERATION_ALREADY_CANCELLED
+// wrapping context.Canceled if it was cancelled; errors.Is matches the code and the context
+// error. A call whose context has already ended is not sent. An asynchronous call that the
+// service accepted runs to completion whatever happens to a context (HcsCancelOperation is
+// not implemented, as documented): only the wait ends. A synchronous call that was sent
+// stops its wait at once; the embedded host receives the context and may stop the work too,
+// while hcsd, which the socket protocol does not tell, finishes it and the answer is
+// dropped. A call that opens a handle always runs to its end, so that a handle the caller
+// never received is closed again.
 //
 // Choices where the specification is unconfirmed, and what this package does:
 //   - An operation whose call fails immediately (the function returns an error) still holds

@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/internal/goid"
 )
 
 // eventQueue delivers the events of one handle to its callback, one at a time and in the
@@ -17,8 +16,8 @@ type eventQueue struct {
 	options  EventOptions
 	pending  []Event
 	closed   bool
-	pumpGID  int64         // goroutine delivering events; 0 when none
-	pumpDone chan struct{} // closed when that goroutine stops
+	pumpOn   callbackThread // thread of the goroutine delivering events, while it runs
+	pumpDone chan struct{}  // closed when that goroutine stops
 }
 
 // set registers the handle's one callback.
@@ -73,11 +72,14 @@ func (q *eventQueue) push(ev Event) {
 	}
 }
 
-// pump delivers queued events until the queue is empty or closed.
+// pump delivers queued events until the queue is empty or closed, locked to its thread so
+// close can tell a call from inside a callback (see callbackthread.go).
 func (q *eventQueue) pump(done chan struct{}) {
 	defer close(done)
+	defer unlockCallbackThread()
+	on := lockCallbackThread()
 	q.mu.Lock()
-	q.pumpGID = goid.Current()
+	q.pumpOn = on
 	for len(q.pending) > 0 && !q.closed {
 		ev := q.pending[0]
 		q.pending = q.pending[1:]
@@ -86,7 +88,7 @@ func (q *eventQueue) pump(done chan struct{}) {
 		cb(ev)
 		q.mu.Lock()
 	}
-	q.pumpGID, q.pumpDone = 0, nil
+	q.pumpOn, q.pumpDone = noCallbackThread, nil
 	q.pending = nil
 	q.mu.Unlock()
 }
@@ -97,9 +99,9 @@ func (q *eventQueue) close() {
 	q.mu.Lock()
 	q.closed = true
 	q.pending = nil
-	done, gid := q.pumpDone, q.pumpGID
+	done, fromCallback := q.pumpDone, q.pumpOn.onThread()
 	q.mu.Unlock()
-	if done == nil || gid == goid.Current() {
+	if done == nil || fromCallback {
 		return
 	}
 	<-done

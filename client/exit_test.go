@@ -144,12 +144,12 @@ func TestEventBeforeCreatingCallReturnedIsDelivered(t *testing.T) {
 	t.Run("system event", func(t *testing.T) {
 		f, c := newTestClient(t)
 		registered := make(chan struct{})
-		f.handle("CreateSystem", func(fakeCall) fakeReply {
+		f.handle("CreateSystem", func(c fakeCall) fakeReply {
 			<-registered
-			ref := f.newRef()
+			ref := c.NewRef
 			f.send(wire.Event{Handle: ref, Type: EventSystemCrashInitiated, Data: "early"}, nil)
 			f.send(wire.Event{Handle: unknownRef}, nil) // the early event has been routed
-			return fakeReply{Ref: ref}
+			return fakeReply{}
 		})
 		op := NewOperation(nil, nil)
 		defer op.Close()
@@ -171,11 +171,11 @@ func TestEventBeforeCreatingCallReturnedIsDelivered(t *testing.T) {
 	t.Run("process exit", func(t *testing.T) {
 		f, c := newTestClient(t)
 		s := createSystem(t, c, "early-exit")
-		f.handle("CreateProcess", func(fakeCall) fakeReply {
-			ref := f.newRef()
+		f.handle("CreateProcess", func(c fakeCall) fakeReply {
+			ref := c.NewRef
 			f.send(wire.Event{Handle: ref, Type: EventProcessExited, Data: processExitDoc}, nil)
 			f.send(wire.Event{Handle: unknownRef}, nil)
-			return fakeReply{Ref: ref}
+			return fakeReply{}
 		})
 		p := createProcess(t, s)
 		rec := newEventRecorder()
@@ -196,9 +196,9 @@ func TestEventsBeforeAndAfterCreationStayInOrder(t *testing.T) {
 	const early, total = 20, 2000
 	registered := make(chan struct{})
 	pushed := make(chan struct{})
-	f.handle("CreateSystem", func(fakeCall) fakeReply {
+	f.handle("CreateSystem", func(c fakeCall) fakeReply {
 		<-registered
-		ref := f.newRef()
+		ref := c.NewRef
 		for i := range early {
 			f.send(wire.Event{Handle: ref, Type: EventSystemCrashInitiated, Data: strconv.Itoa(i)}, nil)
 		}
@@ -208,7 +208,7 @@ func TestEventsBeforeAndAfterCreationStayInOrder(t *testing.T) {
 				f.send(wire.Event{Handle: ref, Type: EventSystemCrashInitiated, Data: strconv.Itoa(i)}, nil)
 			}
 		}()
-		return fakeReply{Ref: ref}
+		return fakeReply{}
 	})
 	op := NewOperation(nil, nil)
 	defer op.Close()

@@ -22,7 +22,7 @@ const (
 // patience bounds every wait in these tests: a broken rule fails the test instead of hanging it.
 const patience = 10 * time.Second
 
-// unknownRef is a handle reference the fake never issues; events for it are used to
+// unknownRef is a handle reference the client never chooses; events for it are used to
 // synchronise with the client's event pump.
 const unknownRef wire.Ref = 1 << 62
 
@@ -30,17 +30,17 @@ const unknownRef wire.Ref = 1 << 62
 type fakeCall struct {
 	Method string   // the wire.Service method
 	Ref    wire.Ref // the system or process handle argument, 0 when there is none
+	NewRef wire.Ref // the reference the client chose for the handle a create or open call opens
 	ID     string   // the system id of CreateSystem and OpenSystem
 	Op     string   // the wire.SystemOp or wire.ProcessOp
 	Doc    string   // the document argument (configuration, options, query, ...)
 	PID    uint32   // the pid of OpenProcess
+	File   *os.File // the file of Utility
 	Ctx    context.Context
 }
 
-// fakeReply is what a fake method returns. A zero Ref from a method that creates a handle is
-// replaced by a fresh one.
+// fakeReply is what a fake method returns.
 type fakeReply struct {
-	Ref  wire.Ref
 	Doc  string
 	Info wire.ProcessInfo
 	Err  error
@@ -59,7 +59,6 @@ type fakeService struct {
 	closeOnce sync.Once
 
 	mu         sync.Mutex
-	lastRef    wire.Ref
 	calls      []fakeCall
 	handlers   map[string]fakeHandler
 	closeCalls int
@@ -88,14 +87,6 @@ func (f *fakeService) handle(method string, h fakeHandler) {
 // fail makes method return err.
 func (f *fakeService) fail(method string, err error) {
 	f.handle(method, func(fakeCall) fakeReply { return fakeReply{Err: err} })
-}
-
-// newRef issues a handle reference.
-func (f *fakeService) newRef() wire.Ref {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.lastRef++
-	return f.lastRef
 }
 
 // callsTo returns the recorded calls of method.
@@ -127,14 +118,8 @@ func (f *fakeService) do(c fakeCall) fakeReply {
 	if h != nil {
 		r = h(c)
 	}
-	switch c.Method {
-	case "CreateSystem", "OpenSystem", "CreateProcess", "OpenProcess":
-		if r.Err == nil && r.Ref == 0 {
-			r.Ref = f.newRef()
-		}
-		if c.Method == "CreateProcess" && r.Err == nil && r.Info.ProcessID == 0 {
-			r.Info.ProcessID = 4000 + uint32(r.Ref)
-		}
+	if c.Method == "CreateProcess" && r.Err == nil && r.Info.ProcessID == 0 {
+		r.Info.ProcessID = 4000 + uint32(c.NewRef)
 	}
 	return r
 }
@@ -179,14 +164,12 @@ func (f *fakeService) disconnect() {
 	})
 }
 
-func (f *fakeService) CreateSystem(ctx context.Context, id, config string) (wire.Ref, error) {
-	r := f.do(fakeCall{Method: "CreateSystem", ID: id, Doc: config, Ctx: ctx})
-	return r.Ref, r.Err
+func (f *fakeService) CreateSystem(ctx context.Context, ref wire.Ref, id, config string) error {
+	return f.do(fakeCall{Method: "CreateSystem", NewRef: ref, ID: id, Doc: config, Ctx: ctx}).Err
 }
 
-func (f *fakeService) OpenSystem(ctx context.Context, id string) (wire.Ref, error) {
-	r := f.do(fakeCall{Method: "OpenSystem", ID: id, Ctx: ctx})
-	return r.Ref, r.Err
+func (f *fakeService) OpenSystem(ctx context.Context, ref wire.Ref, id string) error {
+	return f.do(fakeCall{Method: "OpenSystem", NewRef: ref, ID: id, Ctx: ctx}).Err
 }
 
 func (f *fakeService) CloseSystem(ctx context.Context, system wire.Ref) error {
@@ -211,14 +194,13 @@ func (f *fakeService) EnumerateSystems(ctx context.Context, query string) (strin
 	return r.Doc, r.Err
 }
 
-func (f *fakeService) CreateProcess(ctx context.Context, system wire.Ref, params string) (wire.Ref, wire.ProcessInfo, error) {
-	r := f.do(fakeCall{Method: "CreateProcess", Ref: system, Doc: params, Ctx: ctx})
-	return r.Ref, r.Info, r.Err
+func (f *fakeService) CreateProcess(ctx context.Context, system, ref wire.Ref, params string) (wire.ProcessInfo, error) {
+	r := f.do(fakeCall{Method: "CreateProcess", Ref: system, NewRef: ref, Doc: params, Ctx: ctx})
+	return r.Info, r.Err
 }
 
-func (f *fakeService) OpenProcess(ctx context.Context, system wire.Ref, pid uint32) (wire.Ref, error) {
-	r := f.do(fakeCall{Method: "OpenProcess", Ref: system, PID: pid, Ctx: ctx})
-	return r.Ref, r.Err
+func (f *fakeService) OpenProcess(ctx context.Context, system, ref wire.Ref, pid uint32) error {
+	return f.do(fakeCall{Method: "OpenProcess", Ref: system, NewRef: ref, PID: pid, Ctx: ctx}).Err
 }
 
 func (f *fakeService) CloseProcess(ctx context.Context, process wire.Ref) error {
@@ -257,7 +239,7 @@ func (f *fakeService) SubmitWerReport(ctx context.Context, report string) error 
 }
 
 func (f *fakeService) Utility(ctx context.Context, fn wire.UtilityFunc, args []string, file *os.File) (string, error) {
-	r := f.do(fakeCall{Method: "Utility", Doc: string(fn), Ctx: ctx})
+	r := f.do(fakeCall{Method: "Utility", Doc: string(fn), File: file, Ctx: ctx})
 	return r.Doc, r.Err
 }
 

@@ -8,15 +8,16 @@ import (
 	"github.com/linuxhcs/hcs/wire"
 )
 
-// handle is what system and process handles share: the service reference (known once the
-// creating call completes), the event queue, and the remembered exit event, delivered to a
-// callback even when it is registered after the exit.
+// handle is what system and process handles share: the service reference (chosen by the
+// client before the creating call is sent, valid once that call succeeded), the event queue,
+// and the remembered exit event, delivered to a callback even when it is registered after
+// the exit.
 type handle struct {
 	c    *Client
 	kind string // "compute system" or "process", for messages
+	ref  wire.Ref
 
-	ready     chan struct{} // closed once ref or createErr is set
-	ref       wire.Ref
+	ready     chan struct{} // closed once the creating call completed; createErr is then set
 	createErr error
 
 	events eventQueue
@@ -31,16 +32,37 @@ type handle struct {
 }
 
 func newHandle(c *Client, kind string, exitType EventType) *handle {
-	return &handle{c: c, kind: kind, exitType: exitType, ready: make(chan struct{}), exited: make(chan struct{})}
+	return &handle{c: c, kind: kind, ref: c.newRef(), exitType: exitType, ready: make(chan struct{}), exited: make(chan struct{})}
 }
 
-// created records the outcome of the call that made the handle and starts event routing.
-func (h *handle) created(ref wire.Ref, err error, target eventTarget) {
-	if err == nil {
-		h.ref = ref
-		h.c.register(ref, target)
-	} else {
+// opening routes the handle's events to target. It is called before the call that opens the
+// handle is sent, so even an event the service emits before answering finds the handle.
+func (h *handle) opening(target eventTarget) { h.c.register(h.ref, target) }
+
+// open runs the synchronous call that opens the handle (OpenSystem, OpenProcess) under ctx,
+// as syncCall does, routing the handle's events to target from just before the call is sent.
+// The service is not told when the caller stops waiting: the call runs to its end, so that a
+// handle it opens after all is known, and closed again.
+func (h *handle) open(ctx context.Context, target eventTarget, what string, call func(ctx context.Context) error) error {
+	_, err := syncCall(h.c, ctx, what, func(ctx context.Context) (struct{}, error) {
+		h.opening(target)
+		err := call(context.WithoutCancel(ctx))
+		h.created(err)
+		return struct{}{}, err
+	}, func(_ struct{}, err error) {
+		if err == nil {
+			h.close()
+		}
+	})
+	return err
+}
+
+// created records the outcome of the call that made the handle; a failed call leaves nothing
+// to route events to.
+func (h *handle) created(err error) {
+	if err != nil {
 		h.createErr = err
+		h.c.unregister(h.ref)
 	}
 	close(h.ready)
 	h.mu.Lock()
@@ -129,13 +151,10 @@ func (h *handle) waitExit(ctx context.Context) (string, error) {
 	if err := h.checkOpen(); err != nil {
 		return "", err
 	}
-	if err := h.await(ctx, h.ready); err != nil {
+	if _, err := h.resolveCtx(ctx, "waiting for "+h.kind+" exit"); err != nil {
 		return "", err
 	}
-	if _, err := h.resolve(); err != nil {
-		return "", err
-	}
-	if err := h.await(ctx, h.exited); err != nil {
+	if err := h.await(ctx, h.exited, "waiting for "+h.kind+" exit"); err != nil {
 		return "", err
 	}
 	h.mu.Lock()
@@ -143,9 +162,21 @@ func (h *handle) waitExit(ctx context.Context) (string, error) {
 	return h.exit.Data, nil
 }
 
-// await waits for ch to be closed, the client to go away, or ctx to end. A closed ch wins
-// over an ended ctx, so a wait whose time is already up still sees what has happened.
-func (h *handle) await(ctx context.Context, ch <-chan struct{}) error {
+// resolveCtx is resolve with the wait for a handle still being created bounded by ctx.
+func (h *handle) resolveCtx(ctx context.Context, what string) (wire.Ref, error) {
+	if err := h.checkOpen(); err != nil {
+		return 0, err
+	}
+	if err := h.await(ctx, h.ready, what); err != nil {
+		return 0, err
+	}
+	return h.resolve()
+}
+
+// await waits for ch to be closed, the client to go away, or ctx to end (see ctxErr). A
+// closed ch wins over an ended ctx, so a wait whose time is already up still sees what has
+// happened.
+func (h *handle) await(ctx context.Context, ch <-chan struct{}, what string) error {
 	select {
 	case <-ch:
 		return nil
@@ -156,7 +187,7 @@ func (h *handle) await(ctx context.Context, ch <-chan struct{}) error {
 		case <-ch:
 			return nil
 		default:
-			return hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "wait for "+h.kind+" exit expired")
+			return ctxErr(ctx, what)
 		}
 	}
 }

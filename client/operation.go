@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/internal/goid"
 )
 
 // CompletionCallback is HCS_OPERATION_COMPLETION: it runs once when the call an operation
@@ -43,8 +42,8 @@ type Operation struct {
 	info     *ProcessInformation
 	done     chan struct{}
 	closed   bool
-	sink     *eventQueue             // handle queue for EventOperationCallback delivery
-	running  map[int64]chan struct{} // goroutines now inside the completion callback
+	sink     *eventQueue                      // handle queue for EventOperationCallback delivery
+	running  map[callbackThread]chan struct{} // threads now inside the completion callback
 }
 
 // NewOperation is HcsCreateOperation: it returns an idle operation with the given context and
@@ -55,7 +54,7 @@ func NewOperation(context any, callback CompletionCallback) *Operation {
 		typ:      OperationTypeNone,
 		context:  context,
 		callback: callback,
-		running:  map[int64]chan struct{}{},
+		running:  map[callbackThread]chan struct{}{},
 	}
 }
 
@@ -130,7 +129,8 @@ func (op *Operation) Process() *Process {
 }
 
 // Cancel is HcsCancelOperation, which HCS documents as not implemented: it always returns
-// E_NOTIMPL and the tracked call goes on.
+// E_NOTIMPL and the tracked call goes on. (Cancelling the context of a Wait ends that wait
+// only.)
 func (op *Operation) Cancel() error {
 	return hresult.New(hresult.E_NOTIMPL, "HcsCancelOperation: cancelling an operation is not implemented; the call runs to completion")
 }
@@ -144,12 +144,8 @@ func (op *Operation) Close() {
 	op.mu.Lock()
 	op.closed = true
 	var wait []chan struct{}
-	var self int64
-	if len(op.running) > 0 { // asking which goroutine this is costs a stack trace
-		self = goid.Current()
-	}
-	for g, ch := range op.running {
-		if g != self {
+	for t, ch := range op.running {
+		if !t.onThread() {
 			wait = append(wait, ch)
 		}
 	}
@@ -185,9 +181,13 @@ func (op *Operation) waitDone() (chan struct{}, error) {
 }
 
 // Wait is HcsWaitForOperationResult: it blocks until the tracked call completes or ctx ends,
-// and returns the call's result document and error. When ctx ends first it returns
-// HCS_E_OPERATION_TIMEOUT and the call keeps running; waiting again later is allowed. A
-// completed call is reported even when ctx has already ended, so such a wait is a poll.
+// and returns the call's result document and error. HcsWaitForOperationResult's timeoutMs is
+// a ctx deadline: when it passes first, Wait returns HCS_E_OPERATION_TIMEOUT (wrapping
+// context.DeadlineExceeded). When ctx is cancelled first, Wait returns
+// HCS_E_OPERATION_ALREADY_CANCELLED wrapping context.Canceled. Either way only the wait ends:
+// the call keeps running (HCS operations cannot be cancelled, see Cancel) and waiting again
+// later is allowed. A completed call is reported even when ctx has already ended, so such a
+// wait is a poll.
 func (op *Operation) Wait(ctx context.Context) (string, error) {
 	done, err := op.waitDone()
 	if err != nil {
@@ -199,7 +199,7 @@ func (op *Operation) Wait(ctx context.Context) (string, error) {
 		select {
 		case <-done:
 		default:
-			return "", hresult.Wrap(ctx.Err(), hresult.HCS_E_OPERATION_TIMEOUT, "operation: wait expired before the call completed")
+			return "", ctxErr(ctx, "operation: waiting for "+op.Type().String())
 		}
 	}
 	return op.Result()

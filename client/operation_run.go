@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/internal/goid"
 )
 
 // ProcessInformation is HCS_PROCESS_INFORMATION: the pid inside the compute system and the
@@ -64,7 +63,8 @@ func (op *Operation) begin(c call) error {
 	return nil
 }
 
-// run starts work for an operation that begin accepted, on its own goroutine.
+// run starts work for an operation that begin accepted, on its own goroutine. The work runs
+// under a context of its own: an accepted HCS operation cannot be cancelled (see Cancel).
 func (op *Operation) run(work func(ctx context.Context) (string, *ProcessInformation, error)) {
 	go func() {
 		doc, info, err := work(context.Background())
@@ -118,10 +118,10 @@ func (op *Operation) complete(doc string, info *ProcessInformation, err error, n
 	op.runCallbackUnlock(cb)
 }
 
-// runCallbackUnlock runs cb with op.mu released, recording the goroutine so Close neither
-// misses it nor waits for itself.
+// runCallbackUnlock runs cb with op.mu released, locked to its thread and recording it, so
+// Close neither misses the callback nor waits for itself (see callbackthread.go).
 func (op *Operation) runCallbackUnlock(cb CompletionCallback) {
-	self := goid.Current()
+	self := lockCallbackThread()
 	finished := make(chan struct{})
 	op.running[self] = finished
 	op.mu.Unlock()
@@ -130,6 +130,7 @@ func (op *Operation) runCallbackUnlock(cb CompletionCallback) {
 		delete(op.running, self)
 		op.mu.Unlock()
 		close(finished)
+		unlockCallbackThread()
 	}()
 	cb(op)
 }

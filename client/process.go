@@ -48,18 +48,19 @@ func (s *System) CreateProcess(processParameters string, op *Operation) (*Proces
 	if err := op.begin(ca); err != nil {
 		return nil, err
 	}
+	p.h.opening(p)
 	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
 		sref, err := s.h.resolve()
 		if err != nil {
-			p.h.created(0, err, p)
+			p.h.created(err)
 			return "", nil, err
 		}
-		ref, info, err := s.h.c.svc.CreateProcess(ctx, sref, processParameters)
+		info, err := s.h.c.svc.CreateProcess(ctx, sref, p.h.ref, processParameters)
 		err = s.h.c.serviceErr(err)
 		if err == nil {
 			p.pid.Store(info.ProcessID)
 		}
-		p.h.created(ref, err, p)
+		p.h.created(err)
 		if err != nil {
 			return "", nil, err
 		}
@@ -74,18 +75,22 @@ func processInformation(info wire.ProcessInfo) *ProcessInformation {
 
 // OpenProcess is HcsOpenProcess: a handle to an existing process of the system by pid. An
 // exit that already happened is reported to the handle's callback when it is registered.
-func (s *System) OpenProcess(processID uint32, requestedAccess uint32) (*Process, error) {
-	sref, err := s.h.resolve()
+// ctx bounds the wait for a system handle still being created and the call itself, as for
+// OpenComputeSystem.
+func (s *System) OpenProcess(ctx context.Context, processID uint32, requestedAccess uint32) (*Process, error) {
+	what := "opening process " + itoa(int64(processID))
+	sref, err := s.h.resolveCtx(ctx, what)
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.h.c.svc.OpenProcess(background(), sref, processID)
-	if err != nil {
-		return nil, s.h.c.serviceErr(err)
-	}
 	p := newProcess(s)
 	p.pid.Store(processID)
-	p.h.created(ref, nil, p)
+	err = p.h.open(ctx, p, what, func(ctx context.Context) error {
+		return s.h.c.svc.OpenProcess(ctx, sref, p.h.ref, processID)
+	})
+	if err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

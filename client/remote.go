@@ -25,14 +25,6 @@ func (r *remote) call(ctx context.Context, m wire.Method, a wire.Args) (*wire.Re
 	return res, err
 }
 
-func (r *remote) ref(ctx context.Context, m wire.Method, a wire.Args) (wire.Ref, error) {
-	res, err := r.call(ctx, m, a)
-	if err != nil {
-		return 0, err
-	}
-	return res.Ref, nil
-}
-
 func (r *remote) doc(ctx context.Context, m wire.Method, a wire.Args) (string, error) {
 	res, err := r.call(ctx, m, a)
 	if err != nil {
@@ -47,14 +39,14 @@ func (r *remote) none(ctx context.Context, m wire.Method, a wire.Args) error {
 }
 
 // process makes a call whose result is a process with its stdio files.
-func (r *remote) process(ctx context.Context, m wire.Method, a wire.Args) (wire.Ref, wire.ProcessInfo, error) {
+func (r *remote) process(ctx context.Context, m wire.Method, a wire.Args) (wire.ProcessInfo, error) {
 	res, files, err := r.rc.Call(ctx, m, &a)
 	if err != nil {
-		return 0, wire.ProcessInfo{}, err
+		return wire.ProcessInfo{}, err
 	}
 	if res.Process == nil {
 		closeAll(files)
-		return 0, wire.ProcessInfo{}, hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "%s: the service sent no process information", m)
+		return wire.ProcessInfo{}, hresult.Errorf(hresult.HCS_E_PROTOCOL_ERROR, "%s: the service sent no process information", m)
 	}
 	info := wire.ProcessInfo{ProcessID: res.Process.ProcessID}
 	for _, s := range []struct {
@@ -65,7 +57,7 @@ func (r *remote) process(ctx context.Context, m wire.Method, a wire.Args) (wire.
 			*s.f, files = files[0], files[1:]
 		}
 	}
-	return res.Ref, info, nil
+	return info, nil
 }
 
 func closeAll(files []*os.File) {

@@ -8,13 +8,13 @@ import (
 )
 
 // CreateSystem implements wire.Service.
-func (r *remote) CreateSystem(ctx context.Context, id, config string) (wire.Ref, error) {
-	return r.ref(ctx, wire.MethodCreateSystem, wire.Args{ID: id, Document: config})
+func (r *remote) CreateSystem(ctx context.Context, ref wire.Ref, id, config string) error {
+	return r.none(ctx, wire.MethodCreateSystem, wire.Args{NewRef: ref, ID: id, Document: config})
 }
 
 // OpenSystem implements wire.Service.
-func (r *remote) OpenSystem(ctx context.Context, id string) (wire.Ref, error) {
-	return r.ref(ctx, wire.MethodOpenSystem, wire.Args{ID: id})
+func (r *remote) OpenSystem(ctx context.Context, ref wire.Ref, id string) error {
+	return r.none(ctx, wire.MethodOpenSystem, wire.Args{NewRef: ref, ID: id})
 }
 
 // CloseSystem implements wire.Service.
@@ -43,13 +43,13 @@ func (r *remote) EnumerateSystems(ctx context.Context, query string) (string, er
 }
 
 // CreateProcess implements wire.Service.
-func (r *remote) CreateProcess(ctx context.Context, system wire.Ref, params string) (wire.Ref, wire.ProcessInfo, error) {
-	return r.process(ctx, wire.MethodCreateProcess, wire.Args{Ref: system, Document: params})
+func (r *remote) CreateProcess(ctx context.Context, system, ref wire.Ref, params string) (wire.ProcessInfo, error) {
+	return r.process(ctx, wire.MethodCreateProcess, wire.Args{Ref: system, NewRef: ref, Document: params})
 }
 
 // OpenProcess implements wire.Service.
-func (r *remote) OpenProcess(ctx context.Context, system wire.Ref, pid uint32) (wire.Ref, error) {
-	return r.ref(ctx, wire.MethodOpenProcess, wire.Args{Ref: system, PID: pid})
+func (r *remote) OpenProcess(ctx context.Context, system, ref wire.Ref, pid uint32) error {
+	return r.none(ctx, wire.MethodOpenProcess, wire.Args{Ref: system, NewRef: ref, PID: pid})
 }
 
 // CloseProcess implements wire.Service.
@@ -64,8 +64,7 @@ func (r *remote) ProcessOp(ctx context.Context, process wire.Ref, op wire.Proces
 
 // ProcessInfo implements wire.Service.
 func (r *remote) ProcessInfo(ctx context.Context, process wire.Ref) (wire.ProcessInfo, error) {
-	_, info, err := r.process(ctx, wire.MethodProcessInfo, wire.Args{Ref: process})
-	return info, err
+	return r.process(ctx, wire.MethodProcessInfo, wire.Args{Ref: process})
 }
 
 // ProcessProperties implements wire.Service.

@@ -1,38 +1,51 @@
 package client
 
-import "github.com/linuxhcs/hcs/schema"
+import (
+	"context"
+
+	"github.com/linuxhcs/hcs/schema"
+)
+
+// The synchronous calls below stop when ctx ends, with the error described at
+// Operation.Wait: before they are sent if ctx has already ended, else the wait (see
+// syncCall).
 
 // GetServiceProperties is HcsGetServiceProperties: a ServiceProperties document answering
 // the optional Service_PropertyQuery.
-func (c *Client) GetServiceProperties(propertyQuery string) (string, error) {
+func (c *Client) GetServiceProperties(ctx context.Context, propertyQuery string) (string, error) {
 	if err := c.check(); err != nil {
 		return "", err
 	}
 	if err := parseDoc[schema.ServicePropertyQuery]("Service_PropertyQuery", propertyQuery, true); err != nil {
 		return "", err
 	}
-	doc, err := c.svc.ServiceProperties(background(), propertyQuery)
-	return doc, c.serviceErr(err)
+	return syncCall(c, ctx, "HcsGetServiceProperties", func(ctx context.Context) (string, error) {
+		return c.svc.ServiceProperties(ctx, propertyQuery)
+	}, nil)
 }
 
 // ModifyServiceSettings is HcsModifyServiceSettings with a ModificationRequest document.
-func (c *Client) ModifyServiceSettings(settings string) error {
+func (c *Client) ModifyServiceSettings(ctx context.Context, settings string) error {
 	if err := c.check(); err != nil {
 		return err
 	}
 	if err := parseDoc[schema.ModificationRequest]("ModificationRequest", settings, false); err != nil {
 		return err
 	}
-	return c.serviceErr(c.svc.ModifyServiceSettings(background(), settings))
+	return syncNone(c, ctx, "HcsModifyServiceSettings", func(ctx context.Context) error {
+		return c.svc.ModifyServiceSettings(ctx, settings)
+	})
 }
 
 // SubmitWerReport is HcsSubmitWerReport with a CrashReport document.
-func (c *Client) SubmitWerReport(settings string) error {
+func (c *Client) SubmitWerReport(ctx context.Context, settings string) error {
 	if err := c.check(); err != nil {
 		return err
 	}
 	if err := parseDoc[schema.CrashReport]("CrashReport", settings, false); err != nil {
 		return err
 	}
-	return c.serviceErr(c.svc.SubmitWerReport(background(), settings))
+	return syncNone(c, ctx, "HcsSubmitWerReport", func(ctx context.Context) error {
+		return c.svc.SubmitWerReport(ctx, settings)
+	})
 }

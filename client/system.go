@@ -49,18 +49,20 @@ func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*
 	if err := op.begin(call{typ: OperationTypeCreate, system: s}); err != nil {
 		return nil, err
 	}
+	s.h.opening(s)
 	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
-		ref, err := c.svc.CreateSystem(ctx, id, configuration)
-		err = c.serviceErr(err)
-		s.h.created(ref, err, s)
+		err := c.serviceErr(c.svc.CreateSystem(ctx, s.h.ref, id, configuration))
+		s.h.created(err)
 		return "", nil, err
 	})
 	return s, nil
 }
 
 // OpenComputeSystem is HcsOpenComputeSystem: a new handle to an existing system.
-// requestedAccess must be GenericAll, as HCS requires.
-func (c *Client) OpenComputeSystem(id string, requestedAccess uint32) (*System, error) {
+// requestedAccess must be GenericAll, as HCS requires. When ctx ends first the call returns
+// the error described at Operation.Wait, and a handle the service opens after all is closed
+// again.
+func (c *Client) OpenComputeSystem(ctx context.Context, id string, requestedAccess uint32) (*System, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -70,12 +72,13 @@ func (c *Client) OpenComputeSystem(id string, requestedAccess uint32) (*System, 
 	if requestedAccess != GenericAll {
 		return nil, hresult.Errorf(hresult.E_INVALIDARG, "requestedAccess: 0x%08X, must be GENERIC_ALL (0x10000000)", requestedAccess)
 	}
-	ref, err := c.svc.OpenSystem(background(), id)
-	if err != nil {
-		return nil, c.serviceErr(err)
-	}
 	s := newSystem(c, id)
-	s.h.created(ref, nil, s)
+	err := s.h.open(ctx, s, "opening compute system "+id, func(ctx context.Context) error {
+		return c.svc.OpenSystem(ctx, s.h.ref, id)
+	})
+	if err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -93,8 +96,8 @@ func (s *System) SetCallback(options EventOptions, callback EventCallback) error
 }
 
 // WaitForExit is HcsWaitForComputeSystemExit: it blocks until the system exits or ctx ends
-// (HCS_E_OPERATION_TIMEOUT) and returns the SystemExitStatus document. A system that already
-// exited returns at once.
+// (with the error described at Operation.Wait) and returns the SystemExitStatus document. A
+// system that already exited returns at once.
 func (s *System) WaitForExit(ctx context.Context) (string, error) {
 	return s.h.waitExit(ctx)
 }

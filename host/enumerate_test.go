@@ -99,7 +99,7 @@ func TestServiceProperties(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
 	for _, q := range []string{"", `{"PropertyTypes":["Basic"]}`} {
-		doc, err := c.GetServiceProperties(q)
+		doc, err := c.GetServiceProperties(t.Context(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,9 +107,9 @@ func TestServiceProperties(t *testing.T) {
 			t.Fatalf("query %q: %s", q, doc)
 		}
 	}
-	_, err := c.GetServiceProperties(`{"PropertyTypes":["CpuGroup"]}`)
+	_, err := c.GetServiceProperties(t.Context(), `{"PropertyTypes":["CpuGroup"]}`)
 	wantCode(t, err, hresult.E_NOTIMPL)
-	doc, err := c.GetServiceProperties(`{"PropertyQueries":{"ProcessorCapabilities":{},"Basic":{}}}`)
+	doc, err := c.GetServiceProperties(t.Context(), `{"PropertyQueries":{"ProcessorCapabilities":{},"Basic":{}}}`)
 	if err != nil || !strings.Contains(doc, `"PropertyResponses"`) || !strings.Contains(doc, `"Error":-2147467263`) {
 		t.Fatalf("PropertyQueries answer %s, %v", doc, err)
 	}
@@ -119,10 +119,10 @@ func TestSubmitWerReportIsStored(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
 	report := `{"SystemId":"vm/1","CrashLog":"panic"}`
-	if err := c.SubmitWerReport(report); err != nil {
+	if err := c.SubmitWerReport(t.Context(), report); err != nil {
 		t.Fatal(err)
 	}
-	err := c.SubmitWerReport(`{"SystemId":`)
+	err := c.SubmitWerReport(t.Context(), `{"SystemId":`)
 	wantCode(t, err, hresult.HCS_E_INVALID_JSON)
 	files, _ := filepath.Glob(filepath.Join(f.stateDir, "reports", "*.json"))
 	if len(files) != 1 {

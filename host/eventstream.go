@@ -23,9 +23,15 @@ type eventStream struct {
 	closed  bool
 }
 
-func newEventStream() *eventStream {
+// newEventStream returns a stream whose pump is one of the host's tasks. When the host has
+// closed, the stream starts at its end.
+func newEventStream(t *tasks) *eventStream {
 	e := &eventStream{out: make(chan wire.Event), done: make(chan struct{}), wake: make(chan struct{}, 1)}
-	go e.pump()
+	if !t.start(e.pump) {
+		e.closed = true
+		close(e.done)
+		close(e.out)
+	}
 	return e
 }
 

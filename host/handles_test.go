@@ -8,13 +8,14 @@ import (
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
 )
 
 func TestHandlesAreIndependentReferences(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
 	a := f.started(c, "shared")
-	b, err := c.OpenComputeSystem("shared", client.GenericAll)
+	b, err := c.OpenComputeSystem(t.Context(), "shared", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func TestHandlesAreIndependentReferences(t *testing.T) {
 	if f.drv.System("shared").Closed() {
 		t.Fatal("closing every handle stopped a system without ShouldTerminateOnLastHandleClosed")
 	}
-	again, err := c.OpenComputeSystem("shared", client.GenericAll)
+	again, err := c.OpenComputeSystem(t.Context(), "shared", client.GenericAll)
 	if err != nil {
 		t.Fatalf("system without handles is no longer openable: %v", err)
 	}
@@ -38,7 +39,7 @@ func TestOpenByIDFromAnotherSession(t *testing.T) {
 	creator := f.client()
 	f.started(creator, "cross")
 	other := f.client()
-	sys, err := other.OpenComputeSystem("cross", client.GenericAll)
+	sys, err := other.OpenComputeSystem(t.Context(), "cross", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestOpenByIDFromAnotherSession(t *testing.T) {
 
 func TestOpenUnknownIDIsSystemNotFound(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.client().OpenComputeSystem("nobody", client.GenericAll)
+	_, err := f.client().OpenComputeSystem(t.Context(), "nobody", client.GenericAll)
 	wantCode(t, err, hresult.HCS_E_SYSTEM_NOT_FOUND)
 }
 
@@ -75,13 +76,11 @@ func TestSystemIDsAreValidatedBeforeUse(t *testing.T) {
 	sess := f.h.Connect()
 	defer sess.Close()
 	for _, id := range []string{"", ".", "..", "../etc", "a/b", `a\b`, "nul\x00", string(make([]byte, 256))} {
-		_, err := sess.CreateSystem(ctx(t), id, containerDoc)
-		wantCode(t, err, hresult.E_INVALIDARG)
-		_, err = sess.OpenSystem(ctx(t), id)
-		wantCode(t, err, hresult.E_INVALIDARG)
+		wantCode(t, sess.CreateSystem(ctx(t), 1, id, containerDoc), hresult.E_INVALIDARG)
+		wantCode(t, sess.OpenSystem(ctx(t), 1, id), hresult.E_INVALIDARG)
 	}
-	for _, id := range []string{"Sample", "8e9d8a5e-0000-4000-8000-000000000001", "my container.1"} {
-		if _, err := sess.CreateSystem(ctx(t), id, containerDoc); err != nil {
+	for i, id := range []string{"Sample", "8e9d8a5e-0000-4000-8000-000000000001", "my container.1"} {
+		if err := sess.CreateSystem(ctx(t), wire.Ref(i+1), id, containerDoc); err != nil {
 			t.Errorf("CreateSystem(%q): %v", id, err)
 		}
 	}
@@ -91,12 +90,12 @@ func TestMalformedConfigurationIsInvalidJSONNamingTheField(t *testing.T) {
 	f := newFixture(t)
 	sess := f.h.Connect()
 	defer sess.Close()
-	_, err := sess.CreateSystem(ctx(t), "bad", `{"Container":{"Memory":{"SizeInMB":"lots"}}}`)
+	err := sess.CreateSystem(ctx(t), 1, "bad", `{"Container":{"Memory":{"SizeInMB":"lots"}}}`)
 	wantCode(t, err, hresult.HCS_E_INVALID_JSON)
 	if msg := err.Error(); !contains(msg, "SizeInMB") {
 		t.Fatalf("message %q does not name the field", msg)
 	}
-	if _, err := sess.OpenSystem(ctx(t), "bad"); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
+	if err := sess.OpenSystem(ctx(t), 2, "bad"); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Fatalf("a refused create left a system behind: %v", err)
 	}
 }
@@ -107,7 +106,7 @@ func TestTerminateOnLastHandleClosed(t *testing.T) {
 	doc := `{"Container":{},"ShouldTerminateOnLastHandleClosed":true}`
 	a := f.create(c, "ephemeral", doc)
 	mustDo(t, func(op *client.Operation) error { return a.Start(op, "") })
-	b, err := f.client().OpenComputeSystem("ephemeral", client.GenericAll)
+	b, err := f.client().OpenComputeSystem(t.Context(), "ephemeral", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +117,7 @@ func TestTerminateOnLastHandleClosed(t *testing.T) {
 	b.Close()
 	waitFor(t, "system terminated", func() bool { return f.drv.System("ephemeral").Closed() })
 	waitFor(t, "system forgotten", func() bool {
-		sys, err := c.OpenComputeSystem("ephemeral", client.GenericAll)
+		sys, err := c.OpenComputeSystem(t.Context(), "ephemeral", client.GenericAll)
 		if err == nil {
 			sys.Close() // opened while it was stopping; closing lets it go
 		}
@@ -163,7 +162,7 @@ func TestExitReportedToHandleOpenedAfterExit(t *testing.T) {
 	c := f.client()
 	sys := f.started(c, "late")
 	mustDo(t, func(op *client.Operation) error { return sys.Terminate(op, "") })
-	late, err := c.OpenComputeSystem("late", client.GenericAll)
+	late, err := c.OpenComputeSystem(t.Context(), "late", client.GenericAll)
 	if err != nil {
 		t.Fatalf("a stopped system with open handles must stay openable: %v", err)
 	}
@@ -182,7 +181,7 @@ func TestStoppedSystemIsForgottenWithItsLastHandle(t *testing.T) {
 		t.Fatalf("stopped system properties: %+v", p)
 	}
 	sys.Close()
-	_, err := c.OpenComputeSystem("gone", client.GenericAll)
+	_, err := c.OpenComputeSystem(t.Context(), "gone", client.GenericAll)
 	wantCode(t, err, hresult.HCS_E_SYSTEM_NOT_FOUND)
 	f.create(c, "gone", containerDoc) // the id is free again
 }
@@ -191,8 +190,8 @@ func TestClosedHandleIsInvalid(t *testing.T) {
 	f := newFixture(t)
 	sess := f.h.Connect()
 	defer sess.Close()
-	ref, err := sess.CreateSystem(ctx(t), "h", containerDoc)
-	if err != nil {
+	const ref wire.Ref = 1
+	if err := sess.CreateSystem(ctx(t), ref, "h", containerDoc); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.CloseSystem(ctx(t), ref); err != nil {
@@ -200,6 +199,48 @@ func TestClosedHandleIsInvalid(t *testing.T) {
 	}
 	wantCode(t, sess.CloseSystem(ctx(t), ref), hresult.ERROR_INVALID_HANDLE)
 	wantCode(t, sess.SystemOp(ctx(t), ref, "Start", ""), hresult.ERROR_INVALID_HANDLE)
-	_, err = sess.SystemProperties(ctx(t), 999, "")
+	_, err := sess.SystemProperties(ctx(t), 999, "")
 	wantCode(t, err, hresult.ERROR_INVALID_HANDLE)
+}
+
+// The client chooses each handle's reference; the service refuses zero and one that names an
+// open handle of the session, of either kind, before it does any work.
+func TestNewHandleReferenceMustBeFree(t *testing.T) {
+	f := newFixture(t)
+	sess := f.h.Connect()
+	defer sess.Close()
+	wantCode(t, sess.CreateSystem(ctx(t), 0, "zero", containerDoc), hresult.E_INVALIDARG)
+	const sys, proc wire.Ref = 1, 2
+	if err := sess.CreateSystem(ctx(t), sys, "refs", containerDoc); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.SystemOp(ctx(t), sys, wire.OpStart, ""); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, sess.CreateSystem(ctx(t), sys, "refs-2", containerDoc), hresult.E_INVALIDARG)
+	if f.drv.System("refs-2") != nil {
+		t.Fatal("a create with a used reference reached the driver")
+	}
+	wantCode(t, sess.OpenSystem(ctx(t), sys, "refs"), hresult.E_INVALIDARG)
+	params := `{"CommandArgs":["/bin/sleep","30"]}`
+	_, err := sess.CreateProcess(ctx(t), sys, sys, params)
+	wantCode(t, err, hresult.E_INVALIDARG)
+	if _, err := sess.CreateProcess(ctx(t), sys, proc, params); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sess.CreateProcess(ctx(t), sys, proc, params)
+	wantCode(t, err, hresult.E_INVALIDARG)
+	wantCode(t, sess.OpenSystem(ctx(t), proc, "refs"), hresult.E_INVALIDARG)
+	if n := len(f.drv.System("refs").Pids()); n != 1 {
+		t.Fatalf("%d processes started, want only the one with a free reference", n)
+	}
+	// Another session has its own references.
+	other := f.h.Connect()
+	defer other.Close()
+	if err := other.OpenSystem(ctx(t), sys, "refs"); err != nil {
+		t.Fatalf("a reference used in another session: %v", err)
+	}
+	if err := sess.SystemOp(ctx(t), sys, wire.OpTerminate, ""); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/linuxhcs/hcs/driver"
@@ -57,7 +56,7 @@ type Host struct {
 	opts      Options
 	log       *slog.Logger
 	ownsState bool
-	nextRef   atomic.Uint64
+	tasks     *tasks // every goroutine the host starts; Close waits for them
 
 	mu       sync.Mutex
 	systems  map[string]*system
@@ -67,7 +66,7 @@ type Host struct {
 
 // New returns a host with the given options.
 func New(opts Options) (*Host, error) {
-	h := &Host{opts: opts, systems: map[string]*system{}, sessions: map[*Session]struct{}{}}
+	h := &Host{opts: opts, systems: map[string]*system{}, sessions: map[*Session]struct{}{}, tasks: newTasks()}
 	if h.opts.ReattachGrace <= 0 {
 		h.opts.ReattachGrace = time.Minute
 	}
@@ -91,12 +90,19 @@ func New(opts Options) (*Host, error) {
 	return h, nil
 }
 
-// Connect opens a session: the wire.Service a client uses.
+// Connect opens a session: the wire.Service a client uses. A session of a closed host is
+// closed from the start: its calls fail and its event stream is at its end.
 func (h *Host) Connect() *Session {
 	s := newSession(h)
 	h.mu.Lock()
-	h.sessions[s] = struct{}{}
+	closed := h.closed
+	if !closed {
+		h.sessions[s] = struct{}{}
+	}
 	h.mu.Unlock()
+	if closed {
+		s.detach()
+	}
 	return s
 }
 
@@ -105,7 +111,11 @@ func (h *Host) Connect() *Session {
 // systems keep running, as when hcsd stops for an upgrade: sessions are detached without
 // closing their handles, so a service stop never counts as a client closing its last handle
 // (a client that reconnects may open its systems again; see Options.ReattachGrace).
+//
+// Close returns once every goroutine the host started has ended, and only then removes the
+// state directory it owns, so nothing writes there afterwards.
 func (h *Host) Close(ctx context.Context, terminate bool) error {
+	h.tasks.stopTimers()
 	h.mu.Lock()
 	h.closed = true
 	sessions := make([]*Session, 0, len(h.sessions))
@@ -125,6 +135,7 @@ func (h *Host) Close(ctx context.Context, terminate bool) error {
 			_ = sys.lifecycle(ctx, wire.OpTerminate, "")
 		}
 	}
+	h.tasks.close()
 	if h.ownsState {
 		return os.RemoveAll(h.opts.StateDir)
 	}
@@ -140,8 +151,6 @@ func (h *Host) allSystems() []*system {
 	}
 	return out
 }
-
-func (h *Host) newRef() wire.Ref { return wire.Ref(h.nextRef.Add(1)) }
 
 func (h *Host) dropSession(s *Session) {
 	h.mu.Lock()

@@ -12,9 +12,10 @@ type notifier struct{ s *system }
 var _ driver.Notifier = (*notifier)(nil)
 
 // Exited tears the system down on a goroutine of its own: the driver may be calling from a
-// path that its own Close would wait for.
+// path that its own Close would wait for. A report after the host closed is dropped: the
+// next service start recovers the system's state.
 func (n *notifier) Exited(status schema.SystemExitStatus) {
-	go n.s.markStopped(status)
+	n.s.h.tasks.start(func() { n.s.markStopped(status) })
 }
 
 // ProcessExited records the exit at once, keeping the driver's order of reports.

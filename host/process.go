@@ -36,8 +36,8 @@ type earlyExit struct {
 	at     time.Time
 }
 
-// createProcess starts a process in s and gives sess a handle to it.
-func (s *system) createProcess(ctx context.Context, sess *Session, doc string) (wire.Ref, wire.ProcessInfo, error) {
+// createProcess starts a process in s and gives sess a handle to it, named ref.
+func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref, doc string) (wire.Ref, wire.ProcessInfo, error) {
 	params := new(schema.ProcessParameters)
 	if err := decodeRequired("ProcessParameters", doc, params); err != nil {
 		return 0, wire.ProcessInfo{}, err
@@ -61,7 +61,7 @@ func (s *system) createProcess(ctx context.Context, sess *Session, doc string) (
 	in, out, errf, err := stdio.callerFiles()
 	var k handleKey
 	if err == nil {
-		k, err = sess.addProcess(p)
+		k, err = sess.addProcess(ref, p)
 	}
 	if err != nil {
 		_ = dp.Kill(context.Background())
@@ -134,12 +134,12 @@ func (s *system) liveProcesses() []*process {
 
 // openProcess gives sess a handle to the process with pid. A process that already exited is
 // still found while a handle to it is open, and the new handle gets its exit event.
-func (s *system) openProcess(sess *Session, pid uint32) (wire.Ref, error) {
+func (s *system) openProcess(sess *Session, ref wire.Ref, pid uint32) (wire.Ref, error) {
 	p := s.findProcess(pid)
 	if p == nil {
 		return 0, hresult.Errorf(hresult.ERROR_NOT_FOUND, "compute system %q: no process with id %d", s.id, pid)
 	}
-	k, err := sess.addProcess(p)
+	k, err := sess.addProcess(ref, p)
 	if err != nil {
 		return 0, err
 	}

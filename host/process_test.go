@@ -136,7 +136,7 @@ func TestOpenProcessByPidAndLateCallback(t *testing.T) {
 	sys := f.started(f.client(), "open")
 	p, info := spawn(t, sys, "exit 7", false, false, false)
 	exitStatus(t, p)
-	again, err := sys.OpenProcess(info.ProcessID, client.GenericAll)
+	again, err := sys.OpenProcess(t.Context(), info.ProcessID, client.GenericAll)
 	if err != nil {
 		t.Fatalf("an exited process with an open handle must be openable: %v", err)
 	}
@@ -151,7 +151,7 @@ func TestOpenProcessByPidAndLateCallback(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 	ev.none(t, 50e6)
-	_, err = sys.OpenProcess(999999, client.GenericAll)
+	_, err = sys.OpenProcess(t.Context(), 999999, client.GenericAll)
 	wantCode(t, err, hresult.ERROR_NOT_FOUND)
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
@@ -95,7 +94,7 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 		return false
 	}
 	if s.cfg.ShouldTerminateOnLastHandleClosed {
-		time.AfterFunc(h.opts.ReattachGrace, s.terminateUnreferenced)
+		h.tasks.after(h.opts.ReattachGrace, s.terminateUnreferenced)
 	}
 	h.log.Info("reattached compute system", "id", r.ID, "state", r.State, "processes", len(got.Processes))
 	return true

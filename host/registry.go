@@ -81,8 +81,8 @@ func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
 	return d, nil
 }
 
-// create makes a system and its first handle for session k.s.
-func (h *Host) create(ctx context.Context, sess *Session, id, config string) (wire.Ref, error) {
+// create makes a system and its first handle, named ref, for session sess.
+func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, config string) (wire.Ref, error) {
 	if err := wire.ValidateSystemID(id); err != nil {
 		return 0, err
 	}
@@ -106,7 +106,7 @@ func (h *Host) create(ctx context.Context, sess *Session, id, config string) (wi
 	s.mu.Lock()
 	s.creating = false
 	s.mu.Unlock()
-	k, err := sess.addSystem(s)
+	k, err := sess.addSystem(ref, s)
 	if err == nil {
 		err = s.persist()
 	}
@@ -148,13 +148,13 @@ func (s *system) rollback() {
 	s.closeDriver(ctx)
 }
 
-// open gives session a new handle to an existing system.
-func (h *Host) open(sess *Session, id string) (wire.Ref, error) {
+// open gives session a new handle, named ref, to an existing system.
+func (h *Host) open(sess *Session, ref wire.Ref, id string) (wire.Ref, error) {
 	s, err := h.lookup(id)
 	if err != nil {
 		return 0, err
 	}
-	k, err := sess.addSystem(s)
+	k, err := sess.addSystem(ref, s)
 	if err != nil {
 		return 0, err
 	}

@@ -23,7 +23,7 @@ type Session struct {
 var _ wire.Service = (*Session)(nil)
 
 func newSession(h *Host) *Session {
-	return &Session{h: h, events: newEventStream(), systems: map[wire.Ref]*system{}, procs: map[wire.Ref]*process{}}
+	return &Session{h: h, events: newEventStream(h.tasks), systems: map[wire.Ref]*system{}, procs: map[wire.Ref]*process{}}
 }
 
 // Events implements wire.Service.
@@ -92,11 +92,40 @@ func errClosedSession() error {
 	return hresult.New(hresult.ERROR_INVALID_HANDLE, "session is closed")
 }
 
-// addSystem issues a reference for a new handle to sys.
-func (s *Session) addSystem(sys *system) (handleKey, error) { return addRef(s, systemTable, sys) }
+// addSystem opens a handle to sys under the reference the client chose.
+func (s *Session) addSystem(ref wire.Ref, sys *system) (handleKey, error) {
+	return addRef(s, systemTable, ref, sys)
+}
 
-// addProcess issues a reference for a new handle to p.
-func (s *Session) addProcess(p *process) (handleKey, error) { return addRef(s, processTable, p) }
+// addProcess opens a handle to p under the reference the client chose.
+func (s *Session) addProcess(ref wire.Ref, p *process) (handleKey, error) {
+	return addRef(s, processTable, ref, p)
+}
+
+// checkNewRef refuses, before any work is done, a reference the client may not choose for a
+// new handle. addRef checks again when it stores the handle, since two calls may race.
+func (s *Session) checkNewRef(ref wire.Ref) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosedSession()
+	}
+	return s.newRefErrLocked(ref)
+}
+
+// newRefErrLocked says why ref cannot name a new handle: it is zero, or names an open handle
+// of the session (of either kind, since events are routed by reference alone).
+func (s *Session) newRefErrLocked(ref wire.Ref) error {
+	_, sys := s.systems[ref]
+	_, proc := s.procs[ref]
+	switch {
+	case ref == 0:
+		return hresult.New(hresult.E_INVALIDARG, "handle reference: required (non-zero)")
+	case sys || proc:
+		return hresult.Errorf(hresult.E_INVALIDARG, "handle reference %d already names an open handle of this session", ref)
+	}
+	return nil
+}
 
 // system resolves a system reference of this session.
 func (s *Session) system(ref wire.Ref) (*system, error) {
@@ -123,16 +152,18 @@ func (s *Session) takeProcess(ref wire.Ref) (*process, error) {
 func systemTable(s *Session) map[wire.Ref]*system   { return s.systems }
 func processTable(s *Session) map[wire.Ref]*process { return s.procs }
 
-// addRef stores v under a new reference in one of the session's tables.
-func addRef[T any](s *Session, table func(*Session) map[wire.Ref]T, v T) (handleKey, error) {
+// addRef stores v under ref, which must be free, in one of the session's tables.
+func addRef[T any](s *Session, table func(*Session) map[wire.Ref]T, ref wire.Ref, v T) (handleKey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return handleKey{}, errClosedSession()
 	}
-	k := handleKey{s, s.h.newRef()}
-	table(s)[k.ref] = v
-	return k, nil
+	if err := s.newRefErrLocked(ref); err != nil {
+		return handleKey{}, err
+	}
+	table(s)[ref] = v
+	return handleKey{s, ref}, nil
 }
 
 // lookupRef finds ref in one of the session's tables, removing it when take is set (under

@@ -8,13 +8,18 @@ import (
 )
 
 // CreateSystem implements wire.Service.
-func (s *Session) CreateSystem(ctx context.Context, id, config string) (wire.Ref, error) {
-	return s.h.create(ctx, s, id, config)
+func (s *Session) CreateSystem(ctx context.Context, ref wire.Ref, id, config string) error {
+	if err := s.checkNewRef(ref); err != nil {
+		return err
+	}
+	_, err := s.h.create(ctx, s, ref, id, config)
+	return err
 }
 
 // OpenSystem implements wire.Service.
-func (s *Session) OpenSystem(ctx context.Context, id string) (wire.Ref, error) {
-	return s.h.open(s, id)
+func (s *Session) OpenSystem(ctx context.Context, ref wire.Ref, id string) error {
+	_, err := s.h.open(s, ref, id)
+	return err
 }
 
 // CloseSystem implements wire.Service.
@@ -60,21 +65,26 @@ func (s *Session) EnumerateSystems(ctx context.Context, query string) (string, e
 }
 
 // CreateProcess implements wire.Service.
-func (s *Session) CreateProcess(ctx context.Context, ref wire.Ref, params string) (wire.Ref, wire.ProcessInfo, error) {
+func (s *Session) CreateProcess(ctx context.Context, ref, newRef wire.Ref, params string) (wire.ProcessInfo, error) {
 	sys, err := s.system(ref)
 	if err != nil {
-		return 0, wire.ProcessInfo{}, err
+		return wire.ProcessInfo{}, err
 	}
-	return sys.createProcess(ctx, s, params)
+	if err := s.checkNewRef(newRef); err != nil {
+		return wire.ProcessInfo{}, err
+	}
+	_, info, err := sys.createProcess(ctx, s, newRef, params)
+	return info, err
 }
 
 // OpenProcess implements wire.Service.
-func (s *Session) OpenProcess(ctx context.Context, ref wire.Ref, pid uint32) (wire.Ref, error) {
+func (s *Session) OpenProcess(ctx context.Context, ref, newRef wire.Ref, pid uint32) error {
 	sys, err := s.system(ref)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return sys.openProcess(s, pid)
+	_, err = sys.openProcess(s, newRef, pid)
+	return err
 }
 
 // CloseProcess implements wire.Service.

@@ -41,7 +41,7 @@ func settingsHost(t *testing.T) (*client.Client, *switchable, *slog.LevelVar) {
 
 func serviceSettings(t *testing.T, c *client.Client) schema.ServiceSettings {
 	t.Helper()
-	doc, err := c.GetServiceProperties(`{"PropertyTypes":["ServiceSettings"]}`)
+	doc, err := c.GetServiceProperties(t.Context(), `{"PropertyTypes":["ServiceSettings"]}`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestModifyServiceSettingsChangesRuntimeAndLogLevel(t *testing.T) {
 	if got := serviceSettings(t, c); got.DefaultRuntime != "runc" || got.LogLevel != "info" {
 		t.Fatalf("initial settings %+v", got)
 	}
-	err := c.ModifyServiceSettings(`{"PropertyType":"ServiceSettings","Settings":{"DefaultRuntime":"crun","LogLevel":"debug"}}`)
+	err := c.ModifyServiceSettings(t.Context(), `{"PropertyType":"ServiceSettings","Settings":{"DefaultRuntime":"crun","LogLevel":"debug"}}`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestModifyServiceSettingsRejectsUnknownSettingsClearly(t *testing.T) {
 		`{"PropertyType":"Gpu"}`: hresult.HCS_E_INVALID_JSON,
 	}
 	for doc, want := range cases {
-		if err := c.ModifyServiceSettings(doc); !hresult.Is(err, want) {
+		if err := c.ModifyServiceSettings(t.Context(), doc); !hresult.Is(err, want) {
 			t.Errorf("%s: %v, want %s", doc, err, want)
 		}
 	}
@@ -91,11 +91,11 @@ func TestModifyServiceSettingsRejectsUnknownSettingsClearly(t *testing.T) {
 func TestCrashReportsAreListedInServiceProperties(t *testing.T) {
 	c, _, _ := settingsHost(t)
 	for _, id := range []string{"vm1", "vm2"} {
-		if err := c.SubmitWerReport(`{"SystemId":"` + id + `","CrashLog":"oops"}`); err != nil {
+		if err := c.SubmitWerReport(t.Context(), `{"SystemId":"`+id+`","CrashLog":"oops"}`); err != nil {
 			t.Fatal(err)
 		}
 	}
-	doc, err := c.GetServiceProperties(`{"PropertyTypes":["CrashReports"]}`)
+	doc, err := c.GetServiceProperties(t.Context(), `{"PropertyTypes":["CrashReports"]}`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,7 @@ func (s *system) release(k handleKey) {
 	case state == schema.StateStopped:
 		s.h.forget(s)
 	case s.cfg.ShouldTerminateOnLastHandleClosed:
-		go s.terminateUnreferenced()
+		s.h.tasks.start(s.terminateUnreferenced)
 	}
 }
 

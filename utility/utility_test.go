@@ -80,28 +80,28 @@ func TestStorageThroughTheSocket(t *testing.T) {
 	}
 	os.Mkdir(filepath.Join(dir, "transport"), 0o755)
 	os.Rename(filepath.Join(dir, "layer.tar"), filepath.Join(dir, "transport", "layer.tar"))
-	if err := c.ImportLayer(layer, filepath.Join(dir, "transport"), ""); err != nil {
+	if err := c.ImportLayer(t.Context(), layer, filepath.Join(dir, "transport"), ""); err != nil {
 		t.Fatal(err)
 	}
 	data := `{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Id":"00000000-0000-0000-0000-000000000001","Path":"` + layer + `"}]}`
-	if err := c.InitializeWritableLayer(rw, data, ""); err != nil {
+	if err := c.InitializeWritableLayer(t.Context(), rw, data, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AttachLayerStorageFilter(rw, data); err != nil {
+	if err := c.AttachLayerStorageFilter(t.Context(), rw, data); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(rw, "etc", "motd"))
-	if err := c.DetachLayerStorageFilter(rw); err != nil {
+	if err := c.DetachLayerStorageFilter(t.Context(), rw); err != nil {
 		t.Fatal(err)
 	}
 	if string(b) != "hello layer\n" {
 		t.Fatalf("through the attached layer: %q", b)
 	}
-	err := c.DestroyLayer(dir)
+	err := c.DestroyLayer(t.Context(), dir)
 	if err == nil || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("destroying what is not a layer: %v", err)
 	}
-	if err := c.DestroyLayer(layer); err != nil {
+	if err := c.DestroyLayer(t.Context(), layer); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -116,7 +116,7 @@ func TestVhdHandleCrossesTheSocket(t *testing.T) {
 	}
 	f.Truncate(64 << 20)
 	defer f.Close()
-	if err := c.FormatWritableLayerVhd(f); err != nil {
+	if err := c.FormatWritableLayerVhd(t.Context(), f); err != nil {
 		t.Fatal(err)
 	}
 	out, err := exec.Command("dumpe2fs", "-h", img).CombinedOutput()

@@ -8,7 +8,7 @@ import (
 
 // ProtocolVersion is the version of the hcsd socket protocol. Client and service must agree
 // exactly; each sends it in its Hello and refuses a peer that differs.
-const ProtocolVersion = 1
+const ProtocolVersion = 2
 
 // Limits of the socket protocol. A message is one frame of at most MaxMessageSize bytes: room
 // for the largest document (schema.MaxDocumentSize) escaped inside a JSON string, plus the
@@ -98,15 +98,15 @@ type Hello struct {
 // Args are the arguments of a request. Each method reads the members its wire.Service method
 // takes and ignores the others:
 //
-//	CreateSystem           ID, Document (ComputeSystem)
-//	OpenSystem             ID
+//	CreateSystem           NewRef, ID, Document (ComputeSystem)
+//	OpenSystem             NewRef, ID
 //	CloseSystem            Ref
 //	SystemOp               Ref, Op (a SystemOp), Document (options)
 //	SystemProperties       Ref, Document (query)
 //	ModifySystem           Ref, Document (ModifySettingRequest)
 //	EnumerateSystems       Document (SystemQuery)
-//	CreateProcess          Ref, Document (ProcessParameters)
-//	OpenProcess            Ref, PID
+//	CreateProcess          Ref, NewRef, Document (ProcessParameters)
+//	OpenProcess            Ref, NewRef, PID
 //	CloseProcess           Ref
 //	ProcessOp              Ref, Op (a ProcessOp), Document (options)
 //	ProcessInfo            Ref
@@ -117,7 +117,9 @@ type Hello struct {
 //	SubmitWerReport        Document (CrashReport)
 //	Utility                Op (a UtilityFunc), Strings (its string arguments), File
 type Args struct {
-	Ref      Ref      `json:"Ref,omitempty"`
+	Ref Ref `json:"Ref,omitempty"`
+	// NewRef is the reference the client chose for the handle the call opens.
+	NewRef   Ref      `json:"NewRef,omitempty"`
 	ID       string   `json:"ID,omitempty"`
 	Op       string   `json:"Op,omitempty"`
 	PID      uint32   `json:"PID,omitempty"`
@@ -127,11 +129,10 @@ type Args struct {
 	File bool `json:"File,omitempty"`
 }
 
-// Result is the result of a successful request: Ref for the methods that open a handle
-// (CreateSystem, OpenSystem, CreateProcess, OpenProcess), Document for those that answer with
-// one, and Process for CreateProcess and ProcessInfo.
+// Result is the result of a successful request: Document for the methods that answer with
+// one, and Process for CreateProcess and ProcessInfo. The methods that open a handle answer
+// with nothing more: the handle has the reference the client chose (Args.NewRef).
 type Result struct {
-	Ref      Ref           `json:"Ref,omitempty"`
 	Document string        `json:"Document,omitempty"`
 	Process  *ProcessFiles `json:"Process,omitempty"`
 }

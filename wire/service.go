@@ -5,8 +5,12 @@ import (
 	"os"
 )
 
-// Ref is a service-issued reference to one open handle (of a system or a process). Refs are
-// scoped to the session that received them, never reused within it, and never zero.
+// Ref is a reference to one open handle (of a system or a process) within a session. The
+// client chooses it for the call that opens the handle, so it can route the handle's events
+// before that call returns: an event can then never arrive for a handle the client does not
+// know yet. Refs are never zero; the service refuses one that names an open handle of the
+// session with E_INVALIDARG, and a client never reuses one within a session (an event still
+// on its way for a closed handle must not reach a new one).
 type Ref uint64
 
 // Service is one client session with the compute service. A session owns the handles it
@@ -17,11 +21,11 @@ type Ref uint64
 // Documents are passed as JSON text exactly as the HCS C API takes them; an empty string
 // means "no document" (NULL). Errors carry HRESULTs (see package hresult).
 type Service interface {
-	// CreateSystem creates a compute system from a ComputeSystem document and returns a
-	// handle to it. The system is in state Created when the call returns.
-	CreateSystem(ctx context.Context, id, config string) (Ref, error)
-	// OpenSystem opens another handle to an existing system.
-	OpenSystem(ctx context.Context, id string) (Ref, error)
+	// CreateSystem creates a compute system from a ComputeSystem document and opens a handle
+	// to it as ref. The system is in state Created when the call returns.
+	CreateSystem(ctx context.Context, ref Ref, id, config string) error
+	// OpenSystem opens another handle to an existing system as ref.
+	OpenSystem(ctx context.Context, ref Ref, id string) error
 	// CloseSystem releases a system handle.
 	CloseSystem(ctx context.Context, system Ref) error
 	// SystemOp performs a lifecycle operation (Start, ShutDown, Terminate, Crash, Pause,
@@ -34,10 +38,11 @@ type Service interface {
 	// EnumerateSystems answers a SystemQuery with a JSON array of Properties.
 	EnumerateSystems(ctx context.Context, query string) (string, error)
 
-	// CreateProcess starts a process described by a ProcessParameters document.
-	CreateProcess(ctx context.Context, system Ref, params string) (Ref, ProcessInfo, error)
-	// OpenProcess opens a handle to a process of the system by its pid.
-	OpenProcess(ctx context.Context, system Ref, pid uint32) (Ref, error)
+	// CreateProcess starts a process described by a ProcessParameters document and opens a
+	// handle to it as ref.
+	CreateProcess(ctx context.Context, system, ref Ref, params string) (ProcessInfo, error)
+	// OpenProcess opens a handle, as ref, to a process of the system by its pid.
+	OpenProcess(ctx context.Context, system, ref Ref, pid uint32) error
 	// CloseProcess releases a process handle; the process keeps running.
 	CloseProcess(ctx context.Context, process Ref) error
 	// ProcessOp performs Terminate or Signal (with a SignalProcessOptions document).

@@ -60,7 +60,7 @@ func TestHcsdRecoversAfterSIGKILL(t *testing.T) {
 
 	d.start(t)
 	c2 := d.dial(t)
-	again, err := c2.OpenComputeSystem("killed", client.GenericAll)
+	again, err := c2.OpenComputeSystem(t.Context(), "killed", client.GenericAll)
 	if err != nil {
 		t.Fatalf("the container is gone after hcsd was killed: %v", err)
 	}
@@ -68,7 +68,7 @@ func TestHcsdRecoversAfterSIGKILL(t *testing.T) {
 	if _, err := client.Do(ctx, func(op *client.Operation) error { return again.GetProperties(op, `{"PropertyTypes":["Statistics"]}`) }); err != nil {
 		t.Fatal(err)
 	}
-	gone, err := again.OpenProcess(pid, client.GenericAll)
+	gone, err := again.OpenProcess(t.Context(), pid, client.GenericAll)
 	if err != nil {
 		t.Fatalf("the process that exited while hcsd was down cannot be opened: %v", err)
 	}
@@ -77,7 +77,7 @@ func TestHcsdRecoversAfterSIGKILL(t *testing.T) {
 	if err != nil || !strings.Contains(st, `"ExitCode":9`) || !strings.Contains(st, `"LastWaitResult":0`) {
 		t.Fatalf("exit reported after restart: %s, %v", st, err)
 	}
-	if _, err := c2.OpenComputeSystem("half", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
+	if _, err := c2.OpenComputeSystem(t.Context(), "half", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Fatalf("the half-created system was not rolled back: %v", err)
 	}
 	if mounted(rwHalf) {

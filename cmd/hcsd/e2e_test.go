@@ -116,7 +116,7 @@ func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
 func useAgain(t *testing.T, c *client.Client, id string) {
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
-	sys, err := c.OpenComputeSystem(id, client.GenericAll)
+	sys, err := c.OpenComputeSystem(t.Context(), id, client.GenericAll)
 	if err != nil {
 		t.Fatalf("the restarted hcsd does not know %s: %v", id, err)
 	}

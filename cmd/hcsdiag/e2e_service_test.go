@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
 )
 
 func TestServicePropertiesAndSet(t *testing.T) {
@@ -74,7 +76,7 @@ func TestReports(t *testing.T) {
 func TestVersion(t *testing.T) {
 	needDaemon(t)
 	out := ok(t, "version")
-	for _, want := range []string{`(?m)^hcsdiag: +\S+ \(go`, `(?m)^protocol: +1$`, `(?m)^service: +hcsd at ` + regexp.QuoteMeta(daemon.Socket) + `$`,
+	for _, want := range []string{`(?m)^hcsdiag: +\S+ \(go`, `(?m)^protocol: +` + strconv.Itoa(wire.ProtocolVersion) + `$`, `(?m)^service: +hcsd at ` + regexp.QuoteMeta(daemon.Socket) + `$`,
 		`(?m)^schema versions: +2\.0-2\.\d+$`} {
 		if !regexp.MustCompile(want).MatchString(out) {
 			t.Errorf("version does not match %s:\n%s", want, out)

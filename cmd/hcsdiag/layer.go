@@ -77,7 +77,7 @@ directories above LAYER are created, closed to other users.`,
 			if err := makeParent(args[0]); err != nil {
 				return err
 			}
-			return e.svc.c.InitializeWritableLayer(args[0], ld, "")
+			return e.svc.c.InitializeWritableLayer(e.ctx, args[0], ld, "")
 		})
 	},
 }
@@ -95,7 +95,7 @@ parents, the ones recorded by hcsdiag layer init are used. Parents must be read-
 	minArgs:  1, maxArgs: 1, stopAfter: -1,
 	run: func(e *env, p *parsed) error {
 		return storageCall(e, p, func(args []string, ld string) error {
-			return e.svc.c.AttachLayerStorageFilter(args[0], ld)
+			return e.svc.c.AttachLayerStorageFilter(e.ctx, args[0], ld)
 		})
 	},
 }
@@ -109,7 +109,7 @@ var layerDetachVerb = &verb{
 	minArgs:     1, maxArgs: 1, stopAfter: -1,
 	run: func(e *env, p *parsed) error {
 		return storageCall(e, p, func(args []string, _ string) error {
-			return e.svc.c.DetachLayerStorageFilter(args[0])
+			return e.svc.c.DetachLayerStorageFilter(e.ctx, args[0])
 		})
 	},
 }
@@ -126,7 +126,7 @@ layer in use (attached, or a layer of a running container) gives ERROR_BUSY.`,
 	run: func(e *env, p *parsed) error {
 		return storageCall(e, p, func(args []string, _ string) error {
 			for _, l := range args {
-				if err := e.svc.c.DestroyLayer(l); err != nil {
+				if err := e.svc.c.DestroyLayer(e.ctx, l); err != nil {
 					return err
 				}
 			}
@@ -153,7 +153,7 @@ mounted (HcsGetLayerVhdMountPath). An image that is not mounted gives ERROR_NOT_
 		if err != nil {
 			return err
 		}
-		path, err := c.GetLayerVhdMountPath(f)
+		path, err := c.GetLayerVhdMountPath(e.ctx, f)
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func runLayerImport(e *env, p *parsed) error {
 		defer done()
 		name := sourceName(folder)
 		pr := startProgress(e.stderr, "importing "+name, func() int64 { return sourceSize(folder, name) }, stagingWatch(layer))
-		err = e.svc.c.ImportLayer(layer, folder, ld)
+		err = e.svc.c.ImportLayer(e.ctx, layer, folder, ld)
 		pr.stop(err == nil)
 		return err
 	})
@@ -76,7 +76,7 @@ func runLayerExport(e *env, p *parsed) error {
 	return storageCall(e, p, func(args []string, ld string) error {
 		layer, folder := args[0], args[1]
 		pr := startProgress(e.stderr, "exporting "+filepath.Base(layer), func() int64 { return treeSize(layer) }, exportWatch(folder))
-		err := e.svc.c.ExportLayer(layer, folder, ld, exportOptions(p.has("writable")))
+		err := e.svc.c.ExportLayer(e.ctx, layer, folder, ld, exportOptions(p.has("writable")))
 		pr.stop(err == nil)
 		return err
 	})

@@ -56,7 +56,7 @@ func runKill(e *env, p *parsed) error {
 }
 
 func signalProcess(e *env, s *client.System, pid uint32, opts string) error {
-	proc, err := s.OpenProcess(pid, client.GenericAll)
+	proc, err := s.OpenProcess(e.ctx, pid, client.GenericAll)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func runWait(e *env, p *parsed) error {
 	return e.withSystem(p.args[0], func(s *client.System) error {
 		var doc string
 		if p.has("process") {
-			proc, err := s.OpenProcess(uint32(pid), client.GenericAll)
+			proc, err := s.OpenProcess(ctx, uint32(pid), client.GenericAll)
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -104,7 +105,7 @@ func (r *container) setUp(layers []schema.Layer, mb uint64, rm bool) error {
 	// Over imported layers the writable layer records its parents; over plain directory
 	// trees, which storage does not take as parents, the container makes the empty
 	// directory its writable layer itself.
-	if err := r.c.InitializeWritableLayer(r.rw, layerData(layers), ""); err != nil && !hresult.Is(err, hresult.HCS_E_INVALID_LAYER) {
+	if err := r.c.InitializeWritableLayer(r.e.ctx, r.rw, layerData(layers), ""); err != nil && !hresult.Is(err, hresult.HCS_E_INVALID_LAYER) {
 		return err
 	}
 	doc := schema.ComputeSystem{
@@ -137,10 +138,12 @@ func (r *container) keep() {
 }
 
 // cleanup closes the handle and, when the run failed or asked for --rm, terminates the
-// container and destroys its writable layer.
+// container and destroys its writable layer. It runs to its end even when the run was
+// interrupted: nothing else would remove what the run made.
 func (r *container) cleanup() {
+	ctx := context.WithoutCancel(r.e.ctx)
 	if r.failed && r.sys != nil {
-		_, err := r.e.do(func(op *client.Operation) error { return r.sys.Terminate(op, "") })
+		_, err := client.Do(ctx, func(op *client.Operation) error { return r.sys.Terminate(op, "") })
 		if err != nil && !hresult.Is(err, hresult.HCS_E_SYSTEM_ALREADY_STOPPED) && !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 			fmt.Fprintf(r.e.stderr, "hcsdiag: run: terminating %s: %v\n", r.id, toHresult(err))
 		}
@@ -151,7 +154,7 @@ func (r *container) cleanup() {
 	if !r.failed || r.rw == "" {
 		return
 	}
-	if err := r.c.DestroyLayer(r.rw); err != nil && !hresult.Is(err, hresult.HCS_E_INVALID_LAYER) {
+	if err := r.c.DestroyLayer(ctx, r.rw); err != nil && !hresult.Is(err, hresult.HCS_E_INVALID_LAYER) {
 		fmt.Fprintf(r.e.stderr, "hcsdiag: run: destroying the writable layer %s: %v\n", r.rw, toHresult(err))
 		return
 	}

@@ -33,7 +33,7 @@ $ hcsdiag service properties --query '{"PropertyTypes":["Basic"]}'`,
 		if err != nil {
 			return err
 		}
-		doc, err := c.GetServiceProperties(query)
+		doc, err := c.GetServiceProperties(e.ctx, query)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ $ hcsdiag service set --log-level debug`,
 		if err != nil {
 			return err
 		}
-		if err := c.ModifyServiceSettings(mustJSON(req)); err != nil {
+		if err := c.ModifyServiceSettings(e.ctx, mustJSON(req)); err != nil {
 			return err
 		}
 		if e.svc.isPrivate() {
@@ -96,7 +96,7 @@ as hcsdiag events --json prints it.`,
 		if err != nil {
 			return err
 		}
-		return c.SubmitWerReport(doc)
+		return c.SubmitWerReport(e.ctx, doc)
 	},
 }
 
@@ -118,7 +118,7 @@ func runReportList(e *env, p *parsed) error {
 	if err != nil {
 		return err
 	}
-	doc, err := c.GetServiceProperties(`{"PropertyTypes":["CrashReports"]}`)
+	doc, err := c.GetServiceProperties(e.ctx, `{"PropertyTypes":["CrashReports"]}`)
 	if err != nil {
 		return err
 	}

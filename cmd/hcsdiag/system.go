@@ -19,7 +19,7 @@ func (e *env) openSystem(id string) (*client.System, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.OpenComputeSystem(id, client.GenericAll)
+	return c.OpenComputeSystem(e.ctx, id, client.GenericAll)
 }
 
 // withSystem opens id, runs fn with the handle and closes it.
@@ -62,7 +62,7 @@ func (e *env) serviceSettings() schema.ServiceSettings {
 	if err != nil {
 		return set
 	}
-	doc, err := c.GetServiceProperties(`{"PropertyTypes":["ServiceSettings"]}`)
+	doc, err := c.GetServiceProperties(e.ctx, `{"PropertyTypes":["ServiceSettings"]}`)
 	if err != nil {
 		return set
 	}

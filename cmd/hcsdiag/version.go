@@ -45,7 +45,7 @@ func runVersion(e *env, p *parsed) error {
 	}
 	defer c.Close()
 	fmt.Fprintf(t, "service:\thcsd at %s\n", socket)
-	doc, err := c.GetServiceProperties(`{"PropertyTypes":["Basic"]}`)
+	doc, err := c.GetServiceProperties(e.ctx, `{"PropertyTypes":["Basic"]}`)
 	var props schema.ServiceProperties
 	var basic schema.BasicInformation
 	if err == nil && json.Unmarshal([]byte(doc), &props) == nil && len(props.Properties) == 1 &&

@@ -80,3 +80,7 @@ func callOnce(call func(c *client.Client) error) error {
 	}
 	return err
 }
+
+// callCtx is the context of the synchronous C functions. They take no timeout and the C API
+// has no way to cancel them, so they wait for the service as long as it takes.
+func callCtx() context.Context { return context.Background() }

@@ -68,7 +68,7 @@ func HcsOpenProcess(computeSystem C.uintptr_t, processId, requestedAccess C.DWOR
 	if !ok {
 		return errHandle
 	}
-	p, err := s.s.OpenProcess(uint32(processId), uint32(requestedAccess))
+	p, err := s.s.OpenProcess(callCtx(), uint32(processId), uint32(requestedAccess))
 	if err == nil {
 		*proc = addProcess(p)
 	}

@@ -22,7 +22,7 @@ func HcsGetServiceProperties(propertyQuery *C.WCHAR, result **C.WCHAR) C.HRESULT
 	var doc string
 	err := withClient(func(c *client.Client) error {
 		var err error
-		doc, err = c.GetServiceProperties(query)
+		doc, err = c.GetServiceProperties(callCtx(), query)
 		return err
 	})
 	return setResult(result, doc, err)
@@ -35,7 +35,7 @@ func HcsGetServiceProperties(propertyQuery *C.WCHAR, result **C.WCHAR) C.HRESULT
 func HcsModifyServiceSettings(settings *C.WCHAR, result **C.WCHAR) C.HRESULT {
 	setString(result, "")
 	s := goString(settings)
-	err := callOnce(func(c *client.Client) error { return c.ModifyServiceSettings(s) })
+	err := callOnce(func(c *client.Client) error { return c.ModifyServiceSettings(callCtx(), s) })
 	return setResult(result, "", err)
 }
 
@@ -44,5 +44,5 @@ func HcsModifyServiceSettings(settings *C.WCHAR, result **C.WCHAR) C.HRESULT {
 //export HcsSubmitWerReport
 func HcsSubmitWerReport(settings *C.WCHAR) C.HRESULT {
 	s := goString(settings)
-	return hr(callOnce(func(c *client.Client) error { return c.SubmitWerReport(s) }))
+	return hr(callOnce(func(c *client.Client) error { return c.SubmitWerReport(callCtx(), s) }))
 }

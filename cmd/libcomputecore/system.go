@@ -66,7 +66,7 @@ func HcsOpenComputeSystem(id *C.WCHAR, requestedAccess C.DWORD, computeSystem *C
 	*computeSystem = 0
 	sysID := goString(id)
 	return hr(withClient(func(c *client.Client) error {
-		s, err := c.OpenComputeSystem(sysID, uint32(requestedAccess))
+		s, err := c.OpenComputeSystem(callCtx(), sysID, uint32(requestedAccess))
 		if err == nil {
 			*computeSystem = addSystem(s)
 		}

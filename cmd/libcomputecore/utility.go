@@ -53,7 +53,7 @@ func vhdCall(vhdHandle C.uintptr_t, call func(c *client.Client, vhd *os.File) er
 //export HcsCreateEmptyGuestStateFile
 func HcsCreateEmptyGuestStateFile(guestStateFilePath *C.WCHAR) C.HRESULT {
 	path := goString(guestStateFilePath)
-	return utilityCall(func(c *client.Client) error { return c.CreateEmptyGuestStateFile(path) })
+	return utilityCall(func(c *client.Client) error { return c.CreateEmptyGuestStateFile(callCtx(), path) })
 }
 
 // HcsCreateEmptyRuntimeStateFile creates an empty runtime-state file for a VM.
@@ -61,7 +61,7 @@ func HcsCreateEmptyGuestStateFile(guestStateFilePath *C.WCHAR) C.HRESULT {
 //export HcsCreateEmptyRuntimeStateFile
 func HcsCreateEmptyRuntimeStateFile(runtimeStateFilePath *C.WCHAR) C.HRESULT {
 	path := goString(runtimeStateFilePath)
-	return utilityCall(func(c *client.Client) error { return c.CreateEmptyRuntimeStateFile(path) })
+	return utilityCall(func(c *client.Client) error { return c.CreateEmptyRuntimeStateFile(callCtx(), path) })
 }
 
 // HcsGrantVmAccess gives the VM named vmId access to filePath.
@@ -69,7 +69,7 @@ func HcsCreateEmptyRuntimeStateFile(runtimeStateFilePath *C.WCHAR) C.HRESULT {
 //export HcsGrantVmAccess
 func HcsGrantVmAccess(vmId, filePath *C.WCHAR) C.HRESULT {
 	id, path := goString(vmId), goString(filePath)
-	return utilityCall(func(c *client.Client) error { return c.GrantVmAccess(id, path) })
+	return utilityCall(func(c *client.Client) error { return c.GrantVmAccess(callCtx(), id, path) })
 }
 
 // HcsRevokeVmAccess removes what HcsGrantVmAccess granted.
@@ -77,7 +77,7 @@ func HcsGrantVmAccess(vmId, filePath *C.WCHAR) C.HRESULT {
 //export HcsRevokeVmAccess
 func HcsRevokeVmAccess(vmId, filePath *C.WCHAR) C.HRESULT {
 	id, path := goString(vmId), goString(filePath)
-	return utilityCall(func(c *client.Client) error { return c.RevokeVmAccess(id, path) })
+	return utilityCall(func(c *client.Client) error { return c.RevokeVmAccess(callCtx(), id, path) })
 }
 
 // HcsGrantVmGroupAccess gives every VM read access to filePath.
@@ -85,7 +85,7 @@ func HcsRevokeVmAccess(vmId, filePath *C.WCHAR) C.HRESULT {
 //export HcsGrantVmGroupAccess
 func HcsGrantVmGroupAccess(filePath *C.WCHAR) C.HRESULT {
 	path := goString(filePath)
-	return utilityCall(func(c *client.Client) error { return c.GrantVmGroupAccess(path) })
+	return utilityCall(func(c *client.Client) error { return c.GrantVmGroupAccess(callCtx(), path) })
 }
 
 // HcsRevokeVmGroupAccess removes what HcsGrantVmGroupAccess granted.
@@ -93,7 +93,7 @@ func HcsGrantVmGroupAccess(filePath *C.WCHAR) C.HRESULT {
 //export HcsRevokeVmGroupAccess
 func HcsRevokeVmGroupAccess(filePath *C.WCHAR) C.HRESULT {
 	path := goString(filePath)
-	return utilityCall(func(c *client.Client) error { return c.RevokeVmGroupAccess(path) })
+	return utilityCall(func(c *client.Client) error { return c.RevokeVmGroupAccess(callCtx(), path) })
 }
 
 // HcsGetProcessorCompatibilityFromSavedState returns the processor requirements recorded in
@@ -105,7 +105,7 @@ func HcsGetProcessorCompatibilityFromSavedState(RuntimeFileName *C.WCHAR, Proces
 	path := goString(RuntimeFileName)
 	var doc string
 	res := utilityCall(func(c *client.Client) (err error) {
-		doc, err = c.GetProcessorCompatibilityFromSavedState(path)
+		doc, err = c.GetProcessorCompatibilityFromSavedState(callCtx(), path)
 		return err
 	})
 	if res == 0 {
@@ -120,7 +120,7 @@ func HcsGetProcessorCompatibilityFromSavedState(RuntimeFileName *C.WCHAR, Proces
 //export HcsImportLayer
 func HcsImportLayer(layerPath, sourceFolderPath, layerData *C.WCHAR) C.HRESULT {
 	lp, src, ld := goString(layerPath), goString(sourceFolderPath), goString(layerData)
-	return utilityCall(func(c *client.Client) error { return c.ImportLayer(lp, src, ld) })
+	return utilityCall(func(c *client.Client) error { return c.ImportLayer(callCtx(), lp, src, ld) })
 }
 
 // HcsExportLayer writes the transport form of the layer at layerPath into exportFolderPath.
@@ -128,7 +128,7 @@ func HcsImportLayer(layerPath, sourceFolderPath, layerData *C.WCHAR) C.HRESULT {
 //export HcsExportLayer
 func HcsExportLayer(layerPath, exportFolderPath, layerData, options *C.WCHAR) C.HRESULT {
 	lp, dst, ld, opts := goString(layerPath), goString(exportFolderPath), goString(layerData), goString(options)
-	return utilityCall(func(c *client.Client) error { return c.ExportLayer(lp, dst, ld, opts) })
+	return utilityCall(func(c *client.Client) error { return c.ExportLayer(callCtx(), lp, dst, ld, opts) })
 }
 
 // HcsExportLegacyWritableLayer exports a writable layer stored in the legacy layout.
@@ -136,7 +136,7 @@ func HcsExportLayer(layerPath, exportFolderPath, layerData, options *C.WCHAR) C.
 //export HcsExportLegacyWritableLayer
 func HcsExportLegacyWritableLayer(writableLayerMountPath, writableLayerFolderPath, exportFolderPath, layerData *C.WCHAR) C.HRESULT {
 	mp, fp, dst, ld := goString(writableLayerMountPath), goString(writableLayerFolderPath), goString(exportFolderPath), goString(layerData)
-	return utilityCall(func(c *client.Client) error { return c.ExportLegacyWritableLayer(mp, fp, dst, ld) })
+	return utilityCall(func(c *client.Client) error { return c.ExportLegacyWritableLayer(callCtx(), mp, fp, dst, ld) })
 }
 
 // HcsDestroyLayer deletes the layer at layerPath.
@@ -144,7 +144,7 @@ func HcsExportLegacyWritableLayer(writableLayerMountPath, writableLayerFolderPat
 //export HcsDestroyLayer
 func HcsDestroyLayer(layerPath *C.WCHAR) C.HRESULT {
 	lp := goString(layerPath)
-	return utilityCall(func(c *client.Client) error { return c.DestroyLayer(lp) })
+	return utilityCall(func(c *client.Client) error { return c.DestroyLayer(callCtx(), lp) })
 }
 
 // HcsSetupBaseOSLayer prepares a base OS layer; vhdHandle is the file descriptor of the
@@ -153,7 +153,7 @@ func HcsDestroyLayer(layerPath *C.WCHAR) C.HRESULT {
 //export HcsSetupBaseOSLayer
 func HcsSetupBaseOSLayer(layerPath *C.WCHAR, vhdHandle C.uintptr_t, options *C.WCHAR) C.HRESULT {
 	lp, opts := goString(layerPath), goString(options)
-	return vhdCall(vhdHandle, func(c *client.Client, vhd *os.File) error { return c.SetupBaseOSLayer(lp, vhd, opts) })
+	return vhdCall(vhdHandle, func(c *client.Client, vhd *os.File) error { return c.SetupBaseOSLayer(callCtx(), lp, vhd, opts) })
 }
 
 // HcsSetupBaseOSVolume prepares a base OS layer from a mounted volume.
@@ -161,7 +161,7 @@ func HcsSetupBaseOSLayer(layerPath *C.WCHAR, vhdHandle C.uintptr_t, options *C.W
 //export HcsSetupBaseOSVolume
 func HcsSetupBaseOSVolume(layerPath, volumePath, options *C.WCHAR) C.HRESULT {
 	lp, vp, opts := goString(layerPath), goString(volumePath), goString(options)
-	return utilityCall(func(c *client.Client) error { return c.SetupBaseOSVolume(lp, vp, opts) })
+	return utilityCall(func(c *client.Client) error { return c.SetupBaseOSVolume(callCtx(), lp, vp, opts) })
 }
 
 // HcsInitializeWritableLayer makes writableLayerPath a writable layer over layerData.
@@ -169,7 +169,7 @@ func HcsSetupBaseOSVolume(layerPath, volumePath, options *C.WCHAR) C.HRESULT {
 //export HcsInitializeWritableLayer
 func HcsInitializeWritableLayer(writableLayerPath, layerData, options *C.WCHAR) C.HRESULT {
 	wp, ld, opts := goString(writableLayerPath), goString(layerData), goString(options)
-	return utilityCall(func(c *client.Client) error { return c.InitializeWritableLayer(wp, ld, opts) })
+	return utilityCall(func(c *client.Client) error { return c.InitializeWritableLayer(callCtx(), wp, ld, opts) })
 }
 
 // HcsInitializeLegacyWritableLayer is HcsInitializeWritableLayer for the legacy layout.
@@ -177,7 +177,7 @@ func HcsInitializeWritableLayer(writableLayerPath, layerData, options *C.WCHAR) 
 //export HcsInitializeLegacyWritableLayer
 func HcsInitializeLegacyWritableLayer(writableLayerMountPath, writableLayerFolderPath, layerData, options *C.WCHAR) C.HRESULT {
 	mp, fp, ld, opts := goString(writableLayerMountPath), goString(writableLayerFolderPath), goString(layerData), goString(options)
-	return utilityCall(func(c *client.Client) error { return c.InitializeLegacyWritableLayer(mp, fp, ld, opts) })
+	return utilityCall(func(c *client.Client) error { return c.InitializeLegacyWritableLayer(callCtx(), mp, fp, ld, opts) })
 }
 
 // HcsAttachLayerStorageFilter shows the union of the layer over its parents at layerPath.
@@ -185,7 +185,7 @@ func HcsInitializeLegacyWritableLayer(writableLayerMountPath, writableLayerFolde
 //export HcsAttachLayerStorageFilter
 func HcsAttachLayerStorageFilter(layerPath, layerData *C.WCHAR) C.HRESULT {
 	lp, ld := goString(layerPath), goString(layerData)
-	return utilityCall(func(c *client.Client) error { return c.AttachLayerStorageFilter(lp, ld) })
+	return utilityCall(func(c *client.Client) error { return c.AttachLayerStorageFilter(callCtx(), lp, ld) })
 }
 
 // HcsDetachLayerStorageFilter removes the union from layerPath.
@@ -193,7 +193,7 @@ func HcsAttachLayerStorageFilter(layerPath, layerData *C.WCHAR) C.HRESULT {
 //export HcsDetachLayerStorageFilter
 func HcsDetachLayerStorageFilter(layerPath *C.WCHAR) C.HRESULT {
 	lp := goString(layerPath)
-	return utilityCall(func(c *client.Client) error { return c.DetachLayerStorageFilter(lp) })
+	return utilityCall(func(c *client.Client) error { return c.DetachLayerStorageFilter(callCtx(), lp) })
 }
 
 // HcsFormatWritableLayerVhd formats the image behind vhdHandle, a file descriptor the caller
@@ -201,7 +201,7 @@ func HcsDetachLayerStorageFilter(layerPath *C.WCHAR) C.HRESULT {
 //
 //export HcsFormatWritableLayerVhd
 func HcsFormatWritableLayerVhd(vhdHandle C.uintptr_t) C.HRESULT {
-	return vhdCall(vhdHandle, func(c *client.Client, vhd *os.File) error { return c.FormatWritableLayerVhd(vhd) })
+	return vhdCall(vhdHandle, func(c *client.Client, vhd *os.File) error { return c.FormatWritableLayerVhd(callCtx(), vhd) })
 }
 
 // HcsGetLayerVhdMountPath returns where the attached image behind vhdHandle is mounted.
@@ -214,7 +214,7 @@ func HcsGetLayerVhdMountPath(vhdHandle C.uintptr_t, mountPath **C.WCHAR) C.HRESU
 	}
 	var path string
 	res := vhdCall(vhdHandle, func(c *client.Client, vhd *os.File) (err error) {
-		path, err = c.GetLayerVhdMountPath(vhd)
+		path, err = c.GetLayerVhdMountPath(callCtx(), vhd)
 		return err
 	})
 	if res == 0 {

@@ -14,7 +14,7 @@ func BenchmarkServiceProperties(b *testing.B) {
 		b.Run(m.name, func(b *testing.B) {
 			c := m.connect(startDaemon(b, daemonConfig{}), b)
 			for b.Loop() {
-				if _, err := c.GetServiceProperties(""); err != nil {
+				if _, err := c.GetServiceProperties(b.Context(), ""); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -24,7 +24,7 @@ func BenchmarkServiceProperties(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if _, err := c.GetServiceProperties(""); err != nil {
+					if _, err := c.GetServiceProperties(b.Context(), ""); err != nil {
 						b.Error(err)
 						return
 					}

@@ -26,7 +26,7 @@ func TestSystemsAreSharedAcrossConnections(t *testing.T) {
 	if !strings.Contains(doc, `"Id":"shared"`) {
 		t.Fatalf("b does not see a's system: %s", doc)
 	}
-	sysB, err := b.OpenComputeSystem("shared", client.GenericAll)
+	sysB, err := b.OpenComputeSystem(t.Context(), "shared", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestClosingHandlesDoesNotStopSystems(t *testing.T) {
 	started(t, a, "kept")
 	a.Close() // closes a's handle, and a's connection
 	b := d.dial(t)
-	sys, err := b.OpenComputeSystem("kept", client.GenericAll)
+	sys, err := b.OpenComputeSystem(t.Context(), "kept", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestLastHandleAnywhereTerminates(t *testing.T) {
 	a, b := d.dial(t), d.dial(t)
 	sysA := create(t, a, "last", `{"Container":{},"ShouldTerminateOnLastHandleClosed":true}`)
 	mustDo(t, func(op *client.Operation) error { return sysA.Start(op, "") })
-	sysB, err := b.OpenComputeSystem("last", client.GenericAll)
+	sysB, err := b.OpenComputeSystem(t.Context(), "last", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestCrashedClientReleasesItsHandles(t *testing.T) {
 	cmd.Wait()
 	c := d.dial(t)
 	waitGone(t, c, "crash-last")
-	sys, err := c.OpenComputeSystem("crash-kept", client.GenericAll)
+	sys, err := c.OpenComputeSystem(t.Context(), "crash-kept", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,16 +121,16 @@ func waitGone(t *testing.T, c *client.Client, id string) {
 func TestHandlesAreScopedToTheirConnection(t *testing.T) {
 	d := startDaemon(t, daemonConfig{})
 	a, b := rawDial(t, d.path), rawDial(t, d.path)
-	res, _, err := a.Call(ctx(t), wire.MethodCreateSystem, &wire.Args{ID: "mine", Document: containerDoc})
-	if err != nil {
+	const mine wire.Ref = 1
+	if _, _, err := a.Call(ctx(t), wire.MethodCreateSystem, &wire.Args{NewRef: mine, ID: "mine", Document: containerDoc}); err != nil {
 		t.Fatal(err)
 	}
 	// b presents a's reference: it names nothing in b's session.
 	for _, m := range []wire.Method{wire.MethodSystemProperties, wire.MethodCloseSystem} {
-		_, _, err = b.Call(ctx(t), m, &wire.Args{Ref: res.Ref})
+		_, _, err := b.Call(ctx(t), m, &wire.Args{Ref: mine})
 		wantCode(t, err, hresult.ERROR_INVALID_HANDLE)
 	}
-	if _, _, err := a.Call(ctx(t), wire.MethodSystemProperties, &wire.Args{Ref: res.Ref}); err != nil {
+	if _, _, err := a.Call(ctx(t), wire.MethodSystemProperties, &wire.Args{Ref: mine}); err != nil {
 		t.Fatalf("a's own handle: %v", err)
 	}
 }

@@ -45,7 +45,7 @@ func TestServiceDisconnectReachesEveryCallback(t *testing.T) {
 	wantCode(t, err, hresult.HCS_E_SERVICE_DISCONNECT)
 	_, err = client.Do(ctx(t), func(op *client.Operation) error { return sys.GetProperties(op, "") })
 	wantCode(t, err, hresult.HCS_E_SERVICE_DISCONNECT)
-	_, err = c.OpenComputeSystem("gone", client.GenericAll)
+	_, err = c.OpenComputeSystem(t.Context(), "gone", client.GenericAll)
 	wantCode(t, err, hresult.HCS_E_SERVICE_DISCONNECT)
 	_, err = client.Do(ctx(t), func(op *client.Operation) error { return p.Terminate(op, "") })
 	wantCode(t, err, hresult.HCS_E_SERVICE_DISCONNECT)

@@ -17,10 +17,10 @@ type call func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Resul
 // methods maps every wire.Method to the wire.Service method it calls.
 var methods = map[wire.Method]call{
 	wire.MethodCreateSystem: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
-		return ref(svc.CreateSystem(ctx, a.ID, a.Document))
+		return none(svc.CreateSystem(ctx, a.NewRef, a.ID, a.Document))
 	},
 	wire.MethodOpenSystem: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
-		return ref(svc.OpenSystem(ctx, a.ID))
+		return none(svc.OpenSystem(ctx, a.NewRef, a.ID))
 	},
 	wire.MethodCloseSystem: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
 		return none(svc.CloseSystem(ctx, a.Ref))
@@ -42,10 +42,10 @@ var methods = map[wire.Method]call{
 		return doc(svc.EnumerateSystems(ctx, a.Document))
 	},
 	wire.MethodCreateProcess: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
-		return process(svc.CreateProcess(ctx, a.Ref, a.Document))
+		return process(svc.CreateProcess(ctx, a.Ref, a.NewRef, a.Document))
 	},
 	wire.MethodOpenProcess: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
-		return ref(svc.OpenProcess(ctx, a.Ref, a.PID))
+		return none(svc.OpenProcess(ctx, a.Ref, a.NewRef, a.PID))
 	},
 	wire.MethodCloseProcess: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
 		return none(svc.CloseProcess(ctx, a.Ref))
@@ -59,7 +59,7 @@ var methods = map[wire.Method]call{
 	},
 	wire.MethodProcessInfo: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
 		info, err := svc.ProcessInfo(ctx, a.Ref)
-		return process(0, info, err)
+		return process(info, err)
 	},
 	wire.MethodProcessProperties: func(ctx context.Context, svc wire.Service, a *wire.Args) (*wire.Result, []*os.File, error) {
 		return doc(svc.ProcessProperties(ctx, a.Ref, a.Document))
@@ -78,13 +78,6 @@ var methods = map[wire.Method]call{
 	},
 }
 
-func ref(r wire.Ref, err error) (*wire.Result, []*os.File, error) {
-	if err != nil {
-		return nil, nil, err
-	}
-	return &wire.Result{Ref: r}, nil, nil
-}
-
 func doc(d string, err error) (*wire.Result, []*os.File, error) {
 	if err != nil {
 		return nil, nil, err
@@ -99,8 +92,8 @@ func none(err error) (*wire.Result, []*os.File, error) {
 	return &wire.Result{}, nil, nil
 }
 
-// process puts a process handle and its stdio files in a result; the files travel with it.
-func process(r wire.Ref, info wire.ProcessInfo, err error) (*wire.Result, []*os.File, error) {
+// process puts a process's pid and stdio files in a result; the files travel with it.
+func process(info wire.ProcessInfo, err error) (*wire.Result, []*os.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
@@ -115,7 +108,7 @@ func process(r wire.Ref, info wire.ProcessInfo, err error) (*wire.Result, []*os.
 			files = append(files, s.f)
 		}
 	}
-	return &wire.Result{Ref: r, Process: pf}, files, nil
+	return &wire.Result{Process: pf}, files, nil
 }
 
 func systemOp(op string) (wire.SystemOp, error) {
@@ -176,6 +169,9 @@ func (s *session) audit(m wire.Method, a *wire.Args) {
 	}
 	if a.Ref != 0 {
 		attrs = append(attrs, "ref", a.Ref)
+	}
+	if a.NewRef != 0 {
+		attrs = append(attrs, "new_ref", a.NewRef)
 	}
 	if a.Op != "" {
 		attrs = append(attrs, "op", truncate(a.Op, 32))

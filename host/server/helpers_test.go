@@ -18,6 +18,7 @@ import (
 	"github.com/linuxhcs/hcs/host/server"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/wire"
 )
 
 const containerDoc = `{"SchemaVersion":{"Major":2,"Minor":1},"Owner":"test","Container":{}}`
@@ -55,13 +56,14 @@ type daemonConfig struct {
 	socketMode os.FileMode
 	server     server.Options
 	driver     []fakedriver.Option
+	utilities  map[wire.UtilityFunc]host.UtilityHandler
 }
 
 func startDaemon(t testing.TB, cfg daemonConfig) *daemon {
 	t.Helper()
 	d := &daemon{t: t, drv: fakedriver.New(cfg.driver...), dir: socketDir(t)}
 	d.path = filepath.Join(d.dir, "hcsd.sock")
-	h, err := host.New(host.Options{Container: d.drv, StateDir: t.TempDir(), ShutdownTimeout: 5 * time.Second})
+	h, err := host.New(host.Options{Container: d.drv, StateDir: t.TempDir(), ShutdownTimeout: 5 * time.Second, Utilities: cfg.utilities})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +258,7 @@ func (d *daemon) terminateAll(t testing.TB) {
 		t.Fatal(err)
 	}
 	for _, p := range list {
-		sys, err := c.OpenComputeSystem(p.Id, client.GenericAll)
+		sys, err := c.OpenComputeSystem(t.Context(), p.Id, client.GenericAll)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -82,7 +82,7 @@ func TestSlowClientStallsOnlyItself(t *testing.T) {
 	deadline := time.Now().Add(testTimeout)
 	for { // the slow client's system, which it holds a handle to
 		var err error
-		if sys, err = c.OpenComputeSystem("slow", client.GenericAll); err == nil {
+		if sys, err = c.OpenComputeSystem(t.Context(), "slow", client.GenericAll); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -132,7 +132,7 @@ func floodWithoutReading(t *testing.T, path, id string) *fdconn.Conn {
 		return fc.WriteFrame(b, nil)
 	}
 	send(&wire.Message{Type: wire.TypeHello, Hello: &wire.Hello{ProtocolVersion: wire.ProtocolVersion}})
-	send(&wire.Message{Type: wire.TypeRequest, ID: 1, Method: wire.MethodCreateSystem, Args: &wire.Args{ID: id, Document: containerDoc}})
+	send(&wire.Message{Type: wire.TypeRequest, ID: 1, Method: wire.MethodCreateSystem, Args: &wire.Args{NewRef: 1, ID: id, Document: containerDoc}})
 	go func() {
 		fc.SetWriteTimeout(testTimeout)
 		for i := uint64(2); send(&wire.Message{Type: wire.TypeRequest, ID: i, Method: wire.MethodEnumerateSystems}) == nil; i++ {

@@ -41,7 +41,7 @@ func runHelperMode(mode string, args []string) int {
 	ctx := context.Background()
 	c, err := client.Dial(ctx, args[0])
 	if err == nil && mode == "dial" {
-		_, err = c.GetServiceProperties("")
+		_, err = c.GetServiceProperties(ctx, "")
 	}
 	if err != nil {
 		fmt.Printf("0x%08X %v\n", uint32(hresult.FromError(err)), err)

@@ -193,7 +193,7 @@ func scenarioEnumerate(t *testing.T, c *client.Client) {
 func scenarioOpenProcess(t *testing.T, c *client.Client) {
 	sys := started(t, c, "openp")
 	p, info := spawn(t, sys, "sleep 60", false, false)
-	q, err := sys.OpenProcess(info.ProcessID, 0)
+	q, err := sys.OpenProcess(t.Context(), info.ProcessID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func scenarioOpenProcess(t *testing.T, c *client.Client) {
 }
 
 func scenarioServiceProperties(t *testing.T, c *client.Client) {
-	doc, err := c.GetServiceProperties("")
+	doc, err := c.GetServiceProperties(t.Context(), "")
 	if err != nil || !json.Valid([]byte(doc)) {
 		t.Fatalf("service properties = %s, %v", doc, err)
 	}
@@ -216,10 +216,10 @@ func TestErrorsAreIdentical(t *testing.T) {
 	d := startDaemon(t, daemonConfig{})
 	calls := map[string]func(c *client.Client, id string) error{
 		"open unknown": func(c *client.Client, id string) error {
-			_, err := c.OpenComputeSystem(id, client.GenericAll)
+			_, err := c.OpenComputeSystem(t.Context(), id, client.GenericAll)
 			return err
 		},
-		"open with no access": func(c *client.Client, id string) error { _, err := c.OpenComputeSystem(id, 0); return err },
+		"open with no access": func(c *client.Client, id string) error { _, err := c.OpenComputeSystem(t.Context(), id, 0); return err },
 		"bad config": func(c *client.Client, id string) error {
 			_, err := client.Do(ctx(t), func(op *client.Operation) error {
 				_, err := c.CreateComputeSystem(id, `{"VirtualMachine":{}}`, op)

@@ -33,7 +33,7 @@ func (d *Daemon) TerminateAll() ([]string, error) {
 	var left []string
 	for _, sys := range systems {
 		left = append(left, sys.Id+" ("+sys.State+")")
-		h, err := c.OpenComputeSystem(sys.Id, client.GenericAll)
+		h, err := c.OpenComputeSystem(ctx, sys.Id, client.GenericAll)
 		if err != nil {
 			continue
 		}

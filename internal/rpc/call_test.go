@@ -120,11 +120,11 @@ func TestProcessFilesArePassed(t *testing.T) {
 	}
 	defer w.Close()
 	c, _ := served(t, ServeOptions{Handler: func(context.Context, wire.Method, *wire.Args, []*os.File) (*wire.Result, []*os.File, error) {
-		return &wire.Result{Ref: 7, Process: &wire.ProcessFiles{ProcessID: 42, StdOutput: true}}, []*os.File{r}, nil
+		return &wire.Result{Process: &wire.ProcessFiles{ProcessID: 42, StdOutput: true}}, []*os.File{r}, nil
 	}})
 	before := openFDs(t)
-	res, files, err := c.Call(testCtx(t), wire.MethodCreateProcess, &wire.Args{Ref: 1, Document: "{}"})
-	if err != nil || len(files) != 1 || res.Process.ProcessID != 42 || res.Ref != 7 {
+	res, files, err := c.Call(testCtx(t), wire.MethodCreateProcess, &wire.Args{Ref: 1, NewRef: 2, Document: "{}"})
+	if err != nil || len(files) != 1 || res.Process.ProcessID != 42 {
 		t.Fatalf("Call = %+v, %d files, %v", res, len(files), err)
 	}
 	waitFor(t, "the service to close its copy of the sent file", func() bool { _, err := r.Stat(); return err != nil })

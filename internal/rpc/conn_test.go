@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestClientRefusesAnotherProtocolVersion(t *testing.T) {
 	go srv.send(&wire.Message{Type: wire.TypeHello, Hello: &wire.Hello{ProtocolVersion: 99, ServerVersion: "future"}})
 	_, err := NewClient(testCtx(t), cs, ClientOptions{Version: "old"})
 	wantCode(t, err, hresult.HCS_E_UNSUPPORTED_PROTOCOL_VERSION)
-	for _, s := range []string{"version 99", "version 1", "future", "old"} {
+	for _, s := range []string{"version 99", "version " + strconv.Itoa(wire.ProtocolVersion), "future", "old"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q does not name %q", err, s)
 		}
@@ -38,7 +39,7 @@ func TestServiceRefusesAnotherProtocolVersion(t *testing.T) {
 	}
 	err := cl.refusal()
 	wantCode(t, err, hresult.HCS_E_UNSUPPORTED_PROTOCOL_VERSION)
-	if !strings.Contains(err.Error(), "version 99") || !strings.Contains(err.Error(), "version 1") {
+	if !strings.Contains(err.Error(), "version 99") || !strings.Contains(err.Error(), "version "+strconv.Itoa(wire.ProtocolVersion)) {
 		t.Errorf("error %q does not name both versions", err)
 	}
 	cl.expectEOF()

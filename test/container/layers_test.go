@@ -41,15 +41,15 @@ func TestContainerOnImportedLayers(t *testing.T) {
 
 		root := t.TempDir()
 		baseLayer, appLayer, rw := filepath.Join(root, "base"), filepath.Join(root, "app"), filepath.Join(root, "rw")
-		if err := e.c.ImportLayer(baseLayer, tarLayer(t, base), ""); err != nil {
+		if err := e.c.ImportLayer(t.Context(), baseLayer, tarLayer(t, base), ""); err != nil {
 			t.Fatal(err)
 		}
 		parents := fmt.Sprintf(`{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Id":"00000000-0000-0000-0000-000000000001","Path":%q}]}`, baseLayer)
-		if err := e.c.ImportLayer(appLayer, tarLayer(t, app), parents); err != nil {
+		if err := e.c.ImportLayer(t.Context(), appLayer, tarLayer(t, app), parents); err != nil {
 			t.Fatal(err)
 		}
 		chain := fmt.Sprintf(`{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Id":"00000000-0000-0000-0000-000000000002","Path":%q},{"Id":"00000000-0000-0000-0000-000000000001","Path":%q}]}`, appLayer, baseLayer)
-		if err := e.c.InitializeWritableLayer(rw, chain, ""); err != nil {
+		if err := e.c.InitializeWritableLayer(t.Context(), rw, chain, ""); err != nil {
 			t.Fatal(err)
 		}
 		doc := &schema.ComputeSystem{Container: &schema.Container{Storage: &schema.Storage{

@@ -144,7 +144,7 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 	if len(ids) != 1 || ids[0] != "survivor" {
 		t.Fatalf("recovered %v", ids)
 	}
-	again, err := c2.OpenComputeSystem("survivor", client.GenericAll)
+	again, err := c2.OpenComputeSystem(t.Context(), "survivor", client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 	if string(out) != "got hi\n" {
 		t.Fatalf("reader output %q", out)
 	}
-	rp, err := again.OpenProcess(reader.ProcessID, client.GenericAll)
+	rp, err := again.OpenProcess(t.Context(), reader.ProcessID, client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 	if err != nil || !strings.Contains(st, `"ExitCode":7`) {
 		t.Fatalf("reader exit %s, %v", st, err)
 	}
-	sp, err := again.OpenProcess(sleeper.ProcessID, client.GenericAll)
+	sp, err := again.OpenProcess(t.Context(), sleeper.ProcessID, client.GenericAll)
 	if err != nil {
 		t.Fatalf("a process that survived the restart cannot be opened: %v", err)
 	}
@@ -210,7 +210,7 @@ func TestRestartRollsBackHalfCreatedSystem(t *testing.T) {
 	if len(ids) != 0 {
 		t.Fatalf("a half-created system was reattached: %v", ids)
 	}
-	if _, err := c2.OpenComputeSystem("halfway", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
+	if _, err := c2.OpenComputeSystem(t.Context(), "halfway", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Fatalf("open after rollback: %v", err)
 	}
 	assertNoMount(t, e.writable)
@@ -244,7 +244,7 @@ func TestRestartForgetsContainerThatDiedWhileDown(t *testing.T) {
 	if len(ids) != 0 {
 		t.Fatalf("a dead container was reattached: %v", ids)
 	}
-	if _, err := c2.OpenComputeSystem("gone", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
+	if _, err := c2.OpenComputeSystem(t.Context(), "gone", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Fatalf("open: %v", err)
 	}
 	assertNoMount(t, e.writable)
@@ -300,7 +300,7 @@ func TestServiceStopIsNotALastHandleClose(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if _, err := c2.OpenComputeSystem("ephemeral", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
+	if _, err := c2.OpenComputeSystem(t.Context(), "ephemeral", client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Fatalf("open after the grace period: %v", err)
 	}
 	assertNoMount(t, e.writable)
