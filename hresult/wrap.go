@@ -1,0 +1,112 @@
+package hresult
+
+import "strings"
+
+// Wrap returns an *Error that wraps err, using msg as context. Its code is the most specific
+// one available: code, unless code is zero or generic (see Generic) while err carries a
+// specific code (FromError), in which case err's code is kept, so wrapping in E_FAIL never
+// hides why something failed. An explicit specific code replaces err's, which errors.Is
+// still finds through the chain.
+//
+// The message names each code once: the "NAME (0x…): " prefix of an *Error or HRESULT inside
+// err is left out of the text when it names the result's code or a generic one, since
+// Error() names the result's code in front. Wrap(nil, ...) is a nil error (an untyped nil, so
+// that `return hresult.Wrap(err, ...)` is safe when err is nil).
+func Wrap(err error, code HRESULT, msg string) error {
+	if err == nil {
+		return nil
+	}
+	code = mostSpecific(code, FromError(err))
+	m := sayCodesOnce(err.Error(), code, []error{err})
+	if msg != "" {
+		m = msg + ": " + m
+	}
+	return &Error{Code: code, Message: m, Err: err}
+}
+
+// Generic reports whether h says nothing about what failed: zero, E_FAIL and E_UNEXPECTED,
+// the codes the spec (HCS-API.md §3.3) lists as generic, in either canonical or legacy form.
+// Every other code is specific, including the Win32 codes FromError derives from standard Go
+// errors (ERROR_NOT_FOUND for fs.ErrNotExist, ...).
+func (h HRESULT) Generic() bool {
+	switch h.Canonical() {
+	case 0, E_FAIL, E_UNEXPECTED:
+		return true
+	}
+	return false
+}
+
+// mostSpecific returns outer unless it is zero, or generic while inner is not.
+func mostSpecific(outer, inner HRESULT) HRESULT {
+	if outer == 0 || (outer.Generic() && !inner.Generic()) {
+		return inner
+	}
+	return outer
+}
+
+// sayCodesOnce removes from text the "NAME (0x…): " prefixes, written by the *Error and
+// HRESULT values inside errs, that would name a code a second time: every one naming code
+// (which the result's Error() names) or a generic code, and all but the first naming any
+// other code.
+func sayCodesOnce(text string, code HRESULT, errs []error) string {
+	for _, h := range codesIn(errs) {
+		prefix := h.String() + ": "
+		if h.Canonical() == code.Canonical() || h.Generic() {
+			text = strings.ReplaceAll(text, prefix, "")
+			continue
+		}
+		if i := strings.Index(text, prefix); i >= 0 {
+			rest := text[i+len(prefix):]
+			text = text[:i+len(prefix)] + strings.ReplaceAll(rest, prefix, "")
+		}
+	}
+	return text
+}
+
+// codesIn lists, without repeats, the codes of the *Error and HRESULT values in the trees of
+// errs (through Unwrap() error and Unwrap() []error).
+func codesIn(errs []error) []HRESULT {
+	var codes []HRESULT
+	seen := map[HRESULT]bool{}
+	var walk func(error)
+	walk = func(err error) {
+		if err == nil {
+			return
+		}
+		var h HRESULT
+		switch v := err.(type) {
+		case *Error:
+			h = v.Code
+		case HRESULT:
+			h = v
+		}
+		if h != 0 && !seen[h] {
+			seen[h] = true
+			codes = append(codes, h)
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	for _, err := range errs {
+		walk(err)
+	}
+	return codes
+}
+
+// errorArgs returns the arguments of a format call that are errors, whether the format wraps
+// them (%w) or only prints them (%v), since both put their text in the message.
+func errorArgs(args []any) []error {
+	var errs []error
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
