@@ -87,7 +87,7 @@ func (h *Host) create(ctx context.Context, sess *Session, id, config string) (wi
 		return 0, err
 	}
 	cfg := new(schema.ComputeSystem)
-	if err := decodeRequired("ComputeSystem", config, cfg); err != nil {
+	if err := schema.DecodeRequired("ComputeSystem", config, cfg); err != nil {
 		return 0, err
 	}
 	drv, err := h.driverFor(cfg)

@@ -21,7 +21,7 @@ var SupportedSchemaVersions = []schema.Version{{Major: 2, Minor: 6}}
 // QoSCapabilities, ...) fail the call with E_NOTIMPL naming the type; in the 2.5
 // PropertyQueries form each unknown query gets its own error.
 func (h *Host) serviceProperties(doc string) (string, error) {
-	q, err := decodeOptional[schema.ServicePropertyQuery]("Service_PropertyQuery", doc)
+	q, err := schema.DecodeOptional[schema.ServicePropertyQuery]("Service_PropertyQuery", doc)
 	if err != nil {
 		return "", err
 	}
@@ -72,7 +72,7 @@ func (h *Host) serviceProperty(name string) (json.RawMessage, error) {
 // E_NOTIMPL naming the type.
 func (h *Host) modifyServiceSettings(doc string) error {
 	req := new(schema.ModificationRequest)
-	if err := decodeRequired("ModificationRequest", doc, req); err != nil {
+	if err := schema.DecodeRequired("ModificationRequest", doc, req); err != nil {
 		return err
 	}
 	if req.PropertyType != schema.ModifyPropertyTypeServiceSettings {
@@ -89,7 +89,7 @@ func (h *Host) modifyServiceSettings(doc string) error {
 // (reports/<time>-<system>.json, written to a temporary file, synced and renamed).
 func (h *Host) submitWerReport(doc string) error {
 	r := new(schema.CrashReport)
-	if err := decodeRequired("CrashReport", doc, r); err != nil {
+	if err := schema.DecodeRequired("CrashReport", doc, r); err != nil {
 		return err
 	}
 	dir := filepath.Join(h.opts.StateDir, "reports")
