@@ -116,8 +116,9 @@ var fromSentinel = []struct {
 	{os.ErrClosed, ERROR_INVALID_HANDLE},
 }
 
-// From returns err as an *Error, converting it with FromError when it is not one already.
-// It returns nil for nil.
+// From returns err as an *Error, converting it with FromError when it is not one already
+// (its message then leaves out the "NAME (0x…): " of a bare HRESULT that err wraps, which
+// Error() names in front). It returns nil for nil.
 func From(err error) *Error {
 	if err == nil {
 		return nil
@@ -126,7 +127,8 @@ func From(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: FromError(err), Message: err.Error(), Err: err}
+	code := FromError(err)
+	return &Error{Code: code, Message: sayCodesOnce(err.Error(), code, []error{err}), Err: err}
 }
 
 // Is reports whether err carries code (in either its current or legacy form).

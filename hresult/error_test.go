@@ -110,8 +110,8 @@ func TestFrom(t *testing.T) {
 		t.Error("From lost the cause")
 	}
 	bare := From(fmt.Errorf("system %q: %w", "x", HCS_E_SYSTEM_NOT_FOUND))
-	if bare.Code != HCS_E_SYSTEM_NOT_FOUND {
-		t.Errorf("From of a wrapped HRESULT: code %s", bare.Code)
+	if bare.Code != HCS_E_SYSTEM_NOT_FOUND || bare.Error() != `HCS_E_SYSTEM_NOT_FOUND (0x8037010E): system "x": no compute system with that id exists` {
+		t.Errorf("From of a wrapped HRESULT: %q", bare)
 	}
 	if got := From(errors.New("boom")); got.Code != E_FAIL || got.Message != "boom" {
 		t.Errorf("From(boom) = %v", got)
