@@ -31,8 +31,8 @@ func New(code HRESULT, msg string) *Error {
 }
 
 // Errorf returns an *Error whose message is formatted; a %w verb wraps the cause. As with
-// Wrap, a generic code (see Generic) gives way to the specific code of a wrapped cause, and a
-// code the message would name twice through an error argument is named once, by the result.
+// Wrap, a generic code (see Generic) gives way to a specific code the wrapped cause carries,
+// and a code the message would name twice through an error argument is named once.
 func Errorf(code HRESULT, format string, args ...any) *Error {
 	cause := errorf(format, args...)
 	e := &Error{Code: code}
@@ -43,7 +43,7 @@ func Errorf(code HRESULT, format string, args ...any) *Error {
 		e.Err = cause // several %w verbs: keep them all reachable
 	}
 	if e.Err != nil {
-		e.Code = mostSpecific(code, FromError(e.Err))
+		e.Code = mostSpecific(code, e.Err)
 	}
 	e.Message = sayCodesOnce(cause.Error(), e.Code, errorArgs(args))
 	return e

@@ -48,7 +48,8 @@ func TestWrap(t *testing.T) {
 		{"code from cause", Wrap(inner, 0, "start"), HCS_E_INVALID_STATE, "start: system is paused", inner},
 		{"code from sentinel", Wrap(fs.ErrNotExist, 0, "layer"), ERROR_NOT_FOUND, "layer: file does not exist", fs.ErrNotExist},
 		{"generic outer keeps the inner code", Wrap(inner, E_FAIL, "start"), HCS_E_INVALID_STATE, "start: system is paused", inner},
-		{"generic outer keeps a sentinel's code", Wrap(fs.ErrNotExist, E_UNEXPECTED, "layer"), ERROR_NOT_FOUND, "layer: file does not exist", fs.ErrNotExist},
+		{"generic outer for a cause with no code", Wrap(fs.ErrNotExist, E_FAIL, "layer"), E_FAIL, "layer: file does not exist", fs.ErrNotExist},
+		{"generic outer keeps the code of a bare HRESULT", Wrap(fmt.Errorf("x: %w", HCS_E_INVALID_LAYER), E_UNEXPECTED, "layer"), HCS_E_INVALID_LAYER, "layer: x: a container layer has an unrecognised format", HCS_E_INVALID_LAYER},
 		{"explicit code wins", Wrap(inner, HCS_E_TERMINATED_DURING_START, "start"), HCS_E_TERMINATED_DURING_START, "start: " + inner.Error(), inner},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,12 +1,18 @@
 package hresult
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
 
 // Wrap returns an *Error that wraps err, using msg as context. Its code is the most specific
-// one available: code, unless code is zero or generic (see Generic) while err carries a
-// specific code (FromError), in which case err's code is kept, so wrapping in E_FAIL never
-// hides why something failed. An explicit specific code replaces err's, which errors.Is
-// still finds through the chain.
+// one available: code zero takes err's code (FromError, which also maps standard Go errors);
+// a generic code (see Generic) gives way to a specific code that err carries (an *Error,
+// HRESULT or other HResulter in its chain), so wrapping in E_FAIL never hides why something
+// failed; any other code replaces err's, which errors.Is still finds through the chain. A
+// generic code given for an error that carries none stays: the caller chose it over what
+// FromError would guess from a standard Go error (a timeout deep inside the service is not
+// the caller's wait expiring).
 //
 // The message names each code once: the "NAME (0x…): " prefix of an *Error or HRESULT inside
 // err is left out of the text when it names the result's code or a generic one, since
@@ -16,7 +22,7 @@ func Wrap(err error, code HRESULT, msg string) error {
 	if err == nil {
 		return nil
 	}
-	code = mostSpecific(code, FromError(err))
+	code = mostSpecific(code, err)
 	m := sayCodesOnce(err.Error(), code, []error{err})
 	if msg != "" {
 		m = msg + ": " + m
@@ -24,10 +30,10 @@ func Wrap(err error, code HRESULT, msg string) error {
 	return &Error{Code: code, Message: m, Err: err}
 }
 
-// Generic reports whether h says nothing about what failed: zero, E_FAIL and E_UNEXPECTED,
-// the codes the spec (HCS-API.md §3.3) lists as generic, in either canonical or legacy form.
-// Every other code is specific, including the Win32 codes FromError derives from standard Go
-// errors (ERROR_NOT_FOUND for fs.ErrNotExist, ...).
+// Generic reports whether h says nothing about what failed: zero (no code given), and E_FAIL
+// and E_UNEXPECTED, the codes the spec (HCS-API.md §3.3) lists as generic. Every other code is
+// specific, including the Win32 codes FromError derives from standard Go errors
+// (ERROR_NOT_FOUND for fs.ErrNotExist, ...).
 func (h HRESULT) Generic() bool {
 	switch h.Canonical() {
 	case 0, E_FAIL, E_UNEXPECTED:
@@ -36,12 +42,26 @@ func (h HRESULT) Generic() bool {
 	return false
 }
 
-// mostSpecific returns outer unless it is zero, or generic while inner is not.
-func mostSpecific(outer, inner HRESULT) HRESULT {
-	if outer == 0 || (outer.Generic() && !inner.Generic()) {
-		return inner
+// mostSpecific returns the code of an error that wraps err with code: err's own code
+// (FromError) when code is zero, the code err carries when code is generic and that one is
+// not, else code.
+func mostSpecific(code HRESULT, err error) HRESULT {
+	if code == 0 {
+		return FromError(err)
 	}
-	return outer
+	if carried := carriedCode(err); code.Generic() && !carried.Generic() {
+		return carried
+	}
+	return code
+}
+
+// carriedCode is the code of the first HResulter in err's chain, or zero when there is none.
+func carriedCode(err error) HRESULT {
+	var h HResulter
+	if errors.As(err, &h) {
+		return FromInt32(h.HResult())
+	}
+	return 0
 }
 
 // sayCodesOnce removes from text the "NAME (0x…): " prefixes, written by the *Error and
