@@ -32,8 +32,8 @@ func (p *Process) System() *System { return p.system }
 
 // CreateProcess is HcsCreateProcess: it returns a process handle at once and starts the
 // process asynchronously; the service validates the ProcessParameters document (see
-// requireDocument). The operation's
-// ResultAndProcessInfo gives the pid and the caller's ends of the requested stdio streams.
+// requireDocument). The operation's ResultAndProcessInfo gives the pid and the caller's ends
+// of the requested stdio streams.
 func (s *System) CreateProcess(processParameters string, op *Operation) (*Process, error) {
 	// A call that fails before it starts returns no process handle, so the operation names none.
 	ca := call{typ: OperationTypeCreateProcess, system: s, events: &s.h.events}

@@ -31,8 +31,8 @@ func (s *System) ID() string { return s.id }
 
 // CreateComputeSystem is HcsCreateComputeSystem: it validates id, returns a handle at once
 // and creates the system asynchronously, tracked by op; the service validates the
-// ComputeSystem document (see requireDocument).
-// The handle must be closed even if the creation later fails.
+// ComputeSystem document (see requireDocument). The handle must be closed even if the
+// creation later fails.
 func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*System, error) {
 	// A call that fails before it starts returns no handle, so the operation names none.
 	failed := call{typ: OperationTypeCreate}

@@ -51,7 +51,7 @@ func TestFailedStartNamesItsCodeOnce(t *testing.T) {
 	wantErrorLine(t, r, "hcsdiag: start: E_FAIL (0x80004005): VM nokernel: ", kernel)
 }
 
-func TestFailedCreateNamesItsCodeOnceAndTheCallersFolder(t *testing.T) {
+func TestFailedCreateNamesItsCodeOnceAndTheCallersLayer(t *testing.T) {
 	needDaemon(t)
 	notLayer := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notLayer, []byte("not a layer"), 0o600); err != nil {
@@ -60,7 +60,5 @@ func TestFailedCreateNamesItsCodeOnceAndTheCallersFolder(t *testing.T) {
 	scratch := filepath.Join(t.TempDir(), "rw")
 	t.Cleanup(func() { hcsdiag(t, "terminate", "filelayer") })
 	r := hcsdiag(t, "create", "filelayer", example("container.json"), "--layer", notLayer, "--scratch", scratch)
-	// Kernels before 6.8 mount the union with mount(2), whose error does not say which layer
-	// is at fault; the scratch folder the caller gave is named either way.
-	wantErrorLine(t, r, `hcsdiag: create: E_FAIL (0x80004005): compute system "filelayer": attaching the union on `+scratch+": ", scratch)
+	wantErrorLine(t, r, `hcsdiag: create: HCS_E_INVALID_LAYER (0x80370112): compute system "filelayer": parent layer `+notLayer+": not a directory", notLayer)
 }
