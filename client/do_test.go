@@ -25,8 +25,8 @@ func TestDoRunsOneCallAndReturnsItsResult(t *testing.T) {
 	}
 
 	before := f.callCount()
-	_, err = Do(testCtx(t), func(op *Operation) error { return s.Modify(op, `{"ResourcePath":5}`) })
-	wantCode(t, "Do with a bad document", err, hresult.HCS_E_INVALID_JSON)
+	_, err = Do(testCtx(t), func(op *Operation) error { return s.Modify(op, "") })
+	wantCode(t, "Do with a missing document", err, hresult.E_INVALIDARG)
 	if f.callCount() != before {
 		t.Fatal("an immediately failing call reached the service")
 	}

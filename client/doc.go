@@ -5,9 +5,10 @@
 //
 // Asynchronous HCS functions take an *Operation, return at once when the request is
 // accepted, and report the outcome through the operation (Wait, Result, a completion
-// callback, or an EventOperationCallback event). Input documents are validated before
-// anything is sent, so malformed JSON fails the call itself with HCS_E_INVALID_JSON naming
-// the field. Errors are *hresult.Error values; test them with errors.Is against hresult
+// callback, or an EventOperationCallback event). Input documents are decoded and validated
+// once, by the service: malformed JSON is the operation's result (or a synchronous call's
+// return), HCS_E_INVALID_JSON naming the field; only a missing required document fails an
+// asynchronous call itself (E_INVALIDARG). Errors are *hresult.Error values; test them with errors.Is against hresult
 // codes or standard sentinels (fs.ErrNotExist, context.DeadlineExceeded, ...).
 //
 // For one-off calls, Do and DoProcess wrap the operation dance:

@@ -1,51 +1,18 @@
 package client
 
-import (
-	"encoding/json"
+import "github.com/linuxhcs/hcs/schema"
 
-	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/schema"
-)
-
-// validatable is a schema document pointer with a Validate method.
-type validatable[T any] interface {
-	*T
-	Validate() error
-}
-
-// parseDoc decodes and validates an input document on the caller's side, so that malformed
-// input fails the call itself (HCS_E_INVALID_JSON naming the field) before anything is sent.
-// An empty document is allowed only when optional is true.
-func parseDoc[T any, P validatable[T]](name, doc string, optional bool) error {
-	if isBlank(doc) {
-		if optional {
-			return nil
-		}
-		return hresult.New(hresult.E_INVALIDARG, name+": a document is required")
-	}
-	v := P(new(T))
-	if err := schema.Decode(doc, v); err != nil {
-		return err
-	}
-	return v.Validate()
-}
-
-// checkReserved accepts an "options" argument documented as reserved: NULL, "" or any
-// well-formed JSON document, which is ignored (hcsshim passes "").
-func checkReserved(name, doc string) error {
-	if isBlank(doc) || json.Valid([]byte(doc)) {
-		return nil
-	}
-	return hresult.New(hresult.HCS_E_INVALID_JSON, name+": not a valid JSON document")
-}
-
-func isBlank(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\r', '\n':
-		default:
-			return false
-		}
-	}
-	return true
-}
+// requireDocument fails a call whose required document is missing altogether (E_INVALIDARG,
+// the NULL pointer of the C API), before anything is sent.
+//
+// That is all the client checks of a document. Documents are decoded and validated once, by
+// the service, which acts on them (schema.DecodeRequired, DecodeOptional, CheckReserved); the
+// client passes them through unread. The spec's asynchronous functions validate their
+// arguments and submit the request (HCS-API.md §6), and a call that fails itself was never
+// started (§4 rule 3): so the call itself fails only for what is wrong with its arguments (a
+// closed handle, an invalid id, a busy operation, a missing required document). A document
+// that is present but malformed or breaks a schema rule is the service's finding: for an
+// asynchronous call it is the operation's result, HCS_E_INVALID_JSON with a ResultError
+// naming the field, which hcsshim-style callers read after every accepted call; for a
+// synchronous call (service properties and settings, WER reports) it is the call's return.
+func requireDocument(name, doc string) error { return schema.CheckRequired(name, doc) }

@@ -11,6 +11,7 @@ import (
 func TestImmediateFailureIsReturnedAndHeldWithoutCallback(t *testing.T) {
 	f, c := newTestClient(t)
 	s := createSystem(t, c, "immediate")
+	p := createProcess(t, s)
 	closed := createSystem(t, c, "immediate-closed")
 	closed.Close()
 	cases := []struct {
@@ -19,8 +20,8 @@ func TestImmediateFailureIsReturnedAndHeldWithoutCallback(t *testing.T) {
 		code hresult.HRESULT
 		call func(op *Operation) error
 	}{
-		{"bad JSON", OperationTypeCreate, hresult.HCS_E_INVALID_JSON, func(op *Operation) error {
-			_, err := c.CreateComputeSystem("bad-json", `{"SchemaVersion":{"Major":"two","Minor":1},"Container":{}}`, op)
+		{"missing configuration", OperationTypeCreate, hresult.E_INVALIDARG, func(op *Operation) error {
+			_, err := c.CreateComputeSystem("no-doc", " ", op)
 			return err
 		}},
 		{"invalid id", OperationTypeCreate, hresult.E_INVALIDARG, func(op *Operation) error {
@@ -33,12 +34,12 @@ func TestImmediateFailureIsReturnedAndHeldWithoutCallback(t *testing.T) {
 		{"missing document", OperationTypeModify, hresult.E_INVALIDARG, func(op *Operation) error {
 			return s.Modify(op, "")
 		}},
-		{"bad process parameters", OperationTypeCreateProcess, hresult.HCS_E_INVALID_JSON, func(op *Operation) error {
-			_, err := s.CreateProcess(`{"CommandArgs":"/bin/true"}`, op)
+		{"missing process parameters", OperationTypeCreateProcess, hresult.E_INVALIDARG, func(op *Operation) error {
+			_, err := s.CreateProcess("", op)
 			return err
 		}},
-		{"bad reserved options", OperationTypeStart, hresult.HCS_E_INVALID_JSON, func(op *Operation) error {
-			return s.Start(op, "{")
+		{"missing process modification", OperationTypeModifyProcess, hresult.E_INVALIDARG, func(op *Operation) error {
+			return p.Modify(op, "")
 		}},
 	}
 	for _, tc := range cases {
@@ -89,52 +90,66 @@ func TestImmediateFailureOfCreateLeavesNoHandleOnTheOperation(t *testing.T) {
 	}
 }
 
-func TestBadJSONGivesInvalidJSONNamingTheField(t *testing.T) {
-	_, c := newTestClient(t)
-	s := createSystem(t, c, "badjson")
+func TestDocumentsGoToTheServiceUnreadAndItsVerdictIsTheResult(t *testing.T) {
+	f, c := newTestClient(t)
+	s := createSystem(t, c, "unread")
 	p := createProcess(t, s)
+	const bad = `{"Unreadable":`
 	cases := []struct {
-		name, field string
-		call        func(op *Operation) error
+		method string
+		call   func(op *Operation) error
 	}{
-		{"ComputeSystem", "ComputeSystem.SchemaVersion.Major", func(op *Operation) error {
-			_, err := c.CreateComputeSystem("x", `{"SchemaVersion":{"Major":"two","Minor":1},"Container":{}}`, op)
+		{"CreateSystem", func(op *Operation) error {
+			sys, err := c.CreateComputeSystem("x", bad, op)
+			if sys != nil {
+				t.Cleanup(func() { sys.Close() })
+			}
 			return err
 		}},
-		{"ComputeSystem not JSON", "ComputeSystem", func(op *Operation) error {
-			_, err := c.CreateComputeSystem("x", `{`, op)
+		{"CreateProcess", func(op *Operation) error {
+			proc, err := s.CreateProcess(bad, op)
+			if proc != nil {
+				t.Cleanup(func() { proc.Close() })
+			}
 			return err
 		}},
-		{"ProcessParameters", "ProcessParameters.CommandArgs", func(op *Operation) error {
-			_, err := s.CreateProcess(`{"CommandArgs":"/bin/true"}`, op)
-			return err
-		}},
-		{"ModifySettingRequest", "ModifySettingRequest.ResourcePath", func(op *Operation) error {
-			return s.Modify(op, `{"ResourcePath":5}`)
-		}},
-		{"SignalProcessOptions", "SignalProcessOptions.Signal", func(op *Operation) error {
-			return p.Signal(op, `{"Signal":"NOPE"}`)
-		}},
-		{"ProcessModifyRequest", "ProcessModifyRequest.ConsoleSize", func(op *Operation) error {
-			return p.Modify(op, `{"Operation":"ConsoleSize"}`)
-		}},
-		{"SystemQuery", "SystemQuery.Ids", func(op *Operation) error {
-			return c.EnumerateComputeSystems(`{"Ids":"x"}`, op)
-		}},
+		{"SystemOp", func(op *Operation) error { return s.Start(op, bad) }},
+		{"SystemProperties", func(op *Operation) error { return s.GetProperties(op, bad) }},
+		{"ModifySystem", func(op *Operation) error { return s.Modify(op, bad) }},
+		{"ProcessOp", func(op *Operation) error { return p.Signal(op, bad) }},
+		{"ProcessProperties", func(op *Operation) error { return p.GetProperties(op, bad) }},
+		{"ModifyProcess", func(op *Operation) error { return p.Modify(op, bad) }},
+		{"EnumerateSystems", func(op *Operation) error { return c.EnumerateComputeSystems(bad, op) }},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.method, func(t *testing.T) {
+			verdict := hresult.New(hresult.HCS_E_INVALID_JSON, "Doc.Field: expected a number")
+			f.fail(tc.method, verdict)
 			op := NewOperation(nil, nil)
 			defer op.Close()
-			err := tc.call(op)
-			wantCode(t, "the function", err, hresult.HCS_E_INVALID_JSON)
-			if !strings.Contains(err.Error(), tc.field) {
-				t.Fatalf("error %q does not name %s", err, tc.field)
+			if err := tc.call(op); err != nil {
+				t.Fatalf("the call itself failed: %v", err)
 			}
+			_, err := op.Wait(testCtx(t))
+			wantCode(t, "Wait", err, hresult.HCS_E_INVALID_JSON)
 			doc, _ := op.Result()
-			if re := parseResultError(t, doc); !strings.Contains(re.ErrorMessage, tc.field) {
-				t.Fatalf("ResultError message %q does not name %s", re.ErrorMessage, tc.field)
+			if re := parseResultError(t, doc); !strings.Contains(re.ErrorMessage, "Doc.Field") {
+				t.Fatalf("ResultError message %q is not the service's", re.ErrorMessage)
+			}
+			calls := f.callsTo(tc.method)
+			if last := calls[len(calls)-1]; last.Doc != bad {
+				t.Fatalf("the service got %q, want the caller's document unchanged", last.Doc)
 			}
 		})
+	}
+}
+
+func TestSynchronousCallsReturnTheServiceVerdictOnDocuments(t *testing.T) {
+	f, c := newTestClient(t)
+	f.fail("ModifyServiceSettings", hresult.New(hresult.HCS_E_INVALID_JSON, "ModificationRequest.PropertyType: required"))
+	err := c.ModifyServiceSettings(t.Context(), "{}")
+	wantCode(t, "ModifyServiceSettings", err, hresult.HCS_E_INVALID_JSON)
+	if !strings.Contains(err.Error(), "ModificationRequest.PropertyType") {
+		t.Fatalf("error %q is not the service's", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync/atomic"
 
-	"github.com/linuxhcs/hcs/schema"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -31,16 +30,17 @@ func (p *Process) ID() uint32 { return p.pid.Load() }
 // System returns the system handle the process was created or opened through.
 func (p *Process) System() *System { return p.system }
 
-// CreateProcess is HcsCreateProcess: it validates the ProcessParameters document, returns a
-// process handle at once and starts the process asynchronously. The operation's
-// ResultAndProcessInfo gives the pid and the caller's ends of the requested stdio streams.
+// CreateProcess is HcsCreateProcess: it returns a process handle at once and starts the
+// process asynchronously; the service validates the ProcessParameters document (see
+// requireDocument). The operation's ResultAndProcessInfo gives the pid and the caller's ends
+// of the requested stdio streams.
 func (s *System) CreateProcess(processParameters string, op *Operation) (*Process, error) {
 	// A call that fails before it starts returns no process handle, so the operation names none.
 	ca := call{typ: OperationTypeCreateProcess, system: s, events: &s.h.events}
 	if err := s.h.checkOpen(); err != nil {
 		return nil, op.fail(ca, err)
 	}
-	if err := parseDoc[schema.ProcessParameters]("ProcessParameters", processParameters, false); err != nil {
+	if err := requireDocument("ProcessParameters", processParameters); err != nil {
 		return nil, op.fail(ca, err)
 	}
 	p := newProcess(s)

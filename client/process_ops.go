@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 
-	"github.com/linuxhcs/hcs/schema"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -37,7 +36,7 @@ func (p *Process) async(op *Operation, typ OperationType, validate func() error,
 // for it; the operation reports OperationTypeSignalProcess, since on Linux terminating is
 // signalling. options is reserved.
 func (p *Process) Terminate(op *Operation, options string) error {
-	return p.async(op, OperationTypeSignalProcess, func() error { return checkReserved("options", options) },
+	return p.async(op, OperationTypeSignalProcess, nil,
 		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
 			return "", nil, p.h.c.svc.ProcessOp(ctx, ref, wire.OpTerminateProcess, options)
 		})
@@ -45,8 +44,7 @@ func (p *Process) Terminate(op *Operation, options string) error {
 
 // Signal is HcsSignalProcess with a SignalProcessOptions document ({"Signal": 15}).
 func (p *Process) Signal(op *Operation, options string) error {
-	validate := func() error { return parseDoc[schema.SignalProcessOptions]("SignalProcessOptions", options, true) }
-	return p.async(op, OperationTypeSignalProcess, validate,
+	return p.async(op, OperationTypeSignalProcess, nil,
 		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
 			return "", nil, p.h.c.svc.ProcessOp(ctx, ref, wire.OpSignalProcess, options)
 		})
@@ -68,7 +66,7 @@ func (p *Process) GetInfo(op *Operation) error {
 // GetProperties is HcsGetProcessProperties: the result document is a ProcessStatus.
 // propertyQuery has no known fields; any well-formed document is accepted.
 func (p *Process) GetProperties(op *Operation, propertyQuery string) error {
-	return p.async(op, OperationTypeGetProcessProperties, func() error { return checkReserved("propertyQuery", propertyQuery) },
+	return p.async(op, OperationTypeGetProcessProperties, nil,
 		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
 			doc, err := p.h.c.svc.ProcessProperties(ctx, ref, propertyQuery)
 			return doc, nil, err
@@ -78,7 +76,7 @@ func (p *Process) GetProperties(op *Operation, propertyQuery string) error {
 // Modify is HcsModifyProcess with a ProcessModifyRequest document (console size, or closing
 // a std handle).
 func (p *Process) Modify(op *Operation, settings string) error {
-	validate := func() error { return parseDoc[schema.ProcessModifyRequest]("ProcessModifyRequest", settings, false) }
+	validate := func() error { return requireDocument("ProcessModifyRequest", settings) }
 	return p.async(op, OperationTypeModifyProcess, validate,
 		func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
 			return "", nil, p.h.c.svc.ModifyProcess(ctx, ref, settings)

@@ -203,8 +203,8 @@ func TestStartingCallWithRunningOperationFailsAlreadyStarted(t *testing.T) {
 	for name, call := range second {
 		wantCode(t, name+" with a running operation", call(), hresult.HCS_E_OPERATION_ALREADY_STARTED)
 	}
-	// An invalid document is still reported as such, and leaves the running call alone.
-	wantCode(t, "Modify with a bad document", s.Modify(op, `{"ResourcePath":5}`), hresult.HCS_E_INVALID_JSON)
+	// A missing document is still reported as such, and leaves the running call alone.
+	wantCode(t, "Modify without a document", s.Modify(op, ""), hresult.E_INVALIDARG)
 
 	if got := op.Type(); got != OperationTypeStart {
 		t.Fatalf("Type() = %v after the rejected calls, want Start", got)

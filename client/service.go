@@ -1,22 +1,15 @@
 package client
 
-import (
-	"context"
-
-	"github.com/linuxhcs/hcs/schema"
-)
+import "context"
 
 // The synchronous calls below stop when ctx ends, with the error described at
 // Operation.Wait: before they are sent if ctx has already ended, else the wait (see
-// syncCall).
+// syncCall). Their documents are decoded and validated once, by the service.
 
 // GetServiceProperties is HcsGetServiceProperties: a ServiceProperties document answering
 // the optional Service_PropertyQuery.
 func (c *Client) GetServiceProperties(ctx context.Context, propertyQuery string) (string, error) {
 	if err := c.check(); err != nil {
-		return "", err
-	}
-	if err := parseDoc[schema.ServicePropertyQuery]("Service_PropertyQuery", propertyQuery, true); err != nil {
 		return "", err
 	}
 	return syncCall(c, ctx, "HcsGetServiceProperties", func(ctx context.Context) (string, error) {
@@ -29,9 +22,6 @@ func (c *Client) ModifyServiceSettings(ctx context.Context, settings string) err
 	if err := c.check(); err != nil {
 		return err
 	}
-	if err := parseDoc[schema.ModificationRequest]("ModificationRequest", settings, false); err != nil {
-		return err
-	}
 	return syncNone(c, ctx, "HcsModifyServiceSettings", func(ctx context.Context) error {
 		return c.svc.ModifyServiceSettings(ctx, settings)
 	})
@@ -40,9 +30,6 @@ func (c *Client) ModifyServiceSettings(ctx context.Context, settings string) err
 // SubmitWerReport is HcsSubmitWerReport with a CrashReport document.
 func (c *Client) SubmitWerReport(ctx context.Context, settings string) error {
 	if err := c.check(); err != nil {
-		return err
-	}
-	if err := parseDoc[schema.CrashReport]("CrashReport", settings, false); err != nil {
 		return err
 	}
 	return syncNone(c, ctx, "HcsSubmitWerReport", func(ctx context.Context) error {

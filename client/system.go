@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/schema"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -30,9 +29,10 @@ func (s *System) stopEvents()           { s.h.events.close() }
 // ID returns the compute-system id the handle was created or opened with.
 func (s *System) ID() string { return s.id }
 
-// CreateComputeSystem is HcsCreateComputeSystem: it validates id and the ComputeSystem
-// document, returns a handle at once and creates the system asynchronously, tracked by op.
-// The handle must be closed even if the creation later fails.
+// CreateComputeSystem is HcsCreateComputeSystem: it validates id, returns a handle at once
+// and creates the system asynchronously, tracked by op; the service validates the
+// ComputeSystem document (see requireDocument). The handle must be closed even if the
+// creation later fails.
 func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*System, error) {
 	// A call that fails before it starts returns no handle, so the operation names none.
 	failed := call{typ: OperationTypeCreate}
@@ -42,7 +42,7 @@ func (c *Client) CreateComputeSystem(id, configuration string, op *Operation) (*
 	if err := wire.ValidateSystemID(id); err != nil {
 		return nil, op.fail(failed, err)
 	}
-	if err := parseDoc[schema.ComputeSystem]("ComputeSystem", configuration, false); err != nil {
+	if err := requireDocument("ComputeSystem", configuration); err != nil {
 		return nil, op.fail(failed, err)
 	}
 	s := newSystem(c, id)
@@ -129,8 +129,8 @@ func (s *System) async(op *Operation, typ OperationType, validate func() error,
 }
 
 // lifecycle runs one of the lifecycle operations through the service.
-func (s *System) lifecycle(op *Operation, typ OperationType, wop wire.SystemOp, options string, validate func() error) error {
-	return s.async(op, typ, validate, func(ctx context.Context, ref wire.Ref) (string, error) {
+func (s *System) lifecycle(op *Operation, typ OperationType, wop wire.SystemOp, options string) error {
+	return s.async(op, typ, nil, func(ctx context.Context, ref wire.Ref) (string, error) {
 		return "", s.h.c.svc.SystemOp(ctx, ref, wop, options)
 	})
 }

@@ -3,59 +3,49 @@ package client
 import (
 	"context"
 
-	"github.com/linuxhcs/hcs/schema"
 	"github.com/linuxhcs/hcs/wire"
 )
 
 // Start is HcsStartComputeSystem. options is reserved (NULL or "").
 func (s *System) Start(op *Operation, options string) error {
-	return s.lifecycle(op, OperationTypeStart, wire.OpStart, options, func() error { return checkReserved("options", options) })
+	return s.lifecycle(op, OperationTypeStart, wire.OpStart, options)
 }
 
 // ShutDown is HcsShutDownComputeSystem: a graceful stop. options is empty or a
 // ShutdownOptions document.
 func (s *System) ShutDown(op *Operation, options string) error {
-	return s.lifecycle(op, OperationTypeShutdown, wire.OpShutDown, options, func() error {
-		return parseDoc[schema.ShutdownOptions]("ShutdownOptions", options, true)
-	})
+	return s.lifecycle(op, OperationTypeShutdown, wire.OpShutDown, options)
 }
 
 // Terminate is HcsTerminateComputeSystem: a forced stop. options is reserved.
 func (s *System) Terminate(op *Operation, options string) error {
-	return s.lifecycle(op, OperationTypeTerminate, wire.OpTerminate, options, func() error { return checkReserved("options", options) })
+	return s.lifecycle(op, OperationTypeTerminate, wire.OpTerminate, options)
 }
 
 // Crash is HcsCrashComputeSystem. options is empty or a CrashOptions document.
 func (s *System) Crash(op *Operation, options string) error {
-	return s.lifecycle(op, OperationTypeCrash, wire.OpCrash, options, func() error {
-		return parseDoc[schema.CrashOptions]("CrashOptions", options, true)
-	})
+	return s.lifecycle(op, OperationTypeCrash, wire.OpCrash, options)
 }
 
 // Pause is HcsPauseComputeSystem. options is empty or a PauseOptions document.
 func (s *System) Pause(op *Operation, options string) error {
-	return s.lifecycle(op, OperationTypePause, wire.OpPause, options, func() error {
-		return parseDoc[schema.PauseOptions]("PauseOptions", options, true)
-	})
+	return s.lifecycle(op, OperationTypePause, wire.OpPause, options)
 }
 
 // Resume is HcsResumeComputeSystem. options is reserved.
 func (s *System) Resume(op *Operation, options string) error {
-	return s.lifecycle(op, OperationTypeResume, wire.OpResume, options, func() error { return checkReserved("options", options) })
+	return s.lifecycle(op, OperationTypeResume, wire.OpResume, options)
 }
 
 // Save is HcsSaveComputeSystem. options is empty or a SaveOptions document.
 func (s *System) Save(op *Operation, options string) error {
-	return s.lifecycle(op, OperationTypeSave, wire.OpSave, options, func() error {
-		return parseDoc[schema.SaveOptions]("SaveOptions", options, true)
-	})
+	return s.lifecycle(op, OperationTypeSave, wire.OpSave, options)
 }
 
 // GetProperties is HcsGetComputeSystemProperties: the operation's result document is a
 // Properties document answering the optional System_PropertyQuery.
 func (s *System) GetProperties(op *Operation, propertyQuery string) error {
-	validate := func() error { return parseDoc[schema.SystemPropertyQuery]("System_PropertyQuery", propertyQuery, true) }
-	return s.async(op, OperationTypeGetProperties, validate, func(ctx context.Context, ref wire.Ref) (string, error) {
+	return s.async(op, OperationTypeGetProperties, nil, func(ctx context.Context, ref wire.Ref) (string, error) {
 		return s.h.c.svc.SystemProperties(ctx, ref, propertyQuery)
 	})
 }
@@ -63,9 +53,7 @@ func (s *System) GetProperties(op *Operation, propertyQuery string) error {
 // Modify is HcsModifyComputeSystem with a ModifySettingRequest document. (The C function's
 // identity token has no Linux meaning and is not taken.)
 func (s *System) Modify(op *Operation, configuration string) error {
-	validate := func() error {
-		return parseDoc[schema.ModifySettingRequest]("ModifySettingRequest", configuration, false)
-	}
+	validate := func() error { return requireDocument("ModifySettingRequest", configuration) }
 	return s.async(op, OperationTypeModify, validate, func(ctx context.Context, ref wire.Ref) (string, error) {
 		return "", s.h.c.svc.ModifySystem(ctx, ref, configuration)
 	})
@@ -76,9 +64,6 @@ func (s *System) Modify(op *Operation, configuration string) error {
 func (c *Client) EnumerateComputeSystems(query string, op *Operation) error {
 	ca := call{typ: OperationTypeEnumerate}
 	if err := c.check(); err != nil {
-		return op.fail(ca, err)
-	}
-	if err := parseDoc[schema.SystemQuery]("SystemQuery", query, true); err != nil {
 		return op.fail(ca, err)
 	}
 	if err := op.begin(ca); err != nil {

@@ -10,7 +10,7 @@ import (
 // enumerate answers a SystemQuery: the basic properties of every created system matching
 // every non-empty filter (Ids, Names, Types, Owners), sorted by id. No systems is "[]".
 func (h *Host) enumerate(doc string) (string, error) {
-	q, err := decodeOptional[schema.SystemQuery]("SystemQuery", doc)
+	q, err := schema.DecodeOptional[schema.SystemQuery]("SystemQuery", doc)
 	if err != nil {
 		return "", err
 	}

@@ -164,5 +164,5 @@ func (s *system) wrap(err error) error {
 	if errors.As(err, &he) {
 		return err
 	}
-	return hresult.Wrap(err, 0, "compute system "+s.id)
+	return hresult.Wrap(err, 0, `compute system "`+s.id+`"`)
 }

@@ -11,7 +11,7 @@ import (
 // paused; which resource paths exist is the driver's business.
 func (s *system) modify(ctx context.Context, doc string) error {
 	req := new(schema.ModifySettingRequest)
-	if err := decodeRequired("ModifySettingRequest", doc, req); err != nil {
+	if err := schema.DecodeRequired("ModifySettingRequest", doc, req); err != nil {
 		return err
 	}
 	if st := s.currentState(); st != schema.StateRunning && st != schema.StatePaused {

@@ -2,11 +2,13 @@ package host
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/durable"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -40,11 +42,8 @@ func (s *system) persist() error {
 	if dir == "" || r.State == schema.StateStopped {
 		return nil
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "compute system "+s.id+": encoding its record")
-	}
-	return writeFileAtomic(filepath.Join(dir, recordFile), b)
+	err := durable.WriteJSON(filepath.Join(dir, recordFile), r, 0o600)
+	return hresult.Wrap(err, hresult.E_FAIL, fmt.Sprintf("compute system %q: saving its record", s.id))
 }
 
 // readRecord reads a system's record from its state directory.

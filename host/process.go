@@ -39,7 +39,7 @@ type earlyExit struct {
 // createProcess starts a process in s and gives sess a handle to it, named ref.
 func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref, doc string) (wire.Ref, wire.ProcessInfo, error) {
 	params := new(schema.ProcessParameters)
-	if err := decodeRequired("ProcessParameters", doc, params); err != nil {
+	if err := schema.DecodeRequired("ProcessParameters", doc, params); err != nil {
 		return 0, wire.ProcessInfo{}, err
 	}
 	if st := s.currentState(); st != schema.StateRunning {

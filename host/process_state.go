@@ -91,7 +91,7 @@ func (p *process) properties() string {
 
 // signal delivers the signal named by a SignalProcessOptions document (SIGTERM when none).
 func (p *process) signal(ctx context.Context, doc string) error {
-	opts, err := decodeOptional[schema.SignalProcessOptions]("SignalProcessOptions", doc)
+	opts, err := schema.DecodeOptional[schema.SignalProcessOptions]("SignalProcessOptions", doc)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (p *process) terminate(ctx context.Context) error {
 // modify applies a ProcessModifyRequest.
 func (p *process) modify(ctx context.Context, doc string) error {
 	req := new(schema.ProcessModifyRequest)
-	if err := decodeRequired("ProcessModifyRequest", doc, req); err != nil {
+	if err := schema.DecodeRequired("ProcessModifyRequest", doc, req); err != nil {
 		return err
 	}
 	if err := p.alive(); err != nil {

@@ -33,7 +33,7 @@ func (s *system) basic() schema.Properties {
 // types, and (schema 2.5) the named Queries in PropertyResponses. Driver queries need a
 // running or paused system; on other states only the host's own properties are returned.
 func (s *system) properties(ctx context.Context, doc string) (string, error) {
-	q, err := decodeOptional[schema.SystemPropertyQuery]("System_PropertyQuery", doc)
+	q, err := schema.DecodeOptional[schema.SystemPropertyQuery]("System_PropertyQuery", doc)
 	if err != nil {
 		return "", err
 	}

@@ -45,7 +45,7 @@ func (h *Host) recoverOne(ctx context.Context, dir string) (string, bool) {
 		return "", false
 	}
 	cfg := new(schema.ComputeSystem)
-	if err := decodeRequired("ComputeSystem", string(r.Config), cfg); err != nil {
+	if err := schema.DecodeRequired("ComputeSystem", string(r.Config), cfg); err != nil {
 		h.log.Warn("removing a system whose recorded configuration is invalid", "id", r.ID, "err", err)
 		os.RemoveAll(dir)
 		return "", false

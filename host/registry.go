@@ -87,7 +87,7 @@ func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, conf
 		return 0, err
 	}
 	cfg := new(schema.ComputeSystem)
-	if err := decodeRequired("ComputeSystem", config, cfg); err != nil {
+	if err := schema.DecodeRequired("ComputeSystem", config, cfg); err != nil {
 		return 0, err
 	}
 	drv, err := h.driverFor(cfg)
@@ -124,7 +124,7 @@ func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, conf
 func (s *system) createDriver(ctx context.Context, drv driver.Driver) error {
 	s.stateDir = filepath.Join(s.h.opts.StateDir, "systems", s.id)
 	if err := os.Mkdir(s.stateDir, 0o700); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "compute system "+s.id+": state directory")
+		return hresult.Wrap(err, hresult.E_FAIL, `compute system "`+s.id+`": creating its state directory`)
 	}
 	// The record says Creating before the driver does anything, so a crash during Create is
 	// rolled back on restart.
@@ -135,7 +135,7 @@ func (s *system) createDriver(ctx context.Context, drv driver.Driver) error {
 	ds, err := drv.Create(ctx, driver.CreateRequest{ID: s.id, Config: s.cfg, StateDir: s.stateDir, Notify: &notifier{s}})
 	if err != nil {
 		os.RemoveAll(s.stateDir)
-		return hresult.Wrap(err, 0, "compute system "+s.id)
+		return hresult.Wrap(err, 0, `compute system "`+s.id+`"`)
 	}
 	s.ds = ds
 	return nil

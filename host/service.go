@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/durable"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -20,7 +21,7 @@ var SupportedSchemaVersions = []schema.Version{{Major: 2, Minor: 6}}
 // QoSCapabilities, ...) fail the call with E_NOTIMPL naming the type; in the 2.5
 // PropertyQueries form each unknown query gets its own error.
 func (h *Host) serviceProperties(doc string) (string, error) {
-	q, err := decodeOptional[schema.ServicePropertyQuery]("Service_PropertyQuery", doc)
+	q, err := schema.DecodeOptional[schema.ServicePropertyQuery]("Service_PropertyQuery", doc)
 	if err != nil {
 		return "", err
 	}
@@ -71,7 +72,7 @@ func (h *Host) serviceProperty(name string) (json.RawMessage, error) {
 // E_NOTIMPL naming the type.
 func (h *Host) modifyServiceSettings(doc string) error {
 	req := new(schema.ModificationRequest)
-	if err := decodeRequired("ModificationRequest", doc, req); err != nil {
+	if err := schema.DecodeRequired("ModificationRequest", doc, req); err != nil {
 		return err
 	}
 	if req.PropertyType != schema.ModifyPropertyTypeServiceSettings {
@@ -88,15 +89,16 @@ func (h *Host) modifyServiceSettings(doc string) error {
 // (reports/<time>-<system>.json, written to a temporary file, synced and renamed).
 func (h *Host) submitWerReport(doc string) error {
 	r := new(schema.CrashReport)
-	if err := decodeRequired("CrashReport", doc, r); err != nil {
+	if err := schema.DecodeRequired("CrashReport", doc, r); err != nil {
 		return err
 	}
 	dir := filepath.Join(h.opts.StateDir, "reports")
+	what := fmt.Sprintf("storing the crash report of system %q", r.SystemId)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "storing crash report")
+		return hresult.Wrap(err, hresult.E_FAIL, what)
 	}
 	name := fmt.Sprintf("%s-%s.json", time.Now().UTC().Format("20060102T150405.000000000Z"), safeName(r.SystemId))
-	return writeFileAtomic(filepath.Join(dir, name), []byte(doc))
+	return hresult.Wrap(durable.WriteFile(filepath.Join(dir, name), []byte(doc), 0o600), hresult.E_FAIL, what)
 }
 
 // safeName reduces a system id to a file-name element.
@@ -114,35 +116,4 @@ func safeName(id string) string {
 		b = b[:64]
 	}
 	return string(b)
-}
-
-// writeFileAtomic writes data so that path holds either nothing or all of it, even across a
-// crash: temporary file, fsync, rename, fsync of the directory.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tmp-")
-	if err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
-	}
-	if err := f.Close(); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "syncing "+dir)
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -105,7 +106,7 @@ func (s *Session) ProcessOp(ctx context.Context, ref wire.Ref, op wire.ProcessOp
 	}
 	switch op {
 	case wire.OpTerminateProcess:
-		if err := checkReserved(options); err != nil {
+		if err := schema.CheckReserved("options", options); err != nil {
 			return err
 		}
 		return p.terminate(ctx)
@@ -130,7 +131,7 @@ func (s *Session) ProcessProperties(ctx context.Context, ref wire.Ref, query str
 	if err != nil {
 		return "", err
 	}
-	if err := checkReserved(query); err != nil {
+	if err := schema.CheckReserved("propertyQuery", query); err != nil {
 		return "", err
 	}
 	return p.properties(), nil

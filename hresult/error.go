@@ -30,34 +30,23 @@ func New(code HRESULT, msg string) *Error {
 	return &Error{Code: code, Message: msg}
 }
 
-// Errorf returns an *Error whose message is formatted; a %w verb wraps the cause.
+// Errorf returns an *Error whose message is formatted; a %w verb wraps the cause. As with
+// Wrap, a generic code (see Generic) gives way to a specific code the wrapped cause carries,
+// and a code the message would name twice through an error argument is named once.
 func Errorf(code HRESULT, format string, args ...any) *Error {
 	cause := errorf(format, args...)
-	e := &Error{Code: code, Message: cause.Error()}
+	e := &Error{Code: code}
 	switch c := cause.(type) {
 	case interface{ Unwrap() error }:
 		e.Err = c.Unwrap()
 	case interface{ Unwrap() []error }:
 		e.Err = cause // several %w verbs: keep them all reachable
 	}
+	if e.Err != nil {
+		e.Code = mostSpecific(code, e.Err)
+	}
+	e.Message = sayCodesOnce(cause.Error(), e.Code, errorArgs(args))
 	return e
-}
-
-// Wrap returns an *Error with the code that wraps err, using msg as context; code zero keeps
-// the code err already carries. Wrap(nil, ...) is a nil error (an untyped nil, so that
-// `return hresult.Wrap(err, ...)` is safe when err is nil).
-func Wrap(err error, code HRESULT, msg string) error {
-	if err == nil {
-		return nil
-	}
-	if code == 0 {
-		code = FromError(err)
-	}
-	m := err.Error()
-	if msg != "" {
-		m = msg + ": " + m
-	}
-	return &Error{Code: code, Message: m, Err: err}
 }
 
 // Error formats the error as "NAME (0xXXXXXXXX): message".
@@ -127,8 +116,9 @@ var fromSentinel = []struct {
 	{os.ErrClosed, ERROR_INVALID_HANDLE},
 }
 
-// From returns err as an *Error, converting it with FromError when it is not one already.
-// It returns nil for nil.
+// From returns err as an *Error, converting it with FromError when it is not one already
+// (its message then leaves out the "NAME (0x…): " of a bare HRESULT that err wraps, which
+// Error() names in front). It returns nil for nil.
 func From(err error) *Error {
 	if err == nil {
 		return nil
@@ -137,7 +127,8 @@ func From(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: FromError(err), Message: err.Error(), Err: err}
+	code := FromError(err)
+	return &Error{Code: code, Message: sayCodesOnce(err.Error(), code, []error{err}), Err: err}
 }
 
 // Is reports whether err carries code (in either its current or legacy form).

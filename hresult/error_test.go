@@ -45,9 +45,12 @@ func TestWrap(t *testing.T) {
 	}{
 		{"plain error", Wrap(io.EOF, HCS_E_CONNECTION_CLOSED, "reading from agent"), HCS_E_CONNECTION_CLOSED, "reading from agent: EOF", io.EOF},
 		{"no context", Wrap(io.EOF, E_FAIL, ""), E_FAIL, "EOF", io.EOF},
-		{"code from cause", Wrap(inner, 0, "start"), HCS_E_INVALID_STATE, "start: " + inner.Error(), inner},
+		{"code from cause", Wrap(inner, 0, "start"), HCS_E_INVALID_STATE, "start: system is paused", inner},
 		{"code from sentinel", Wrap(fs.ErrNotExist, 0, "layer"), ERROR_NOT_FOUND, "layer: file does not exist", fs.ErrNotExist},
-		{"explicit code wins", Wrap(inner, E_UNEXPECTED, "start"), E_UNEXPECTED, "start: " + inner.Error(), inner},
+		{"generic outer keeps the inner code", Wrap(inner, E_FAIL, "start"), HCS_E_INVALID_STATE, "start: system is paused", inner},
+		{"generic outer for a cause with no code", Wrap(fs.ErrNotExist, E_FAIL, "layer"), E_FAIL, "layer: file does not exist", fs.ErrNotExist},
+		{"generic outer keeps the code of a bare HRESULT", Wrap(fmt.Errorf("x: %w", HCS_E_INVALID_LAYER), E_UNEXPECTED, "layer"), HCS_E_INVALID_LAYER, "layer: x: a container layer has an unrecognised format", HCS_E_INVALID_LAYER},
+		{"explicit code wins", Wrap(inner, HCS_E_TERMINATED_DURING_START, "start"), HCS_E_TERMINATED_DURING_START, "start: " + inner.Error(), inner},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := tc.err.(*Error)
@@ -63,7 +66,7 @@ func TestWrap(t *testing.T) {
 		})
 	}
 	// The inner code stays visible to errors.Is even when an explicit code replaces it.
-	if !errors.Is(Wrap(inner, E_UNEXPECTED, ""), HCS_E_INVALID_STATE) {
+	if !errors.Is(Wrap(inner, HCS_E_TERMINATED_DURING_START, ""), HCS_E_INVALID_STATE) {
 		t.Error("the wrapped code is hidden")
 	}
 }
@@ -108,8 +111,8 @@ func TestFrom(t *testing.T) {
 		t.Error("From lost the cause")
 	}
 	bare := From(fmt.Errorf("system %q: %w", "x", HCS_E_SYSTEM_NOT_FOUND))
-	if bare.Code != HCS_E_SYSTEM_NOT_FOUND {
-		t.Errorf("From of a wrapped HRESULT: code %s", bare.Code)
+	if bare.Code != HCS_E_SYSTEM_NOT_FOUND || bare.Error() != `HCS_E_SYSTEM_NOT_FOUND (0x8037010E): system "x": no compute system with that id exists` {
+		t.Errorf("From of a wrapped HRESULT: %q", bare)
 	}
 	if got := From(errors.New("boom")); got.Code != E_FAIL || got.Message != "boom" {
 		t.Errorf("From(boom) = %v", got)

@@ -115,7 +115,9 @@ func writeAtomically(dirfd int, name string, write func(io.Writer) error) error 
 	if err != nil {
 		return sysError(err, "creating "+name)
 	}
-	f := os.NewFile(uintptr(fd), tmp)
+	// The file is named as the caller will know it: errors from writing it must not name
+	// the temporary file, which is gone once the call returns.
+	f := os.NewFile(uintptr(fd), name)
 	ok := false
 	defer func() {
 		f.Close()

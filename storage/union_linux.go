@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,6 +66,9 @@ func Attach(path string, parents []string) error {
 		if !filepath.IsAbs(p) {
 			return hresult.Errorf(hresult.E_INVALIDARG, "parent layer %d: %q is not an absolute path", i, p)
 		}
+		if err := checkParent(p); err != nil {
+			return err
+		}
 	}
 	if len(parents) == 0 {
 		empty := filepath.Join(path, DataDir, "empty")
@@ -73,6 +78,23 @@ func Attach(path string, parents []string) error {
 		parents = []string{empty}
 	}
 	return mountUnion(path, parents)
+}
+
+// checkParent fails for a parent layer that is missing or not a directory, naming it: the
+// mount would fail too, but mount(2) cannot say which of the layers is at fault.
+func checkParent(p string) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, below
+		}
+		return sysError(err, "parent layer "+p)
+	}
+	if !st.IsDir() {
+		return invalidLayer("parent layer "+p, "not a directory")
+	}
+	return nil
 }
 
 // mountUnion mounts overlayfs on path, through the mount API that takes each layer as an

@@ -90,3 +90,25 @@ func TestAttachRefusesWhatIsNotAWritableLayer(t *testing.T) {
 		t.Fatalf("relative parent: %v", err)
 	}
 }
+
+func TestAttachNamesTheParentLayerAtFault(t *testing.T) {
+	w := t.TempDir()
+	if err := PrepareWritable(w); err != nil {
+		t.Fatal(err)
+	}
+	good := t.TempDir()
+	file := filepath.Join(t.TempDir(), "file")
+	writeFile(t, file, "not a layer")
+	err := Attach(w, []string{good, file})
+	wantCode(t, err, hresult.HCS_E_INVALID_LAYER, "parent layer "+file+": not a directory")
+	missing := filepath.Join(good, "missing")
+	err = Attach(w, []string{missing, good})
+	wantCode(t, err, hresult.ERROR_NOT_FOUND, "parent layer "+missing+": no such file or directory")
+	if n := strings.Count(err.Error(), missing); n != 1 {
+		t.Errorf("%q names the layer %d times", err, n)
+	}
+	if ok, _ := IsAttached(w); ok {
+		Detach(w)
+		t.Fatal("a union was attached over a parent that is not a layer")
+	}
+}

@@ -69,7 +69,7 @@ func TestTerminateAndCreateErrors(t *testing.T) {
 	ok(t, "terminate", "term")
 	fails(t, "HCS_E_SYSTEM_NOT_FOUND", "start", "term")
 
-	// A document read from stdin, and one the client refuses before sending it.
+	// A document read from stdin, and one the service refuses.
 	r = daemon.runIn(t, `{"SchemaVersion":{"Major":2,"Minor":1},"Container":{"Storage":{"Layers":[{"Path":""}]}}}`, "create", "bad")
 	if r.code != 1 || !strings.Contains(r.stderr, "HCS_E_INVALID_JSON") || !strings.Contains(r.stderr, "Container.Storage.Layers[0].Path") {
 		t.Fatalf("an invalid document:\n%s", r)

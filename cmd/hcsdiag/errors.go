@@ -7,19 +7,14 @@ import (
 )
 
 // toHresult returns err as an *hresult.Error for printing: the error itself when it is one,
-// else one with the code of the first *hresult.Error in its chain (or the code hresult finds
-// for it) and err's whole text as the message.
+// else err wrapped with the code hresult finds for it, so the printed line names each code
+// once even when err is an *hresult.Error inside fmt.Errorf context.
 func toHresult(err error) *hresult.Error {
 	var he *hresult.Error
 	if errors.As(err, &he) && he == err {
 		return he
 	}
-	code := hresult.FromError(err)
-	msg := err.Error()
-	if he != nil {
-		code = he.Code
-	}
-	return &hresult.Error{Code: code, Message: msg, Err: err}
+	return hresult.Wrap(err, 0, "").(*hresult.Error)
 }
 
 // annotate puts what hcsdiag was doing in front of err's message and keeps its code, so the

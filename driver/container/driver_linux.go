@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/durable"
 )
 
 // Options configures the container driver.
@@ -190,16 +190,9 @@ func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.S
 	return s, nil
 }
 
-// writeBundle writes the bundle's config.json.
+// writeJSON writes v as the JSON file path, durably (see package durable).
 func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "\t")
-	if err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "encoding "+path)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "writing "+path)
-	}
-	return nil
+	return hresult.Wrap(durable.WriteJSON(path, v, 0o600), hresult.E_FAIL, "writing "+filepath.Base(path))
 }
 
 func hostCPUs() int { return runtime.NumCPU() }

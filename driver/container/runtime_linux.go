@@ -111,7 +111,7 @@ func readPid(path string) (int, error) {
 	}
 	var pid int
 	if _, err := fmt.Sscan(string(b), &pid); err != nil || pid <= 0 {
-		return 0, hresult.Errorf(hresult.E_FAIL, "container pid file %s holds %q", path, b)
+		return 0, hresult.Errorf(hresult.E_FAIL, "the runtime's pid file of the container holds %q", b)
 	}
 	return pid, nil
 }

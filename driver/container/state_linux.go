@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/durable"
 )
 
 // persisted is what the driver keeps in a system's state directory to reattach to the
@@ -43,30 +44,8 @@ func (s *System) saveState() error {
 }
 
 func writeStateFile(dir string, p persisted) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "encoding container state")
-	}
-	tmp := filepath.Join(dir, stateFile+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "writing container state")
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, stateFile))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return hresult.Wrap(err, hresult.E_FAIL, "writing container state")
-	}
-	return nil
+	err := durable.WriteJSON(filepath.Join(dir, stateFile), p, 0o600)
+	return hresult.Wrap(err, hresult.E_FAIL, "writing container state")
 }
 
 // readStateFile reads what a system persisted; a missing file gives ok false.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/durable"
 )
 
 // persisted is what the driver keeps in a system's state directory, written before each
@@ -28,12 +29,7 @@ func (s *System) saveState() error {
 		p.Pid, p.PidStart = s.qemu.pid, s.qemu.start
 	}
 	s.mu.Unlock()
-	b, _ := json.Marshal(p)
-	tmp := filepath.Join(s.dir, stateFile+".tmp")
-	err := os.WriteFile(tmp, b, 0o600)
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(s.dir, stateFile))
-	}
+	err := durable.WriteJSON(filepath.Join(s.dir, stateFile), p, 0o600)
 	return hresult.Wrap(err, hresult.E_FAIL, "writing VM state")
 }
 

@@ -150,33 +150,39 @@ static void offline(void)
 	test_log("ok: with no service, calls give HCS_E_SERVICE_NOT_AVAILABLE");
 }
 
+/* The service decodes and validates documents: an asynchronous call with an invalid document is
+ * accepted and its operation completes with HCS_E_INVALID_JSON and a ResultError naming the
+ * field; a synchronous call returns it. */
 static void check_invalid_json(void)
 {
 	HCS_OPERATION op = HcsCreateOperation(NULL, NULL);
-	HCS_SYSTEM sys = (HCS_SYSTEM)(intptr_t)1;
+	HCS_SYSTEM sys = NULL;
 	PWSTR doc = NULL;
 
-	/* A field of the wrong type: the error names it. */
+	/* A field of the wrong type: the error names it. The handle still has to be closed. */
 	CHECK_HR(HcsCreateComputeSystem(u"capi-badjson",
 					u"{\"SchemaVersion\":{\"Major\":2,\"Minor\":1},"
 					u"\"Container\":{\"Storage\":{\"Layers\":7}}}",
 					op, NULL, &sys),
-		 HCS_E_INVALID_JSON);
-	CHECK(sys == NULL);
-	CHECK_HR(HcsGetOperationResult(op, &doc), HCS_E_INVALID_JSON);
+		 S_OK);
+	CHECK(sys != NULL);
+	CHECK_HR(HcsWaitForOperationResult(op, TEST_TIMEOUT_MS, &doc), HCS_E_INVALID_JSON);
 	CHECK_DOC(doc, "\"Error\":-2143878899");
 	CHECK_DOC(doc, "Container.Storage.Layers");
 	LocalFree(doc);
 	CHECK(HcsGetOperationType(op) == HcsOperationTypeCreate);
+	HcsCloseComputeSystem(sys);
 
 	/* Not JSON at all. */
-	CHECK_HR(HcsCreateComputeSystem(u"capi-badjson", u"{not json", op, NULL, &sys), HCS_E_INVALID_JSON);
-	CHECK_HR(HcsWaitForOperationResult(op, 0, &doc), HCS_E_INVALID_JSON);
+	sys = NULL;
+	CHECK_HR(HcsCreateComputeSystem(u"capi-badjson", u"{not json", op, NULL, &sys), S_OK);
+	CHECK_HR(HcsWaitForOperationResult(op, TEST_TIMEOUT_MS, &doc), HCS_E_INVALID_JSON);
 	CHECK_DOC(doc, "\"ErrorMessage\"");
 	LocalFree(doc);
+	HcsCloseComputeSystem(sys);
 
-	CHECK_HR(HcsEnumerateComputeSystems(u"{\"Ids\":\"capi\"}", op), HCS_E_INVALID_JSON);
-	CHECK_HR(HcsGetOperationResult(op, &doc), HCS_E_INVALID_JSON);
+	CHECK_HR(HcsEnumerateComputeSystems(u"{\"Ids\":\"capi\"}", op), S_OK);
+	CHECK_HR(HcsWaitForOperationResult(op, TEST_TIMEOUT_MS, &doc), HCS_E_INVALID_JSON);
 	CHECK_DOC(doc, "Ids");
 	LocalFree(doc);
 

@@ -129,8 +129,14 @@ func (c *Client) dispatch(m *message, k kind) {
 	}
 }
 
-// fail ends the connection (the first call decides why).
+// fail ends the connection (the first call decides why). The reason leaves out the socket's
+// address a *net.OpError prints: it is the service's own path, which means nothing to the
+// caller whose VM failed.
 func (c *Client) fail(err error) {
+	var op *net.OpError
+	if errors.As(err, &op) {
+		err = op.Err
+	}
 	c.mu.Lock()
 	if c.err == nil {
 		c.err = fmt.Errorf("%w: %v", ErrClosed, err)
