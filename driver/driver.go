@@ -43,8 +43,10 @@ type Notifier interface {
 	// Exited reports that the system stopped, for whatever reason (its own exit, Shutdown,
 	// Terminate, a crash). It must be called exactly once per started system.
 	Exited(status schema.SystemExitStatus)
-	// ProcessExited reports the exit of a process created by CreateProcess. exitCode follows
-	// the shell convention: 128+N when the process was killed by signal N.
+	// ProcessExited reports the exit of a process that outlived a service restart: one
+	// listed in Recovered.Processes, or one that exited while the service was down.
+	// Processes created by CreateProcess report theirs to ProcessRequest.OnExit instead.
+	// exitCode follows the shell convention: 128+N when the process was killed by signal N.
 	ProcessExited(pid uint32, exitCode uint32)
 	// Crashed reports a guest crash: initiated (the crash began) or completed (the report is
 	// final and suitable for HcsSubmitWerReport).
@@ -75,13 +77,27 @@ type System interface {
 	Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error
 	// Modify applies a validated ModifySettingRequest.
 	Modify(ctx context.Context, req *schema.ModifySettingRequest) error
-	// CreateProcess starts a process with the given stdio (the process's ends, owned by the
-	// host; the driver duplicates what it keeps).
-	CreateProcess(ctx context.Context, params *schema.ProcessParameters, stdio Stdio) (Process, error)
+	// CreateProcess starts the process req describes. Its exit goes to req.OnExit, which
+	// the caller registers before the process exists.
+	CreateProcess(ctx context.Context, req ProcessRequest) (Process, error)
 	// Close releases everything the system holds on the host (mounts, cgroups, runtime state,
 	// helper processes, fds). It is called once, after the system stopped or when Create's
 	// caller gives up, and must be safe after a partial Start.
 	Close(ctx context.Context) error
+}
+
+// ProcessRequest is everything a driver needs to start one process.
+type ProcessRequest struct {
+	// Params is the validated ProcessParameters document.
+	Params *schema.ProcessParameters
+	// Stdio holds the process's ends of its streams, owned by the caller; the driver
+	// duplicates what it keeps.
+	Stdio Stdio
+	// OnExit receives the process's exit exactly once, from any goroutine, possibly before
+	// CreateProcess has returned (a process may exit at once); it is never called when
+	// CreateProcess fails. exitCode follows the shell convention: 128+N when the process
+	// was killed by signal N. It must not block for long.
+	OnExit func(pid uint32, exitCode uint32)
 }
 
 // Stdio holds the process-side ends of the streams the caller asked for; nil means the

@@ -17,9 +17,10 @@ func (n *notifier) Exited(status schema.SystemExitStatus) {
 	go n.s.markStopped(status)
 }
 
-// ProcessExited records the exit at once, keeping the driver's order of reports.
+// ProcessExited records the exit of a process from before a service restart at once,
+// keeping the driver's order of reports.
 func (n *notifier) ProcessExited(pid uint32, exitCode uint32) {
-	n.s.processExited(schema.ProcessStatus{ProcessId: pid, Exited: true, ExitCode: exitCode})
+	n.s.recoveredProcessExited(schema.ProcessStatus{ProcessId: pid, Exited: true, ExitCode: exitCode})
 }
 
 // Crashed forwards crash reports to every handle of the system.

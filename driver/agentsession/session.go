@@ -96,7 +96,28 @@ func (s *Session) Adopt(pid int, onExit ExitSink) {
 	s.mu.Unlock()
 }
 
+// AdoptSpawned adopts the processes of list the agent spawned (after a service restart,
+// from ListProcesses), each once, and returns their pids.
+func (s *Session) AdoptSpawned(list []protocol.ProcessInfo, onExit ExitSink) []int {
+	var pids []int
+	seen := map[int]bool{}
+	for _, pi := range list {
+		if pi.Spawned && !seen[pi.Pid] {
+			seen[pi.Pid] = true
+			s.Adopt(pi.Pid, onExit)
+			pids = append(pids, pi.Pid)
+		}
+	}
+	return pids
+}
+
 // errFinished is what a spawn gets once the session has given its processes up.
 func errFinished() error {
 	return hresult.New(hresult.HCS_E_CONNECTION_CLOSED, "the agent's session has ended")
+}
+
+// Sink adapts a driver's exit callback (driver.ProcessRequest.OnExit,
+// driver.Notifier.ProcessExited) to an ExitSink.
+func Sink(onExit func(pid uint32, exitCode uint32)) ExitSink {
+	return func(pid int, exitCode uint32) { onExit(uint32(pid), exitCode) }
 }

@@ -177,8 +177,8 @@ func (s *System) Close(ctx context.Context) error {
 
 func (s *System) release(ctx context.Context) error {
 	var errs []error
-	if c := s.client(); c != nil {
-		c.Close()
+	if sess := s.session(); sess != nil {
+		sess.Close()
 	}
 	if s.hasStarted() {
 		if err := s.rt.Delete(ctx, s.rid); err != nil {

@@ -26,10 +26,10 @@ type CrashEvent struct {
 	Completed bool
 }
 
-// procExits holds the ProcessExited calls for one pid.
+// procExits holds the exits reported for one pid.
 type procExits struct {
 	codes  []uint32
-	exited chan struct{} // closed by the first ProcessExited
+	exited chan struct{} // closed by the first exit
 }
 
 var _ driver.Notifier = (*Recorder)(nil)
@@ -49,7 +49,8 @@ func (r *Recorder) Exited(status schema.SystemExitStatus) {
 	}
 }
 
-// ProcessExited implements driver.Notifier.
+// ProcessExited implements driver.Notifier; it is also the OnExit of the processes the
+// suite creates, so every exit of a pid is counted in one place.
 func (r *Recorder) ProcessExited(pid uint32, exitCode uint32) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -90,7 +90,7 @@ func (v *vm) spawnBackground(script string) uint32 {
 	params := &schema.ProcessParameters{CommandArgs: []string{"/bin/sh", "-c", script}, Environment: map[string]string{"PATH": "/bin"}}
 	var pid uint32
 	v.must("CreateProcess", func(ctx context.Context) error {
-		p, err := v.sys.CreateProcess(ctx, params, driverStdioNone)
+		p, err := v.sys.CreateProcess(ctx, v.request(params, driverStdioNone))
 		if err == nil {
 			pid = p.Pid()
 		}

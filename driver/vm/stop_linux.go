@@ -49,28 +49,8 @@ func (s *System) waitExit(p *qemuProcess) {
 	if m := s.monitor(); m != nil {
 		m.Close()
 	}
-	if c := s.client(); c != nil {
-		select {
-		case <-c.Drained():
-		case <-time.After(drainGrace):
-		}
-	}
-	for _, pid := range s.unreportedPids() {
-		s.reportProcessExit(pid, 128+9)
-	}
+	s.session().Finish(drainGrace)
 	s.reportExit()
-}
-
-func (s *System) unreportedPids() []int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []int
-	for pid, reported := range s.procs {
-		if !reported {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
 
 // reportExit tells the host, once, that the VM stopped.

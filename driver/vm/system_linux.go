@@ -9,6 +9,7 @@ import (
 
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/driver/vm/qmp"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
@@ -39,7 +40,7 @@ type System struct {
 	consoleConn net.Conn
 	// pendingAgent is the connection to the agent's port while Start waits for the guest.
 	pendingAgent *net.UnixConn
-	agent        *protocol.Client
+	agent        *agentsession.Session
 	started      bool
 	paused       bool
 	startAt      time.Time
@@ -50,11 +51,7 @@ type System struct {
 	// shutdownReason is the reason of QEMU's SHUTDOWN event.
 	shutdownReason string
 	panicked       bool
-	// recovering is set while reattaching: exits of pids spawned before are reported.
-	recovering bool
-	procs      map[int]bool   // spawned pids → exit reported
-	early      map[int]uint32 // exits reported before Spawn returned their pid
-	disks      map[string]bool
+	disks          map[string]bool
 }
 
 var _ driver.System = (*System)(nil)
@@ -65,7 +62,7 @@ func newSystem(d *Driver, req driver.CreateRequest) *System {
 		d: d, id: req.ID, rid: rid, cfg: req.Config.VirtualMachine, dir: req.StateDir,
 		run: filepath.Join(d.opts.RunDir, rid), notify: req.Notify, uid: VMUID(req.ID),
 		scsi: ScsiControllerIDs(req.Config.VirtualMachine.Devices), console: newRing(consoleKeep),
-		procs: map[int]bool{}, early: map[int]uint32{}, disks: map[string]bool{},
+		disks: map[string]bool{},
 	}
 }
 
@@ -80,16 +77,34 @@ func (s *System) monitor() *qmp.Client {
 	return s.qmp
 }
 
-func (s *System) client() *protocol.Client {
+// session returns the guest agent's session, nil before the agent connected.
+func (s *System) session() *agentsession.Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.agent
 }
 
-// agentClient returns the connected agent or the error calls report without one.
+// client returns the guest agent's client, nil before the agent connected.
+func (s *System) client() *protocol.Client {
+	if sess := s.session(); sess != nil {
+		return sess.Client()
+	}
+	return nil
+}
+
+// agentClient returns the connected agent's client or the error calls report without one.
 func (s *System) agentClient() (*protocol.Client, error) {
-	if c := s.client(); c != nil {
-		return c, nil
+	sess, err := s.agentSession()
+	if err != nil {
+		return nil, err
+	}
+	return sess.Client(), nil
+}
+
+// agentSession returns the guest agent's session or the error calls report without one.
+func (s *System) agentSession() (*agentsession.Session, error) {
+	if sess := s.session(); sess != nil {
+		return sess, nil
 	}
 	if s.cfg.GuestConnection == nil {
 		return nil, hresult.Errorf(hresult.HCS_E_SYSTEM_NOT_CONFIGURED_FOR_OPERATION,
