@@ -37,12 +37,14 @@ type CreateRequest struct {
 	Notify Notifier
 }
 
-// Notifier is how a driver reports asynchronous happenings to the host. Its methods must not
-// block for long and may be called from any goroutine.
+// Notifier is how a driver reports asynchronous happenings to the host. It reports facts:
+// the host, which knows which stop a caller asked for, owns the lifecycle state and decides
+// what they mean (the exit type, for one). Its methods must not block for long and may be
+// called from any goroutine.
 type Notifier interface {
 	// Exited reports that the system stopped, for whatever reason (its own exit, Shutdown,
 	// Terminate, a crash). It must be called exactly once per started system.
-	Exited(status schema.SystemExitStatus)
+	Exited(exit Exit)
 	// ProcessExited reports the exit of a process that outlived a service restart: one
 	// listed in Recovered.Processes, or one that exited while the service was down.
 	// Processes created by CreateProcess report theirs to ProcessRequest.OnExit instead.
@@ -54,6 +56,29 @@ type Notifier interface {
 	// GuestConnectionClosed reports that the guest agent connection dropped.
 	GuestConnectionClosed()
 }
+
+// Exit is what a driver saw when a system stopped.
+type Exit struct {
+	// Cause says how the system ended, as its back-end saw it.
+	Cause ExitCause
+	// Status is an HRESULT explaining the end, 0 when the back-end has none to give.
+	Status int32
+	// Attribution explains the end further (a save, a guest crash).
+	Attribution []schema.AttributionRecord
+}
+
+// ExitCause says how a system ended, as its back-end saw it.
+type ExitCause string
+
+const (
+	// ExitStopped: the process that embodies the system (a container's init, QEMU) ended:
+	// it was stopped or killed, or it died.
+	ExitStopped ExitCause = "Stopped"
+	// ExitPoweredOff: the guest powered itself off (or reset, which ends the VM too).
+	ExitPoweredOff ExitCause = "PoweredOff"
+	// ExitCrashed: the guest crashed.
+	ExitCrashed ExitCause = "Crashed"
+)
 
 // System is one compute system as the driver sees it.
 type System interface {

@@ -13,8 +13,8 @@ var _ driver.Notifier = (*notifier)(nil)
 
 // Exited tears the system down on a goroutine of its own: the driver may be calling from a
 // path that its own Close would wait for.
-func (n *notifier) Exited(status schema.SystemExitStatus) {
-	go n.s.markStopped(status)
+func (n *notifier) Exited(exit driver.Exit) {
+	go n.s.markStopped(schema.SystemExitStatus{Status: exit.Status, ExitType: unrequestedExitType(exit.Cause), Attribution: exit.Attribution})
 }
 
 // ProcessExited records the exit of a process from before a service restart at once,

@@ -34,17 +34,21 @@ type System struct {
 	attached bool   // the union was mounted by us and is detached on Close
 	scratch  bool   // rootfs is a scratch layer inside dir, removed on Close
 
+	// exitOnce reports the container's end once, whether its init exited or never ran.
+	exitOnce sync.Once
+	// agent is the session with the container's agent, once it connected.
+	agent agentsession.Holder
+
 	mu       sync.Mutex
-	agent    *agentsession.Session
 	watch    *exitWatch
 	pid      int    // the container init's pid on the host
 	pidStart uint64 // its start time, to recognise it after a restart
-	started  bool
-	paused   bool
-	startAt  time.Time
-	exited   bool
-	stopType schema.NotificationType // exit type of the stop a caller asked for
-	mapped   []string                // container paths of directories mapped at run time
+	// started says the runtime was asked to run the container: it has state to delete.
+	started bool
+	// paused says the container is frozen: its agent cannot answer until it is thawed.
+	paused  bool
+	startAt time.Time
+	mapped  []string // container paths of directories mapped at run time
 }
 
 func (s *System) startTime() time.Time {
@@ -177,16 +181,10 @@ func (s *System) connect(ctx context.Context, path string, unclaimed agentsessio
 	dial := func(ctx context.Context, opts protocol.ClientOptions) (*protocol.Client, error) {
 		return protocol.Dial(ctx, path, opts)
 	}
-	sess, err := agentsession.Connect(ctx, dial, agentsession.Options{
+	_, err := s.agent.Connect(ctx, dial, agentsession.Options{
 		HostVersion: "hcsd", Unclaimed: unclaimed, SpawnReturned: s.d.spawnReturned,
 	})
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.agent = sess
-	s.mu.Unlock()
-	return nil
+	return err
 }
 
 // drainGrace bounds the wait for the agent's last exit reports after its init died.
@@ -197,54 +195,20 @@ const drainGrace = 2 * time.Second
 // namespace, killed by SIGKILL (exit code 137).
 func (s *System) waitExit(w *exitWatch) {
 	<-w.done
-	s.session().Finish(drainGrace)
+	s.agent.Get().Finish(drainGrace)
 	s.reportExit()
 }
 
-// reportExit tells the host, once, that the container ended, with the exit type of the stop
-// that was asked for (UnexpectedExit when none was).
+// reportExit tells the host, once, that the container ended. Whether that was asked for
+// is the host's to know.
 func (s *System) reportExit() {
-	s.mu.Lock()
-	already := s.exited
-	s.exited = true
-	t := s.stopType
-	s.mu.Unlock()
-	if t == "" {
-		t = schema.NotificationTypeUnexpectedExit
-	}
-	if !already {
-		s.notify.Exited(schema.SystemExitStatus{ExitType: t})
-	}
-}
-
-// requestStop records the exit type a stop call implies.
-func (s *System) requestStop(t schema.NotificationType) {
-	s.mu.Lock()
-	s.stopType = t
-	s.mu.Unlock()
-}
-
-// session returns the agent's session, nil before the agent connected.
-func (s *System) session() *agentsession.Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.agent
+	s.exitOnce.Do(func() { s.notify.Exited(driver.Exit{Cause: driver.ExitStopped}) })
 }
 
 // agentSession returns the agent's session or the error calls report without one.
 func (s *System) agentSession() (*agentsession.Session, error) {
-	if sess := s.session(); sess != nil {
+	if sess := s.agent.Get(); sess != nil {
 		return sess, nil
 	}
 	return nil, hresult.Errorf(hresult.HCS_E_CONNECTION_CLOSED, "container %s: the agent is not connected", s.id)
-}
-
-// agentClient returns the connected agent's client, for requests outside the process
-// ledger.
-func (s *System) agentClient() (*protocol.Client, error) {
-	sess, err := s.agentSession()
-	if err != nil {
-		return nil, err
-	}
-	return sess.Client(), nil
 }

@@ -8,8 +8,9 @@
 //
 // The subtests, by name (the keys of Config.Skip):
 //
-//   - Terminate, Shutdown, Crash: the system exits exactly once with ForcedExit,
-//     GracefulExit or UnexpectedExit; a crash is reported through Crashed.
+//   - Terminate, Shutdown, Crash: the system reports Exited exactly once (Terminate and
+//     Shutdown not as a crash: the host decides the exit type); a crash is reported
+//     through Crashed.
 //   - Stdout, LargeStdout, ExitCode, Stdin, Stderr, Environment, WorkingDirectory:
 //     exact bytes (up to 2 MiB) through pipes, exit codes, environment and directory.
 //   - FastExits: processes that exit at once, started several at a time, each report

@@ -100,7 +100,7 @@ func (f *fixture) request(params *schema.ProcessParameters, stdio driver.Stdio) 
 	return driver.ProcessRequest{Params: params, Stdio: stdio, OnExit: f.rec.ProcessExited}
 }
 
-func (f *fixture) exited() schema.SystemExitStatus {
+func (f *fixture) exited() driver.Exit {
 	f.t.Helper()
 	st, ok := f.rec.WaitExited(timeout)
 	if !ok {
@@ -220,8 +220,8 @@ func TestShutdownTimesOut(t *testing.T) {
 	if err := f.sys.Terminate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if st := f.exited(); st.ExitType != schema.NotificationTypeForcedExit {
-		t.Errorf("ExitType %q, want ForcedExit", st.ExitType)
+	if st := f.exited(); st.Cause != driver.ExitStopped {
+		t.Errorf("Exited %+v, want cause Stopped", st)
 	}
 	if code, _ := f.rec.WaitProcessExited(p.Pid(), timeout); code != 137 {
 		t.Errorf("exit code %d, want 137", code)

@@ -1,13 +1,14 @@
 package vm
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // update rewrites the golden files from the current output: go test -run Golden -update.
@@ -48,25 +49,8 @@ func TestGoldenCommands(t *testing.T) {
 	}
 }
 
-// checkGolden compares v, encoded as indented JSON, with the golden file (or rewrites it).
+// checkGolden compares v with the golden file, or rewrites the file with -update.
 func checkGolden(t *testing.T, path string, v any) {
 	t.Helper()
-	got, err := json.MarshalIndent(v, "", "\t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run Golden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the built command:\n%s", path, got)
-	}
+	testutil.CheckGolden(t, path, v, *update)
 }

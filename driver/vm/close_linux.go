@@ -6,7 +6,7 @@ import (
 
 // Close kills QEMU if it still runs and removes the VM's sockets and run directory.
 func (s *System) Close(ctx context.Context) error {
-	if sess := s.session(); sess != nil {
+	if sess := s.agent.Get(); sess != nil {
 		sess.Close()
 	}
 	var err error

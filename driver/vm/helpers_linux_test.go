@@ -135,7 +135,7 @@ func readAll(f *os.File) ([]byte, error) {
 }
 
 // waitExit waits for Exited and returns it.
-func (v *vm) waitExit() schema.SystemExitStatus {
+func (v *vm) waitExit() driver.Exit {
 	v.t.Helper()
 	st, ok := v.rec.WaitExited(timeout)
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -65,7 +66,7 @@ func TestSaveRestore(t *testing.T) {
 	})
 	t.Logf("save took %v", time.Since(t0))
 	st := v1.waitExit()
-	if st.ExitType != schema.NotificationTypeGracefulExit || len(st.Attribution) == 0 || st.Attribution[0].WorkerExit == nil {
+	if st.Cause != driver.ExitStopped || len(st.Attribution) == 0 || st.Attribution[0].WorkerExit == nil {
 		t.Errorf("exit after save = %+v, want GracefulExit attributed to a Saved worker exit", st)
 	}
 	req, err := GetProcessorCompatibilityFromSavedState(state)

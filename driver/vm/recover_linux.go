@@ -49,7 +49,7 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 		return driver.Recovered{}, fmt.Errorf("VM %s: %v: %w", s.id, err, driver.ErrSystemGone)
 	}
 	s.mu.Lock()
-	s.qemu, s.started, s.startAt = proc, true, time.Now()
+	s.qemu, s.startAt = proc, time.Now()
 	s.mu.Unlock()
 	go s.waitExit(proc)
 	// The agent re-sends every exit it reported while nobody listened; those of processes
@@ -82,7 +82,7 @@ func (s *System) queryPaused(ctx context.Context) error {
 
 // adoptProcesses records the processes the agent spawned that still run.
 func (s *System) adoptProcesses(ctx context.Context) ([]driver.Process, error) {
-	sess := s.session()
+	sess := s.agent.Get()
 	if sess == nil {
 		return nil, nil
 	}

@@ -63,7 +63,6 @@ func (s *System) Save(ctx context.Context, opts *schema.SaveOptions) error {
 		return err
 	}
 	s.mu.Lock()
-	s.stopType = schema.NotificationTypeGracefulExit
 	s.attribution = []schema.AttributionRecord{{WorkerExit: &schema.WorkerExit{Type: schema.WorkerExitTypeSaved, Initiator: schema.ExitInitiatorClient}}}
 	p := s.qemu
 	s.mu.Unlock()

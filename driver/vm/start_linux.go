@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/driver/vm/qmp"
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/schema"
 )
 
 // step is one named step of Start.
@@ -171,15 +171,12 @@ func (s *System) connectAgent(ctx context.Context, unclaimed agentsession.ExitSi
 	dial := func(ctx context.Context, opts protocol.ClientOptions) (*protocol.Client, error) {
 		return protocol.NewStreamClient(ctx, stream, closeFn, opts)
 	}
-	sess, err := agentsession.Connect(ctx, dial, agentsession.Options{
+	sess, err := s.agent.Connect(ctx, dial, agentsession.Options{
 		HostVersion: "hcsd", Unclaimed: unclaimed, SpawnReturned: s.d.spawnReturned,
 	})
 	if err != nil {
 		return s.withConsole(err)
 	}
-	s.mu.Lock()
-	s.agent = sess
-	s.mu.Unlock()
 	go func() {
 		<-sess.Done()
 		s.notify.GuestConnectionClosed()
@@ -210,20 +207,20 @@ func (s *System) qemuDone() <-chan struct{} {
 	return s.qemu.done
 }
 
-// exitStatus is the status reported when the VM stops.
-func (s *System) exitStatus() schema.SystemExitStatus {
+// exitFact is what the driver saw when the VM stopped: a crash it reported, a guest that
+// powered off (or reset) by itself, else QEMU ending. Which stop was asked for is the
+// host's to know.
+func (s *System) exitFact() driver.Exit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.stopType
-	if t == "" {
-		switch s.shutdownReason {
-		case "guest-shutdown", "guest-reset":
-			t = schema.NotificationTypeGracefulExit
-		default:
-			t = schema.NotificationTypeUnexpectedExit
-		}
+	e := driver.Exit{Cause: driver.ExitStopped, Attribution: s.attribution}
+	switch {
+	case s.panicked:
+		e.Cause = driver.ExitCrashed
+	case s.shutdownReason == "guest-shutdown" || s.shutdownReason == "guest-reset":
+		e.Cause = driver.ExitPoweredOff
 	}
-	return schema.SystemExitStatus{ExitType: t, Attribution: s.attribution}
+	return e
 }
 
 // withConsole adds the end of the guest's console to an error.

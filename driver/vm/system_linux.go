@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/driver/vm/qmp"
@@ -32,6 +31,10 @@ type System struct {
 	console *ring
 
 	runMade bool // the run directory exists and is removed on Close
+	// exitOnce reports the VM's end once, whether QEMU exited or never ran.
+	exitOnce sync.Once
+	// agent is the session with the guest agent, once it connected.
+	agent agentsession.Holder
 
 	mu   sync.Mutex
 	qemu *qemuProcess
@@ -40,18 +43,16 @@ type System struct {
 	consoleConn net.Conn
 	// pendingAgent is the connection to the agent's port while Start waits for the guest.
 	pendingAgent *net.UnixConn
-	agent        *agentsession.Session
-	started      bool
-	paused       bool
-	startAt      time.Time
-	exited       bool
-	stopType     schema.NotificationType // exit type of the stop a caller asked for
+	// paused says the guest is stopped: a stop through the guest first lets it run.
+	paused  bool
+	startAt time.Time
 	// attribution explains the exit (a save, a guest crash).
 	attribution []schema.AttributionRecord
 	// shutdownReason is the reason of QEMU's SHUTDOWN event.
 	shutdownReason string
-	panicked       bool
-	disks          map[string]bool
+	// panicked is set once a crash was reported, which happens once.
+	panicked bool
+	disks    map[string]bool
 }
 
 var _ driver.System = (*System)(nil)
@@ -77,33 +78,9 @@ func (s *System) monitor() *qmp.Client {
 	return s.qmp
 }
 
-// session returns the guest agent's session, nil before the agent connected.
-func (s *System) session() *agentsession.Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.agent
-}
-
-// client returns the guest agent's client, nil before the agent connected.
-func (s *System) client() *protocol.Client {
-	if sess := s.session(); sess != nil {
-		return sess.Client()
-	}
-	return nil
-}
-
-// agentClient returns the connected agent's client or the error calls report without one.
-func (s *System) agentClient() (*protocol.Client, error) {
-	sess, err := s.agentSession()
-	if err != nil {
-		return nil, err
-	}
-	return sess.Client(), nil
-}
-
 // agentSession returns the guest agent's session or the error calls report without one.
 func (s *System) agentSession() (*agentsession.Session, error) {
-	if sess := s.session(); sess != nil {
+	if sess := s.agent.Get(); sess != nil {
 		return sess, nil
 	}
 	if s.cfg.GuestConnection == nil {
@@ -125,15 +102,6 @@ func (s *System) startTime() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.startAt
-}
-
-// requestStop records the exit type a stop call implies; force replaces an earlier one.
-func (s *System) requestStop(t schema.NotificationType, force bool) {
-	s.mu.Lock()
-	if force || s.stopType == "" {
-		s.stopType = t
-	}
-	s.mu.Unlock()
 }
 
 // release removes what Create made: the run directory and its sockets.
