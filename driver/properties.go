@@ -1,6 +1,8 @@
 package driver
 
 import (
+	"context"
+
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -23,4 +25,25 @@ func (f PropertyFillers) Fill(types []schema.SystemPropertyType, kind string) er
 		}
 	}
 	return nil
+}
+
+// CommonProperties are the property types every back-end reports, each from its own source.
+type CommonProperties struct {
+	Statistics  func() *schema.Statistics
+	Memory      func() *schema.MemoryInformationForVm
+	ProcessList func(context.Context) ([]schema.ProcessDetails, error)
+}
+
+// Fillers returns the fillers of the common property types, writing into props, plus the
+// back-end's own (extra, may be nil).
+func (c CommonProperties) Fillers(ctx context.Context, props *schema.Properties, extra PropertyFillers) PropertyFillers {
+	f := PropertyFillers{
+		schema.SystemPropertyTypeStatistics:  func() error { props.Statistics = c.Statistics(); return nil },
+		schema.SystemPropertyTypeMemory:      func() error { props.Memory = c.Memory(); return nil },
+		schema.SystemPropertyTypeProcessList: func() (err error) { props.ProcessList, err = c.ProcessList(ctx); return err },
+	}
+	for t, fill := range extra {
+		f[t] = fill
+	}
+	return f
 }

@@ -13,11 +13,8 @@ import (
 // agent. Property types that have no meaning for a container are refused with E_NOTIMPL
 // naming the type.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
-	return driver.PropertyFillers{
-		schema.SystemPropertyTypeStatistics:  func() error { props.Statistics = s.statistics(); return nil },
-		schema.SystemPropertyTypeMemory:      func() error { props.Memory = s.memory(); return nil },
-		schema.SystemPropertyTypeProcessList: func() (err error) { props.ProcessList, err = s.processList(ctx); return err },
-	}.Fill(types, "a container")
+	common := driver.CommonProperties{Statistics: s.statistics, Memory: s.memory, ProcessList: s.processList}
+	return common.Fillers(ctx, props, nil).Fill(types, "a container")
 }
 
 func (s *System) cgroupStats() cgroupStats {

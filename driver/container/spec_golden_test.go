@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -30,25 +29,7 @@ const seccompPlaceholder = "(DefaultSeccomp, see " + seccompGolden + ")"
 // golden file shows a placeholder for it and seccomp.golden.json shows the profile.
 func TestGoldenSpecs(t *testing.T) {
 	skipUnlessAMD64(t)
-	inputs, err := filepath.Glob("testdata/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, in := range inputs {
-		if strings.HasSuffix(in, ".golden.json") {
-			continue
-		}
-		n++
-		name := strings.TrimSuffix(filepath.Base(in), ".json")
-		t.Run(name, func(t *testing.T) {
-			got := buildGolden(t, in)
-			checkGolden(t, filepath.Join("testdata", name+".golden.json"), got)
-		})
-	}
-	if n == 0 {
-		t.Fatal("no golden inputs in testdata")
-	}
+	testutil.RunGolden(t, "testdata", *update, func(t *testing.T, in string) any { return buildGolden(t, in) })
 }
 
 // TestGoldenSeccomp pins the default seccomp profile.

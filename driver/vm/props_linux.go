@@ -16,12 +16,11 @@ import (
 // Properties fills Statistics (QEMU's CPU time and memory), Memory (the guest's memory)
 // and ProcessList (from the guest agent). Other property types are refused with E_NOTIMPL.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
-	return driver.PropertyFillers{
-		schema.SystemPropertyTypeStatistics:      func() error { props.Statistics = s.statistics(); return nil },
-		schema.SystemPropertyTypeMemory:          func() error { props.Memory = s.memory(); return nil },
-		schema.SystemPropertyTypeProcessList:     func() (err error) { props.ProcessList, err = s.processList(ctx); return err },
+	guest := driver.PropertyFillers{
 		schema.SystemPropertyTypeGuestConnection: func() error { props.GuestConnectionInfo = s.guestConnection(); return nil },
-	}.Fill(types, "a VM")
+	}
+	common := driver.CommonProperties{Statistics: s.statistics, Memory: s.memory, ProcessList: s.processList}
+	return common.Fillers(ctx, props, guest).Fill(types, "a VM")
 }
 
 // clockTick is the length of a /proc clock tick in 100 ns units (USER_HZ is 100).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,4 +51,29 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return "at line " + strconv.Itoa(i+1) + ":\n" + b.String()
+}
+
+// RunGolden runs one subtest per input file dir/*.json (other than the golden files): build
+// turns the input into a value, which CheckGolden compares with dir/<name>.golden.json. It
+// fails when dir holds no input.
+func RunGolden(t *testing.T, dir string, update bool, build func(t *testing.T, input string) any) {
+	t.Helper()
+	inputs, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, in := range inputs {
+		if strings.HasSuffix(in, ".golden.json") {
+			continue
+		}
+		n++
+		name := strings.TrimSuffix(filepath.Base(in), ".json")
+		t.Run(name, func(t *testing.T) {
+			CheckGolden(t, filepath.Join(dir, name+".golden.json"), build(t, in), update)
+		})
+	}
+	if n == 0 {
+		t.Fatalf("no golden inputs in %s", dir)
+	}
 }
