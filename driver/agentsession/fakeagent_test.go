@@ -2,11 +2,10 @@ package agentsession
 
 import (
 	"context"
-	"net"
-	"os"
 	"testing"
 
 	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,7 +23,7 @@ type fakeAgent struct {
 // newFakeAgent connects a Session to a fake agent and returns both.
 func newFakeAgent(t *testing.T, opts Options) (*Session, *fakeAgent) {
 	t.Helper()
-	hostSide, agentSide := socketPair(t)
+	hostSide, agentSide := testutil.SocketPair(t)
 	conn, err := protocol.NewConn(agentSide)
 	if err != nil {
 		t.Fatal(err)
@@ -49,26 +48,6 @@ func newFakeAgent(t *testing.T, opts Options) (*Session, *fakeAgent) {
 		<-served
 	})
 	return s, a
-}
-
-// socketPair returns the two connected ends of a unix stream socket pair.
-func socketPair(t *testing.T) (*net.UnixConn, *net.UnixConn) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns [2]*net.UnixConn
-	for i, fd := range fds {
-		f := os.NewFile(uintptr(fd), "socketpair")
-		c, err := net.FileConn(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		conns[i] = c.(*net.UnixConn)
-	}
-	return conns[0], conns[1]
 }
 
 // greet answers the host's Hello.
@@ -131,24 +110,25 @@ func (a *fakeAgent) exit(pid, code int, seq uint64) {
 // nextSpawn returns the ID of the next spawn request.
 func (a *fakeAgent) nextSpawn() uint64 {
 	a.t.Helper()
-	select {
-	case id := <-a.spawns:
-		return id
-	case <-timeout():
-		a.t.Fatal("no spawn request arrived")
-		return 0
-	}
+	return receive(a.t, a.spawns, "no spawn request arrived")
 }
 
 // nextAck returns the next acknowledged exit.
 func (a *fakeAgent) nextAck() protocol.AckExitRequest {
 	a.t.Helper()
+	return receive(a.t, a.acks, "no exit was acknowledged")
+}
+
+// receive returns the next value from c, failing the test with why when none comes in time.
+func receive[T any](t *testing.T, c <-chan T, why string) T {
+	t.Helper()
 	select {
-	case req := <-a.acks:
-		return req
+	case v := <-c:
+		return v
 	case <-timeout():
-		a.t.Fatal("no exit was acknowledged")
-		return protocol.AckExitRequest{}
+		t.Fatal(why)
+		var zero T
+		return zero
 	}
 }
 

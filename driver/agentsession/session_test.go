@@ -32,13 +32,17 @@ func (l *exitLog) sink(pid int, code uint32) {
 // wait waits for the next exit and returns its pid.
 func (l *exitLog) wait(t *testing.T) int {
 	t.Helper()
-	select {
-	case pid := <-l.got:
-		return pid
-	case <-timeout():
-		t.Fatal("no exit was delivered")
-		return 0
+	return receive(t, l.got, "no exit was delivered")
+}
+
+// next waits for the next exit and checks that it is pid's, delivered exactly once with
+// code.
+func (l *exitLog) next(t *testing.T, pid int, code uint32) {
+	t.Helper()
+	if got := l.wait(t); got != pid {
+		t.Fatalf("exit delivered for pid %d, want %d", got, pid)
 	}
+	l.only(t, pid, code)
 }
 
 // only checks that pid's exit was delivered exactly once, with code, and that nothing else
@@ -67,6 +71,14 @@ func spawn(s *Session, sink ExitSink) <-chan spawnResult {
 		done <- spawnResult{pid, err}
 	}()
 	return done
+}
+
+// spawnAs spawns a process that the fake agent gives pid.
+func spawnAs(t *testing.T, s *Session, a *fakeAgent, sink ExitSink, pid int) {
+	t.Helper()
+	res := spawn(s, sink)
+	a.spawned(a.nextSpawn(), pid)
+	(<-res).check(t, pid)
 }
 
 type spawnResult struct {
@@ -123,12 +135,9 @@ func TestExitBeforeSpawnReply(t *testing.T) {
 func TestExitAfterSpawn(t *testing.T) {
 	s, a := newFakeAgent(t, Options{})
 	log := newExitLog()
-	res := spawn(s, log.sink)
-	a.spawned(a.nextSpawn(), 12)
-	(<-res).check(t, 12)
+	spawnAs(t, s, a, log.sink, 12)
 	a.exit(12, 143, 1)
-	log.wait(t)
-	log.only(t, 12, 143)
+	log.next(t, 12, 143)
 	if ack := a.nextAck(); ack.Pid != 12 || ack.Seq != 1 {
 		t.Errorf("ack %+v, want pid 12 seq 1", ack)
 	}
@@ -151,8 +160,7 @@ func TestHeldExitOfAnotherPid(t *testing.T) {
 	}
 	unclaimed.only(t, 99, 1)
 	a.exit(50, 0, 5)
-	log.wait(t)
-	log.only(t, 50, 0)
+	log.next(t, 50, 0)
 }
 
 // TestUnknownExitWithoutSpawn: an exit of a pid nobody spawned, with no spawn in flight, is
@@ -170,8 +178,7 @@ func TestUnknownExitWithoutSpawn(t *testing.T) {
 	unclaimed := newExitLog()
 	_, a2 := newFakeAgent(t, Options{Unclaimed: unclaimed.sink})
 	a2.exit(8, 2, 1)
-	unclaimed.wait(t)
-	unclaimed.only(t, 8, 2)
+	unclaimed.next(t, 8, 2)
 }
 
 // TestAdopt: an adopted process's exit reaches its sink.
@@ -180,8 +187,7 @@ func TestAdopt(t *testing.T) {
 	log := newExitLog()
 	s.Adopt(30, log.sink)
 	a.exit(30, 5, 2)
-	log.wait(t)
-	log.only(t, 30, 5)
+	log.next(t, 30, 5)
 }
 
 // TestFinish: the agent's last exits are drained, the processes it never reported get
@@ -189,11 +195,8 @@ func TestAdopt(t *testing.T) {
 func TestFinish(t *testing.T) {
 	s, a := newFakeAgent(t, Options{})
 	log := newExitLog()
-	for _, pid := range []int{21, 22} {
-		res := spawn(s, log.sink)
-		a.spawned(a.nextSpawn(), pid)
-		(<-res).check(t, pid)
-	}
+	spawnAs(t, s, a, log.sink, 21)
+	spawnAs(t, s, a, log.sink, 22)
 	a.exit(21, 4, 1)
 	a.conn.Close() // the agent dies right after its last report
 	s.Finish(5 * time.Second)
@@ -208,9 +211,7 @@ func TestFinish(t *testing.T) {
 func TestFinishGrace(t *testing.T) {
 	s, a := newFakeAgent(t, Options{})
 	log := newExitLog()
-	res := spawn(s, log.sink)
-	a.spawned(a.nextSpawn(), 60)
-	(<-res).check(t, 60)
+	spawnAs(t, s, a, log.sink, 60)
 	start := time.Now()
 	s.Finish(200 * time.Millisecond)
 	if d := time.Since(start); d > 5*time.Second {
