@@ -34,12 +34,9 @@ func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error)
 // its agent (which re-sends every exit it reported while nobody listened) and lists the
 // processes the agent spawned that still run.
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
-	p, ok, err := readStateFile(req.StateDir)
-	if err != nil {
+	var p persisted
+	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.Container != nil); err != nil {
 		return driver.Recovered{}, err
-	}
-	if !ok || req.Config == nil || req.Config.Container == nil {
-		return driver.Recovered{}, fmt.Errorf("container %s has no driver state: %w", req.ID, driver.ErrSystemGone)
 	}
 	s, err := d.restore(req, p)
 	if err != nil {

@@ -21,14 +21,12 @@ var _ driver.Recoverer = (*Driver)(nil)
 // the driver connects to its port again. Processes started before keep running; their
 // relayed stdio ended with the old service.
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
-	p, ok, err := readState(req.StateDir)
-	if err != nil {
+	var p persisted
+	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.VirtualMachine != nil); err != nil {
 		return driver.Recovered{}, err
 	}
-	if !ok || req.Config == nil || req.Config.VirtualMachine == nil {
-		return driver.Recovered{}, fmt.Errorf("VM %s has no driver state: %w", req.ID, driver.ErrSystemGone)
-	}
 	s := newSystem(d, req)
+	var err error
 	s.runMade = true
 	if s.cmd, err = BuildCommand(s.commandConfig()); err != nil {
 		return driver.Recovered{}, fmt.Errorf("VM %s: %v: %w", req.ID, err, driver.ErrSystemGone)
