@@ -54,7 +54,7 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 	// the session does not know go to the host's recovery path.
 	reconnect := func(ctx context.Context) error { return s.connectAgent(ctx, agentsession.Sink(s.notify.ProcessExited)) }
 	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"connect to the console", s.connectConsole},
-		{"query the run state", s.queryPaused}, {"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", reconnect}} {
+		{"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", reconnect}} {
 		if err := st.run(ctx); err != nil {
 			return driver.Recovered{}, s.withLog(st.name, err)
 		}
@@ -64,18 +64,6 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 		return driver.Recovered{}, err
 	}
 	return driver.Recovered{System: s, Started: true, Processes: procs}, nil
-}
-
-// queryPaused learns whether the guest is paused.
-func (s *System) queryPaused(ctx context.Context) error {
-	var st struct {
-		Running bool `json:"running"`
-	}
-	if err := s.monitor().Execute(ctx, "query-status", nil, &st); err != nil {
-		return err
-	}
-	s.setPaused(!st.Running)
-	return nil
 }
 
 // adoptProcesses records the processes the agent spawned that still run.

@@ -110,8 +110,8 @@ func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error 
 		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s is not running", s.id)
 	}
 	m := s.monitor()
-	if s.isPaused() && m != nil {
-		m.Execute(ctx, "cont", nil, nil)
+	if m != nil {
+		m.Execute(ctx, "cont", nil, nil) // a paused guest cannot power off
 	}
 	if sess := s.agent.Get(); sess != nil {
 		timeout := defaultShutdownTimeout
@@ -146,9 +146,7 @@ func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
 	if p == nil || m == nil {
 		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s is not running", s.id)
 	}
-	if s.isPaused() {
-		m.Execute(ctx, "cont", nil, nil)
-	}
+	m.Execute(ctx, "cont", nil, nil) // a paused guest cannot panic
 	if err := m.Execute(ctx, "inject-nmi", nil, nil); err != nil {
 		go s.crashed("injecting a non-maskable interrupt failed: "+err.Error(), false)
 	}
@@ -185,10 +183,4 @@ func (s *System) crashed(why string, panicked bool) {
 	if p != nil {
 		s.quit(context.Background(), p)
 	}
-}
-
-func (s *System) isPaused() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.paused
 }

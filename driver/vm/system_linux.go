@@ -43,9 +43,7 @@ type System struct {
 	consoleConn net.Conn
 	// pendingAgent is the connection to the agent's port while Start waits for the guest.
 	pendingAgent *net.UnixConn
-	// paused says the guest is stopped: a stop through the guest first lets it run.
-	paused  bool
-	startAt time.Time
+	startAt      time.Time
 	// attribution explains the exit (a save, a guest crash).
 	attribution []schema.AttributionRecord
 	// shutdownReason is the reason of QEMU's SHUTDOWN event.
