@@ -29,8 +29,11 @@ func (f PropertyFillers) Fill(types []schema.SystemPropertyType, kind string) er
 
 // CommonProperties are the property types every back-end reports, each from its own source.
 type CommonProperties struct {
-	Statistics  func() *schema.Statistics
-	Memory      func() *schema.MemoryInformationForVm
+	// Statistics reports the system's resource use.
+	Statistics func() *schema.Statistics
+	// Memory reports the system's memory.
+	Memory func() *schema.MemoryInformationForVm
+	// ProcessList lists the system's processes.
 	ProcessList func(context.Context) ([]schema.ProcessDetails, error)
 }
 

@@ -36,6 +36,20 @@ func (s *System) CreateProcess(ctx context.Context, req driver.ProcessRequest) (
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.start(cmd, req.OnExit)
+	if err != nil || !s.opts.exitFirst {
+		return p, err
+	}
+	select { // the exit is reported before the pid is returned
+	case <-p.done:
+		return p, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// start starts cmd as a process of the system and has its exit reaped and reported.
+func (s *System) start(cmd *exec.Cmd, onExit func(pid, exitCode uint32)) (*process, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state != stateRunning {
@@ -50,7 +64,7 @@ func (s *System) CreateProcess(ctx context.Context, req driver.ProcessRequest) (
 		image:   filepath.Base(cmd.Path),
 		created: time.Now(),
 		done:    make(chan struct{}),
-		onExit:  req.OnExit,
+		onExit:  onExit,
 	}
 	s.procs[p.pid] = p
 	go s.reap(p)
