@@ -37,14 +37,18 @@ type CreateRequest struct {
 	Notify Notifier
 }
 
-// Notifier is how a driver reports asynchronous happenings to the host. Its methods must not
-// block for long and may be called from any goroutine.
+// Notifier is how a driver reports asynchronous happenings to the host. It reports facts:
+// the host, which knows which stop a caller asked for, owns the lifecycle state and decides
+// what they mean (the exit type, for one). Its methods must not block for long and may be
+// called from any goroutine.
 type Notifier interface {
 	// Exited reports that the system stopped, for whatever reason (its own exit, Shutdown,
 	// Terminate, a crash). It must be called exactly once per started system.
-	Exited(status schema.SystemExitStatus)
-	// ProcessExited reports the exit of a process created by CreateProcess. exitCode follows
-	// the shell convention: 128+N when the process was killed by signal N.
+	Exited(exit Exit)
+	// ProcessExited reports the exit of a process that outlived a service restart: one
+	// listed in Recovered.Processes, or one that exited while the service was down.
+	// Processes created by CreateProcess report theirs to ProcessRequest.OnExit instead.
+	// exitCode follows the shell convention: 128+N when the process was killed by signal N.
 	ProcessExited(pid uint32, exitCode uint32)
 	// Crashed reports a guest crash: initiated (the crash began) or completed (the report is
 	// final and suitable for HcsSubmitWerReport).
@@ -52,6 +56,29 @@ type Notifier interface {
 	// GuestConnectionClosed reports that the guest agent connection dropped.
 	GuestConnectionClosed()
 }
+
+// Exit is what a driver saw when a system stopped.
+type Exit struct {
+	// Cause says how the system ended, as its back-end saw it.
+	Cause ExitCause
+	// Status is an HRESULT explaining the end, 0 when the back-end has none to give.
+	Status int32
+	// Attribution explains the end further (a save, a guest crash).
+	Attribution []schema.AttributionRecord
+}
+
+// ExitCause says how a system ended, as its back-end saw it.
+type ExitCause string
+
+const (
+	// ExitStopped: the process that embodies the system (a container's init, QEMU) ended:
+	// it was stopped or killed, or it died.
+	ExitStopped ExitCause = "Stopped"
+	// ExitPoweredOff: the guest powered itself off (or reset, which ends the VM too).
+	ExitPoweredOff ExitCause = "PoweredOff"
+	// ExitCrashed: the guest crashed.
+	ExitCrashed ExitCause = "Crashed"
+)
 
 // System is one compute system as the driver sees it.
 type System interface {
@@ -75,13 +102,27 @@ type System interface {
 	Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error
 	// Modify applies a validated ModifySettingRequest.
 	Modify(ctx context.Context, req *schema.ModifySettingRequest) error
-	// CreateProcess starts a process with the given stdio (the process's ends, owned by the
-	// host; the driver duplicates what it keeps).
-	CreateProcess(ctx context.Context, params *schema.ProcessParameters, stdio Stdio) (Process, error)
+	// CreateProcess starts the process req describes. Its exit goes to req.OnExit, which
+	// the caller registers before the process exists.
+	CreateProcess(ctx context.Context, req ProcessRequest) (Process, error)
 	// Close releases everything the system holds on the host (mounts, cgroups, runtime state,
 	// helper processes, fds). It is called once, after the system stopped or when Create's
 	// caller gives up, and must be safe after a partial Start.
 	Close(ctx context.Context) error
+}
+
+// ProcessRequest is everything a driver needs to start one process.
+type ProcessRequest struct {
+	// Params is the validated ProcessParameters document.
+	Params *schema.ProcessParameters
+	// Stdio holds the process's ends of its streams, owned by the caller; the driver
+	// duplicates what it keeps.
+	Stdio Stdio
+	// OnExit receives the process's exit exactly once, from any goroutine, possibly before
+	// CreateProcess has returned (a process may exit at once); it is never called when
+	// CreateProcess fails. exitCode follows the shell convention: 128+N when the process
+	// was killed by signal N. It must not block for long.
+	OnExit func(pid uint32, exitCode uint32)
 }
 
 // Stdio holds the process-side ends of the streams the caller asked for; nil means the

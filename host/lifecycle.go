@@ -134,6 +134,8 @@ func (s *system) save(ctx context.Context, opts *schema.SaveOptions) error {
 	return nil
 }
 
+// requestStop records the exit type of the stop a caller asked for ("" for none). Drivers
+// report only what happened; markStopped takes the exit type from here first.
 func (s *system) requestStop(t schema.NotificationType) {
 	s.mu.Lock()
 	s.stopRequested = t

@@ -107,6 +107,8 @@ func TestTerminateCreatedSystemStopsIt(t *testing.T) {
 	}
 }
 
+// TestExitTypesFollowTheStopRequested: the host decides the exit type from the stop it was
+// asked for, and from the driver's report only when none was.
 func TestExitTypesFollowTheStopRequested(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
@@ -119,6 +121,7 @@ func TestExitTypesFollowTheStopRequested(t *testing.T) {
 		{"terminate", func(s *client.System) { mustDo(t, func(op *client.Operation) error { return s.Terminate(op, "") }) }, schema.NotificationTypeForcedExit},
 		{"crash", func(s *client.System) { mustDo(t, func(op *client.Operation) error { return s.Crash(op, "") }) }, schema.NotificationTypeUnexpectedExit},
 		{"dies by itself", func(s *client.System) { f.drv.System(s.ID()).Die() }, schema.NotificationTypeUnexpectedExit},
+		{"powers off by itself", func(s *client.System) { f.drv.System(s.ID()).PowerOff() }, schema.NotificationTypeGracefulExit},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

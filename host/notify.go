@@ -14,13 +14,15 @@ var _ driver.Notifier = (*notifier)(nil)
 // Exited tears the system down on a goroutine of its own: the driver may be calling from a
 // path that its own Close would wait for. A report after the host closed is dropped: the
 // next service start recovers the system's state.
-func (n *notifier) Exited(status schema.SystemExitStatus) {
+func (n *notifier) Exited(exit driver.Exit) {
+	status := schema.SystemExitStatus{Status: exit.Status, ExitType: unrequestedExitType(exit.Cause), Attribution: exit.Attribution}
 	n.s.h.tasks.start(func() { n.s.markStopped(status) })
 }
 
-// ProcessExited records the exit at once, keeping the driver's order of reports.
+// ProcessExited records the exit of a process from before a service restart at once,
+// keeping the driver's order of reports.
 func (n *notifier) ProcessExited(pid uint32, exitCode uint32) {
-	n.s.processExited(schema.ProcessStatus{ProcessId: pid, Exited: true, ExitCode: exitCode})
+	n.s.recoveredProcessExited(schema.ProcessStatus{ProcessId: pid, Exited: true, ExitCode: exitCode})
 }
 
 // Crashed forwards crash reports to every handle of the system.

@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
@@ -24,19 +23,15 @@ type process struct {
 	// retained keeps an exited process listed until a handle to it is opened and closed:
 	// set for processes that outlived a service restart, whose creators' handles are gone.
 	retained bool
+	// listed is set once the process is in the system's table with its first handle; an
+	// exit that comes earlier is only recorded until then.
+	listed bool
 }
 
-// earlyExitTTL is how long an exit reported for a pid the host does not know yet is kept. A
-// driver may report a fast process's exit before its CreateProcess call has returned; the
-// exit is claimed when the process is registered a moment later.
-const earlyExitTTL = 30 * time.Second
-
-type earlyExit struct {
-	status schema.ProcessStatus
-	at     time.Time
-}
-
-// createProcess starts a process in s and gives sess a handle to it, named ref.
+// createProcess starts a process in s and gives sess a handle to it. The process's exit
+// sink is handed to the driver with the request, so no exit can arrive for a process the
+// host does not know; one that comes before it is listed is recorded and announced when it
+// is. Its handle is named ref.
 func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref, doc string) (wire.Ref, wire.ProcessInfo, error) {
 	params := new(schema.ProcessParameters)
 	if err := schema.DecodeRequired("ProcessParameters", doc, params); err != nil {
@@ -49,15 +44,18 @@ func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref,
 	if err != nil {
 		return 0, wire.ProcessInfo{}, err
 	}
-	dp, err := s.ds.CreateProcess(ctx, params, procSide)
+	p := &process{s: s, stdio: stdio, handles: map[handleKey]struct{}{}}
+	dp, err := s.ds.CreateProcess(ctx, driver.ProcessRequest{Params: params, Stdio: procSide, OnExit: p.onExit})
 	closeStdio(procSide)
 	if err != nil {
 		stdio.close()
 		return 0, wire.ProcessInfo{}, s.wrap(err)
 	}
-	p := &process{s: s, pid: dp.Pid(), dp: dp, stdio: stdio, handles: map[handleKey]struct{}{}}
-	// The caller's files are taken before the process is registered: a process that has
-	// already exited is marked so on registration, which drops the host's copies.
+	p.mu.Lock()
+	p.pid, p.dp = dp.Pid(), dp
+	p.mu.Unlock()
+	// The caller's files are taken before the process is listed: a process that has
+	// already exited drops the host's copies when it is.
 	in, out, errf, err := stdio.callerFiles()
 	var k handleKey
 	if err == nil {
@@ -69,48 +67,39 @@ func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref,
 		closeStdio(driver.Stdio{Stdin: in, Stdout: out, Stderr: errf})
 		return 0, wire.ProcessInfo{}, err
 	}
+	p.mu.Lock()
 	p.handles[k] = struct{}{}
-	s.registerProcess(p)
+	p.mu.Unlock()
+	s.listProcess(p)
 	return k.ref, wire.ProcessInfo{ProcessID: p.pid, StdInput: in, StdOutput: out, StdError: errf}, nil
 }
 
-// registerProcess lists p in the process table and applies an exit that arrived early.
-func (s *system) registerProcess(p *process) {
+// listProcess enters p in the process table; an exit recorded before is announced now.
+func (s *system) listProcess(p *process) {
 	s.mu.Lock()
 	s.procs[p.pid] = p
-	early, ok := s.earlyExits[p.pid]
-	delete(s.earlyExits, p.pid)
 	s.mu.Unlock()
-	if ok && time.Since(early.at) < earlyExitTTL {
-		p.exited(early.status)
+	p.mu.Lock()
+	p.listed = true
+	exited := p.status != nil
+	p.mu.Unlock()
+	if exited {
+		p.announceExit()
 	}
 }
 
-// processExited applies a reported exit to its process, or keeps it as an early exit.
-func (s *system) processExited(status schema.ProcessStatus) {
+// recoveredProcessExited applies the exit of a process that outlived a service restart.
+// One the driver did not list as running exited while the service was down: it is kept
+// until someone opens it.
+func (s *system) recoveredProcessExited(status schema.ProcessStatus) {
 	s.mu.Lock()
 	p := s.procs[status.ProcessId]
-	if p == nil && s.recovering {
-		// An exit from while the service was down: kept until someone opens the process.
-		p = &process{s: s, pid: status.ProcessId, stdio: &stdioSet{}, handles: map[handleKey]struct{}{}, retained: true}
+	if p == nil {
+		p = &process{s: s, pid: status.ProcessId, stdio: &stdioSet{}, handles: map[handleKey]struct{}{}, retained: true, listed: true}
 		s.procs[p.pid] = p
 	}
-	if p == nil {
-		s.pruneEarlyExitsLocked()
-		s.earlyExits[status.ProcessId] = earlyExit{status, time.Now()}
-	}
 	s.mu.Unlock()
-	if p != nil {
-		p.exited(status)
-	}
-}
-
-func (s *system) pruneEarlyExitsLocked() {
-	for pid, e := range s.earlyExits {
-		if time.Since(e.at) >= earlyExitTTL {
-			delete(s.earlyExits, pid)
-		}
-	}
+	p.exited(status)
 }
 
 func (s *system) findProcess(pid uint32) *process {
@@ -161,5 +150,5 @@ func (s *system) adoptProcess(dp driver.Process) {
 	if _, ok := s.procs[dp.Pid()]; ok {
 		return // its exit was already reported
 	}
-	s.procs[dp.Pid()] = &process{s: s, pid: dp.Pid(), dp: dp, stdio: &stdioSet{}, handles: map[handleKey]struct{}{}, retained: true}
+	s.procs[dp.Pid()] = &process{s: s, pid: dp.Pid(), dp: dp, stdio: &stdioSet{}, handles: map[handleKey]struct{}{}, retained: true, listed: true}
 }

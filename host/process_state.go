@@ -14,8 +14,12 @@ func (p *process) hasExited() bool {
 	return p.status != nil
 }
 
-// exited records the process's exit once, drops the host's stdio duplicates and tells every
-// handle (ProcessExited with the ProcessStatus document).
+// onExit is the process's exit sink, given to the driver before the process exists.
+func (p *process) onExit(pid uint32, exitCode uint32) {
+	p.exited(schema.ProcessStatus{ProcessId: pid, Exited: true, ExitCode: exitCode})
+}
+
+// exited records the process's exit once and, when the process is listed, announces it.
 func (p *process) exited(status schema.ProcessStatus) {
 	p.mu.Lock()
 	if p.status != nil {
@@ -23,6 +27,18 @@ func (p *process) exited(status schema.ProcessStatus) {
 		return
 	}
 	p.status = &status
+	listed := p.listed
+	p.mu.Unlock()
+	if listed {
+		p.announceExit()
+	}
+}
+
+// announceExit drops the host's stdio duplicates, tells every handle (ProcessExited with
+// the ProcessStatus document) and leaves the table when nothing refers to the process.
+func (p *process) announceExit() {
+	p.mu.Lock()
+	status := *p.status
 	keys := make([]handleKey, 0, len(p.handles))
 	for k := range p.handles {
 		keys = append(keys, k)

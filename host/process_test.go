@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/driver/fakedriver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -230,4 +231,23 @@ func readUntil(t *testing.T, r io.Reader, want string) {
 			t.Fatalf("read %q, then %v; want %q", got, err, want)
 		}
 	}
+}
+
+// TestProcessExitBeforeCreateProcessReturns: a driver that reports a process's exit before
+// CreateProcess returns (as one may for a process that exits at once) still gives the caller
+// the process's output and its exit, once.
+func TestProcessExitBeforeCreateProcessReturns(t *testing.T) {
+	f := newFixture(t, fakedriver.ExitBeforeReturn())
+	sys := f.started(f.client(), "quick")
+	p, info := spawn(t, sys, "printf quick; exit 5", false, true, false)
+	if out, _ := io.ReadAll(info.StdOutput); string(out) != "quick" {
+		t.Fatalf("stdout %q, want quick", out)
+	}
+	if st := exitStatus(t, p); !st.Exited || st.ExitCode != 5 || st.ProcessId != info.ProcessID {
+		t.Fatalf("status %+v, want exit code 5 of pid %d", st, info.ProcessID)
+	}
+	ev := make(events, 4)
+	p.SetCallback(client.EventOptionNone, ev.callback)
+	ev.next(t, client.EventProcessExited)
+	ev.none(t, 50e6)
 }

@@ -68,9 +68,6 @@ func (h *Host) recoverOne(ctx context.Context, dir string) (string, bool) {
 
 // reattach asks the driver to reattach and registers the system.
 func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, req driver.CreateRequest, r record) bool {
-	s.mu.Lock()
-	s.recovering = true
-	s.mu.Unlock()
 	got, err := rec.Recover(ctx, req)
 	if err != nil {
 		reason := err.Error()
@@ -86,9 +83,6 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	for _, dp := range got.Processes {
 		s.adoptProcess(dp)
 	}
-	s.mu.Lock()
-	s.recovering = false
-	s.mu.Unlock()
 	if err := h.reserve(s); err != nil {
 		h.log.Error("recovered system conflicts with a registered one", "id", r.ID, "err", err)
 		return false

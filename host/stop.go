@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -18,10 +19,19 @@ func (s *system) finishStop() {
 	<-s.closed
 }
 
+// unrequestedExitType is the exit type of a system that stopped without a caller asking:
+// a guest that powered itself off ended gracefully; any other end was unexpected.
+func unrequestedExitType(cause driver.ExitCause) schema.NotificationType {
+	if cause == driver.ExitPoweredOff {
+		return schema.NotificationTypeGracefulExit
+	}
+	return schema.NotificationTypeUnexpectedExit
+}
+
 // markStopped moves the system to Stopped exactly once: it releases the driver's resources,
 // ends the processes still listed, and only then tells every handle (SystemExited), so a
 // client that sees the event can rely on the system being gone. The exit type is the one
-// implied by the stop a caller asked for, else what the driver reported, else
+// implied by the stop a caller asked for, else the one status carries, else
 // UnexpectedExit.
 func (s *system) markStopped(status schema.SystemExitStatus) {
 	s.mu.Lock()

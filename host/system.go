@@ -35,8 +35,6 @@ type system struct {
 	startedAt     time.Time
 	handles       map[handleKey]struct{}
 	procs         map[uint32]*process
-	earlyExits    map[uint32]earlyExit
-	recovering    bool // reattaching after a restart: exits of unknown pids are kept
 	removed       bool
 	closeOnce     sync.Once
 	closed        chan struct{} // closed once the driver released the system's resources
@@ -46,7 +44,7 @@ func newSystem(h *Host, id string, cfg *schema.ComputeSystem) *system {
 	return &system{
 		h: h, id: id, cfg: cfg, kind: systemType(cfg), runtimeID: newGUID(),
 		created: time.Now(), state: schema.StateCreated, creating: true,
-		handles: map[handleKey]struct{}{}, procs: map[uint32]*process{}, earlyExits: map[uint32]earlyExit{}, closed: make(chan struct{}),
+		handles: map[handleKey]struct{}{}, procs: map[uint32]*process{}, closed: make(chan struct{}),
 	}
 }
 

@@ -43,6 +43,8 @@ type Driver struct {
 	cgroups CgroupLayout
 	agent   *agentImage
 	log     *slog.Logger
+	// spawnReturned is agentsession.Options.SpawnReturned for every container; tests set it.
+	spawnReturned func(pid int)
 
 	mu       sync.Mutex
 	rt       *Runtime            // the runtime new containers use

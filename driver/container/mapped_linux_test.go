@@ -25,7 +25,10 @@ func runIn(t *testing.T, sys driver.System, rec *drivertest.Recorder, script str
 		t.Fatal(err)
 	}
 	defer r.Close()
-	p, err := sys.CreateProcess(ctx, &schema.ProcessParameters{CommandArgs: []string{"/bin/sh", "-c", script}}, driver.Stdio{Stdout: w, Stderr: w})
+	p, err := sys.CreateProcess(ctx, driver.ProcessRequest{
+		Params: &schema.ProcessParameters{CommandArgs: []string{"/bin/sh", "-c", script}},
+		Stdio:  driver.Stdio{Stdout: w, Stderr: w}, OnExit: rec.ProcessExited,
+	})
 	w.Close()
 	if err != nil {
 		t.Fatal(err)

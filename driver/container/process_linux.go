@@ -7,6 +7,7 @@ import (
 
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -18,18 +19,18 @@ type Process struct {
 
 var _ driver.Process = (*Process)(nil)
 
-// CreateProcess asks the agent to start a process with the given stdio.
-func (s *System) CreateProcess(ctx context.Context, p *schema.ProcessParameters, stdio driver.Stdio) (driver.Process, error) {
-	c, err := s.agentClient()
+// CreateProcess asks the agent to start a process with the given stdio; its exit goes to
+// req.OnExit through the agent's session.
+func (s *System) CreateProcess(ctx context.Context, req driver.ProcessRequest) (driver.Process, error) {
+	sess, err := s.agentSession()
 	if err != nil {
 		return nil, err
 	}
-	req, files := spawnRequest(p, stdio)
-	pid, err := c.Spawn(ctx, req, files...)
+	spawn, files := spawnRequest(req.Params, req.Stdio)
+	pid, err := sess.Spawn(ctx, spawn, agentsession.Sink(req.OnExit), files...)
 	if err != nil {
 		return nil, err
 	}
-	s.trackProcess(pid)
 	return &Process{s: s, pid: pid}, nil
 }
 
@@ -68,31 +69,14 @@ func (p *Process) Signal(ctx context.Context, signal int) error {
 	if p.s.isPaused() {
 		return p.s.hostSignal(p.pid, syscall.Signal(signal))
 	}
-	c, err := p.s.agentClient()
+	sess, err := p.s.agentSession()
 	if err != nil {
 		return err
 	}
-	return c.Signal(ctx, p.pid, syscall.Signal(signal))
+	return sess.Signal(ctx, p.pid, signal)
 }
 
 // Kill implements driver.Process.
 func (p *Process) Kill(ctx context.Context) error {
 	return p.Signal(ctx, int(syscall.SIGKILL))
-}
-
-// trackProcess records a spawned pid whose exit is still to be reported. The agent may
-// report a very short process's exit before Spawn returned its pid; that exit was kept and
-// is reported now.
-func (s *System) trackProcess(pid int) {
-	s.mu.Lock()
-	if s.procs == nil {
-		s.procs = map[int]bool{}
-	}
-	code, early := s.early[pid]
-	delete(s.early, pid)
-	s.procs[pid] = early
-	s.mu.Unlock()
-	if early {
-		s.notify.ProcessExited(uint32(pid), code)
-	}
 }

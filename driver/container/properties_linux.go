@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -13,23 +13,8 @@ import (
 // agent. Property types that have no meaning for a container are refused with E_NOTIMPL
 // naming the type.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
-	for _, t := range types {
-		var err error
-		switch t {
-		case schema.SystemPropertyTypeStatistics:
-			props.Statistics = s.statistics()
-		case schema.SystemPropertyTypeMemory:
-			props.Memory = s.memory()
-		case schema.SystemPropertyTypeProcessList:
-			props.ProcessList, err = s.processList(ctx)
-		default:
-			err = hresult.Errorf(hresult.E_NOTIMPL, "System_PropertyQuery.PropertyTypes: %q is not available for a container", t)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	common := driver.CommonProperties{Statistics: s.statistics, Memory: s.memory, ProcessList: s.processList}
+	return common.Fillers(ctx, props, nil).Fill(types, "a container")
 }
 
 func (s *System) cgroupStats() cgroupStats {
@@ -69,21 +54,9 @@ func (s *System) processList(ctx context.Context) ([]schema.ProcessDetails, erro
 	if s.isPaused() {
 		return s.hostProcessList(), nil
 	}
-	c, err := s.agentClient()
+	sess, err := s.agentSession()
 	if err != nil {
 		return nil, err
 	}
-	procs, err := c.ListProcesses(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]schema.ProcessDetails, 0, len(procs))
-	for _, p := range procs {
-		out = append(out, schema.ProcessDetails{
-			ProcessId: uint32(p.Pid), ImageName: p.Name, CreateTimestamp: p.StartTime.UTC().Format(time.RFC3339Nano),
-			UserTime100ns: p.UserTime100ns, KernelTime100ns: p.KernelTime100ns,
-			MemoryCommitBytes: p.ResidentBytes, MemoryWorkingSetPrivateBytes: p.ResidentBytes,
-		})
-	}
-	return out, nil
+	return sess.ProcessList(ctx)
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/procfs"
 )
@@ -25,7 +25,7 @@ func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error)
 	return &System{
 		d: d, rt: rt, id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify,
 		rootfs: p.Rootfs, attached: p.Attached, scratch: p.Scratch, mapped: p.Mapped,
-		pid: p.Pid, pidStart: p.PidStart, procs: map[int]bool{},
+		pid: p.Pid, pidStart: p.PidStart,
 	}, nil
 }
 
@@ -34,12 +34,9 @@ func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error)
 // its agent (which re-sends every exit it reported while nobody listened) and lists the
 // processes the agent spawned that still run.
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
-	p, ok, err := readStateFile(req.StateDir)
-	if err != nil {
+	var p persisted
+	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.Container != nil); err != nil {
 		return driver.Recovered{}, err
-	}
-	if !ok || req.Config == nil || req.Config.Container == nil {
-		return driver.Recovered{}, fmt.Errorf("container %s has no driver state: %w", req.ID, driver.ErrSystemGone)
 	}
 	s, err := d.restore(req, p)
 	if err != nil {
@@ -54,53 +51,32 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	return s.reattach(ctx)
 }
 
-// reattach watches the init, reconnects to the agent and collects the live processes.
+// reattach watches the init, reconnects to the agent and collects the live processes. The
+// agent re-sends on the new connection every exit it reported while nobody listened; the
+// session passes those of processes it does not know to the host's recovery path.
 func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	w, err := watchExit(s.pid)
 	if err != nil {
 		return driver.Recovered{}, fmt.Errorf("container %s: %v: %w", s.id, err, driver.ErrSystemGone)
 	}
 	s.mu.Lock()
-	s.watch, s.started, s.recovering = w, true, true
+	s.watch, s.started = w, true
 	s.mu.Unlock()
 	go s.waitExit(w)
-	defer func() {
-		s.mu.Lock()
-		s.recovering = false
-		s.mu.Unlock()
-	}()
-	if err := s.connect(ctx, s.socketPath()); err != nil {
+	if err := s.connect(ctx, s.socketPath(), agentsession.Sink(s.notify.ProcessExited)); err != nil {
 		return driver.Recovered{}, err
 	}
-	c, _ := s.agentClient()
-	// Exits the agent kept while nobody listened: their processes are adopted too, so the
-	// exit (re-sent on this connection, maybe after Recover returns) finds them.
-	pending, err := c.WaitExits(ctx, 0)
+	sess, _ := s.agentSession()
+	list, err := sess.Client().ListProcesses(ctx)
 	if err != nil {
 		return driver.Recovered{}, err
 	}
-	list, err := c.ListProcesses(ctx)
-	if err != nil {
-		return driver.Recovered{}, err
+	pids := sess.AdoptSpawned(list, agentsession.Sink(s.notify.ProcessExited))
+	procs := make([]driver.Process, len(pids))
+	for i, pid := range pids {
+		procs[i] = &Process{s: s, pid: pid}
 	}
-	for _, e := range pending {
-		list = append(list, protocol.ProcessInfo{Pid: e.Pid, Spawned: true})
-	}
-	return driver.Recovered{System: s, Started: true, Processes: s.adopt(list)}, nil
-}
-
-// adopt records the spawned processes that still run and returns them.
-func (s *System) adopt(list []protocol.ProcessInfo) []driver.Process {
-	var out []driver.Process
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, pi := range list {
-		if _, seen := s.procs[pi.Pid]; pi.Spawned && !seen {
-			s.procs[pi.Pid] = false
-			out = append(out, &Process{s: s, pid: pi.Pid})
-		}
-	}
-	return out
+	return driver.Recovered{System: s, Started: true, Processes: procs}, nil
 }
 
 // Cleanup releases what a container left, whatever step it reached: the runtime's state

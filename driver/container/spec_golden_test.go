@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // update rewrites the golden files from the current output: go test -run Golden -update.
@@ -29,25 +29,7 @@ const seccompPlaceholder = "(DefaultSeccomp, see " + seccompGolden + ")"
 // golden file shows a placeholder for it and seccomp.golden.json shows the profile.
 func TestGoldenSpecs(t *testing.T) {
 	skipUnlessAMD64(t)
-	inputs, err := filepath.Glob("testdata/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, in := range inputs {
-		if strings.HasSuffix(in, ".golden.json") {
-			continue
-		}
-		n++
-		name := strings.TrimSuffix(filepath.Base(in), ".json")
-		t.Run(name, func(t *testing.T) {
-			got := buildGolden(t, in)
-			checkGolden(t, filepath.Join("testdata", name+".golden.json"), got)
-		})
-	}
-	if n == 0 {
-		t.Fatal("no golden inputs in testdata")
-	}
+	testutil.RunGolden(t, "testdata", *update, func(t *testing.T, in string) any { return buildGolden(t, in) })
 }
 
 // TestGoldenSeccomp pins the default seccomp profile.
@@ -91,45 +73,8 @@ func buildGolden(t *testing.T, path string) *specs.Spec {
 	return spec
 }
 
-// checkGolden compares v, as indented JSON, with the golden file, or rewrites the file with
-// -update.
+// checkGolden compares v with the golden file, or rewrites the file with -update.
 func checkGolden(t *testing.T, golden string, v any) {
 	t.Helper()
-	got, err := json.MarshalIndent(v, "", "\t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run Golden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (go test -run Golden -update rewrites it):\n%s", golden, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff shows the first lines where want and got differ, with a little context.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	i := 0
-	for i < len(w) && i < len(g) && w[i] == g[i] {
-		i++
-	}
-	var b strings.Builder
-	for j := i; j < i+8; j++ {
-		if j < len(w) {
-			b.WriteString("- " + w[j] + "\n")
-		}
-		if j < len(g) {
-			b.WriteString("+ " + g[j] + "\n")
-		}
-	}
-	return "at line " + strconv.Itoa(i+1) + ":\n" + b.String()
+	testutil.CheckGolden(t, golden, v, *update)
 }

@@ -1,10 +1,9 @@
 package container
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/durable"
 )
@@ -50,16 +49,7 @@ func writeStateFile(dir string, p persisted) error {
 
 // readStateFile reads what a system persisted; a missing file gives ok false.
 func readStateFile(dir string) (persisted, bool, error) {
-	b, err := os.ReadFile(filepath.Join(dir, stateFile))
-	if os.IsNotExist(err) {
-		return persisted{}, false, nil
-	}
-	if err != nil {
-		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "reading container state")
-	}
 	var p persisted
-	if err := json.Unmarshal(b, &p); err != nil {
-		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "container state "+filepath.Join(dir, stateFile))
-	}
-	return p, true, nil
+	ok, err := driver.ReadState(dir, stateFile, &p)
+	return p, ok, err
 }

@@ -25,11 +25,10 @@ const defaultShutdownTimeout = 10 * time.Second
 // Shutdown asks the agent to stop every process (SIGTERM, then SIGKILL when the time given by
 // ctx's deadline runs out) and waits for the init to exit.
 func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error {
-	c, err := s.agentClient()
+	sess, err := s.agentSession()
 	if err != nil {
 		return err
 	}
-	s.requestStop(schema.NotificationTypeGracefulExit)
 	if s.isPaused() { // a frozen agent cannot stop anything: thaw first
 		if err := s.Resume(ctx); err != nil {
 			return err
@@ -39,7 +38,7 @@ func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error 
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = max(time.Until(dl)-shutdownMargin, 0)
 	}
-	if _, err := c.Shutdown(ctx, timeout); err != nil && !s.initGone() {
+	if _, err := sess.Client().Shutdown(ctx, timeout); err != nil && !s.initGone() {
 		return err
 	}
 	return s.waitInit(ctx)
@@ -48,7 +47,6 @@ func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error 
 // Terminate kills the container's init, which ends every process of its pid namespace. A
 // container whose init never ran (not started, or a failed start) is reported ended at once.
 func (s *System) Terminate(ctx context.Context) error {
-	s.requestStopUnlessSet(schema.NotificationTypeForcedExit)
 	if s.initNeverRan() {
 		s.reportExit()
 		return nil
@@ -79,7 +77,6 @@ func (s *System) killInit(ctx context.Context) error {
 
 // Crash forces the container down as a crash: a crash report before and after the kill.
 func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
-	s.requestStop(schema.NotificationTypeUnexpectedExit)
 	report := schema.CrashReport{SystemId: s.id, CrashLog: "container crash requested by HcsCrashComputeSystem"}
 	s.notify.Crashed(report, false)
 	if err := s.Terminate(ctx); err != nil {
@@ -154,8 +151,17 @@ func (s *System) initNeverRan() bool {
 // initGone reports whether the container's init has exited (or never ran).
 func (s *System) initGone() bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.watch == nil || s.exited
+	w := s.watch
+	s.mu.Unlock()
+	if w == nil {
+		return true
+	}
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // waitInit waits for the init's exit.
@@ -177,8 +183,8 @@ func (s *System) Close(ctx context.Context) error {
 
 func (s *System) release(ctx context.Context) error {
 	var errs []error
-	if c := s.client(); c != nil {
-		c.Close()
+	if sess := s.agent.Get(); sess != nil {
+		sess.Close()
 	}
 	if s.hasStarted() {
 		if err := s.rt.Delete(ctx, s.rid); err != nil {
@@ -204,14 +210,4 @@ func (s *System) release(ctx context.Context) error {
 	}
 	os.Remove(s.socketPath())
 	return errors.Join(errs...)
-}
-
-// requestStopUnlessSet records t unless an earlier stop call (Crash, a Shutdown being
-// escalated) already chose the exit type.
-func (s *System) requestStopUnlessSet(t schema.NotificationType) {
-	s.mu.Lock()
-	if s.stopType == "" {
-		s.stopType = t
-	}
-	s.mu.Unlock()
 }

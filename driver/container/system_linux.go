@@ -9,6 +9,7 @@ import (
 
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/procfs"
 	"github.com/linuxhcs/hcs/schema"
@@ -33,21 +34,21 @@ type System struct {
 	attached bool   // the union was mounted by us and is detached on Close
 	scratch  bool   // rootfs is a scratch layer inside dir, removed on Close
 
+	// exitOnce reports the container's end once, whether its init exited or never ran.
+	exitOnce sync.Once
+	// agent is the session with the container's agent, once it connected.
+	agent agentsession.Holder
+
 	mu       sync.Mutex
-	agent    *protocol.Client
 	watch    *exitWatch
 	pid      int    // the container init's pid on the host
 	pidStart uint64 // its start time, to recognise it after a restart
-	// recovering is set while reattaching: every exit the agent reports is forwarded.
-	recovering bool
-	started    bool
-	paused     bool
-	startAt    time.Time
-	exited     bool
-	stopType   schema.NotificationType // exit type of the stop a caller asked for
-	procs      map[int]bool            // spawned pids → exit reported
-	early      map[int]uint32          // exits reported before Spawn returned their pid
-	mapped     []string                // container paths of directories mapped at run time
+	// started says the runtime was asked to run the container: it has state to delete.
+	started bool
+	// paused says the container is frozen: its agent cannot answer until it is thawed.
+	paused  bool
+	startAt time.Time
+	mapped  []string // container paths of directories mapped at run time
 }
 
 func (s *System) startTime() time.Time {
@@ -171,117 +172,43 @@ func (s *System) Start(ctx context.Context) error {
 	if err := s.saveState(); err != nil {
 		return err
 	}
-	return s.connect(ctx, ln.path)
+	return s.connect(ctx, ln.path, nil)
 }
 
-// connect dials the agent and keeps the client.
-func (s *System) connect(ctx context.Context, path string) error {
-	c, err := protocol.Dial(ctx, path, protocol.ClientOptions{HostVersion: "hcsd", OnExit: s.processExited})
-	if err != nil {
-		return err
+// connect dials the agent and keeps the session. unclaimed receives the exits of processes
+// spawned before a service restart (nil for a new container).
+func (s *System) connect(ctx context.Context, path string, unclaimed agentsession.ExitSink) error {
+	dial := func(ctx context.Context, opts protocol.ClientOptions) (*protocol.Client, error) {
+		return protocol.Dial(ctx, path, opts)
 	}
-	s.mu.Lock()
-	s.agent = c
-	s.mu.Unlock()
-	return nil
-}
-
-// processExited forwards an exit the agent reported, then acknowledges it.
-func (s *System) processExited(e protocol.ProcessExited) {
-	s.reportProcessExit(e.Pid, uint32(e.ExitCode))
-	if c := s.client(); c != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = c.AckExit(ctx, e.Pid, e.Seq)
-	}
-}
-
-// reportProcessExit tells the host, once per spawned process, that it exited.
-func (s *System) reportProcessExit(pid int, code uint32) {
-	s.mu.Lock()
-	reported, known := s.procs[pid]
-	if known && !reported {
-		s.procs[pid] = true
-	}
-	if !known && s.recovering {
-		s.procs[pid], known = true, true // an exit from before the restart
-	} else if !known {
-		if s.early == nil {
-			s.early = map[int]uint32{}
-		}
-		s.early[pid] = code
-	}
-	s.mu.Unlock()
-	if known && !reported {
-		s.notify.ProcessExited(uint32(pid), code)
-	}
+	_, err := s.agent.Connect(ctx, dial, agentsession.Options{
+		HostVersion: "hcsd", Unclaimed: unclaimed, SpawnReturned: s.d.spawnReturned,
+	})
+	return err
 }
 
 // drainGrace bounds the wait for the agent's last exit reports after its init died.
 const drainGrace = 2 * time.Second
 
-// waitExit reports the container's end when its init exits. Exits the agent sent before it
-// died are delivered first; processes it never reported died with the pid namespace, killed
-// by SIGKILL (exit code 137).
+// waitExit reports the container's end when its init exits. The agent's session delivers
+// the exits the agent sent before it died; processes it never reported died with the pid
+// namespace, killed by SIGKILL (exit code 137).
 func (s *System) waitExit(w *exitWatch) {
 	<-w.done
-	if c := s.client(); c != nil {
-		select {
-		case <-c.Drained():
-		case <-time.After(drainGrace):
-		}
-	}
-	for _, pid := range s.unreportedPids() {
-		s.reportProcessExit(pid, 128+9)
-	}
+	s.agent.Get().Finish(drainGrace)
 	s.reportExit()
 }
 
-func (s *System) unreportedPids() []int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []int
-	for pid, reported := range s.procs {
-		if !reported {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
-
-// reportExit tells the host, once, that the container ended, with the exit type of the stop
-// that was asked for (UnexpectedExit when none was).
+// reportExit tells the host, once, that the container ended. Whether that was asked for
+// is the host's to know.
 func (s *System) reportExit() {
-	s.mu.Lock()
-	already := s.exited
-	s.exited = true
-	t := s.stopType
-	s.mu.Unlock()
-	if t == "" {
-		t = schema.NotificationTypeUnexpectedExit
-	}
-	if !already {
-		s.notify.Exited(schema.SystemExitStatus{ExitType: t})
-	}
+	s.exitOnce.Do(func() { s.notify.Exited(driver.Exit{Cause: driver.ExitStopped}) })
 }
 
-// requestStop records the exit type a stop call implies.
-func (s *System) requestStop(t schema.NotificationType) {
-	s.mu.Lock()
-	s.stopType = t
-	s.mu.Unlock()
-}
-
-func (s *System) client() *protocol.Client {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.agent
-}
-
-// agentClient returns the connected agent or the error calls report without one.
-func (s *System) agentClient() (*protocol.Client, error) {
-	if c := s.client(); c != nil {
-		return c, nil
+// agentSession returns the agent's session or the error calls report without one.
+func (s *System) agentSession() (*agentsession.Session, error) {
+	if sess := s.agent.Get(); sess != nil {
+		return sess, nil
 	}
 	return nil, hresult.Errorf(hresult.HCS_E_CONNECTION_CLOSED, "container %s: the agent is not connected", s.id)
 }

@@ -24,7 +24,7 @@ func testConsole(t *testing.T, cfg *Config) {
 	var p driver.Process
 	err := cfg.call("CreateProcess", func(ctx context.Context) error {
 		var err error
-		p, err = s.sys.CreateProcess(ctx, params, driver.Stdio{Console: slave})
+		p, err = s.sys.CreateProcess(ctx, s.processRequest(params, driver.Stdio{Console: slave}))
 		return err
 	})
 	slave.Close()

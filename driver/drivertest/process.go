@@ -72,7 +72,7 @@ func (s *sut) createProcess(params *schema.ProcessParameters, io streams) (*proc
 	}
 	params.CreateStdInPipe, params.CreateStdOutPipe, params.CreateStdErrPipe = io.stdin, io.stdout, io.stderr
 	err := s.cfg.call("CreateProcess", func(ctx context.Context) error {
-		dp, err := s.sys.CreateProcess(ctx, params, stdio)
+		dp, err := s.sys.CreateProcess(ctx, s.processRequest(params, stdio))
 		p.Process = dp
 		return err
 	})
@@ -83,6 +83,11 @@ func (s *sut) createProcess(params *schema.ProcessParameters, io streams) (*proc
 		return nil, err
 	}
 	return p, nil
+}
+
+// processRequest asks for a process whose exit the recorder receives.
+func (s *sut) processRequest(params *schema.ProcessParameters, stdio driver.Stdio) driver.ProcessRequest {
+	return driver.ProcessRequest{Params: params, Stdio: stdio, OnExit: s.rec.ProcessExited}
 }
 
 // pipe returns a pipe whose ends are closed when the test ends.

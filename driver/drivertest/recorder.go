@@ -13,7 +13,7 @@ import (
 // instead of hanging it.
 type Recorder struct {
 	mu          sync.Mutex
-	exits       []schema.SystemExitStatus
+	exits       []driver.Exit
 	exited      chan struct{} // closed by the first Exited
 	procs       map[uint32]*procExits
 	crashes     []CrashEvent
@@ -26,10 +26,10 @@ type CrashEvent struct {
 	Completed bool
 }
 
-// procExits holds the ProcessExited calls for one pid.
+// procExits holds the exits reported for one pid.
 type procExits struct {
 	codes  []uint32
-	exited chan struct{} // closed by the first ProcessExited
+	exited chan struct{} // closed by the first exit
 }
 
 var _ driver.Notifier = (*Recorder)(nil)
@@ -40,16 +40,17 @@ func NewRecorder() *Recorder {
 }
 
 // Exited implements driver.Notifier.
-func (r *Recorder) Exited(status schema.SystemExitStatus) {
+func (r *Recorder) Exited(exit driver.Exit) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.exits = append(r.exits, status)
+	r.exits = append(r.exits, exit)
 	if len(r.exits) == 1 {
 		close(r.exited)
 	}
 }
 
-// ProcessExited implements driver.Notifier.
+// ProcessExited implements driver.Notifier; it is also the OnExit of the processes the
+// suite creates, so every exit of a pid is counted in one place.
 func (r *Recorder) ProcessExited(pid uint32, exitCode uint32) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -84,20 +85,20 @@ func (r *Recorder) procLocked(pid uint32) *procExits {
 	return pe
 }
 
-// Exits returns every Exited status reported so far.
-func (r *Recorder) Exits() []schema.SystemExitStatus {
+// Exits returns every Exited report so far.
+func (r *Recorder) Exits() []driver.Exit {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]schema.SystemExitStatus(nil), r.exits...)
+	return append([]driver.Exit(nil), r.exits...)
 }
 
 // ExitedC returns a channel that is closed when the first Exited arrives.
 func (r *Recorder) ExitedC() <-chan struct{} { return r.exited }
 
-// WaitExited waits up to timeout for the first Exited and returns its status.
-func (r *Recorder) WaitExited(timeout time.Duration) (schema.SystemExitStatus, bool) {
+// WaitExited waits up to timeout for the first Exited and returns its report.
+func (r *Recorder) WaitExited(timeout time.Duration) (driver.Exit, bool) {
 	if !waitClosed(r.exited, timeout) {
-		return schema.SystemExitStatus{}, false
+		return driver.Exit{}, false
 	}
 	return r.Exits()[0], true
 }

@@ -4,14 +4,18 @@
 // inside; every subtest creates its own system, bounds every call and wait with a timeout
 // (so a broken driver fails rather than hangs) and cleans up with t.Cleanup even on
 // failure. After every subtest the suite checks that Exited came at most once and
-// ProcessExited at most once per pid.
+// each process's exit at most once.
 //
 // The subtests, by name (the keys of Config.Skip):
 //
-//   - Terminate, Shutdown, Crash: the system exits exactly once with ForcedExit,
-//     GracefulExit or UnexpectedExit; a crash is reported through Crashed.
+//   - Terminate, Shutdown, Crash: the system reports Exited exactly once (Terminate and
+//     Shutdown not as a crash: the host decides the exit type); a crash is reported
+//     through Crashed.
 //   - Stdout, LargeStdout, ExitCode, Stdin, Stderr, Environment, WorkingDirectory:
 //     exact bytes (up to 2 MiB) through pipes, exit codes, environment and directory.
+//   - FastExits: processes that exit at once, started several at a time, each report
+//     their exit to their own ProcessRequest.OnExit exactly once with their own code, even
+//     when the exit comes before CreateProcess returned.
 //   - Signal, Kill: SIGTERM gives exit code 143, Kill gives 137.
 //   - Console: a process on a pty sees a size set on the master after it started.
 //   - PauseResume: a counter stops while paused and continues after resume.
@@ -61,7 +65,7 @@ type Config struct {
 	NewConfig func(t *testing.T) *schema.ComputeSystem
 	// Shell runs a script inside the system when the script is appended as the last
 	// argument, e.g. {"/bin/sh", "-c"}. The system must also provide printf, cat, sleep,
-	// pwd and stty (coreutils or busybox).
+	// pwd, stty, true and false (coreutils or busybox).
 	Shell []string
 	// Skip maps a subtest name to the reason the driver lacks that capability (e.g.
 	// "Save": "checkpoint needs CRIU"). Naming a subtest that does not exist is an error.
@@ -124,6 +128,7 @@ func subtests() []subtest {
 		{"Stdout", testStdout},
 		{"LargeStdout", testLargeStdout},
 		{"ExitCode", testExitCode},
+		{"FastExits", testFastExits},
 		{"Stdin", testStdin},
 		{"Stderr", testStderr},
 		{"Environment", testEnvironment},

@@ -2,11 +2,11 @@ package drivertest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/linuxhcs/hcs/driver"
-	"github.com/linuxhcs/hcs/schema"
 )
 
 // sut is one system under test, owned by one subtest.
@@ -91,16 +91,16 @@ func (s *sut) checkEventCounts() {
 	}
 }
 
-// waitExited waits for the system's exit and checks that it is reported exactly once
-// with the wanted exit type.
-func (s *sut) waitExited(want schema.NotificationType) schema.SystemExitStatus {
+// waitExited waits for the system's exit and checks that it is reported exactly once, with
+// one of the causes in want (any cause when want is empty).
+func (s *sut) waitExited(want ...driver.ExitCause) driver.Exit {
 	s.t.Helper()
 	st, ok := s.rec.WaitExited(s.cfg.timeout())
 	if !ok {
 		s.t.Fatalf("%s: no Exited within %v", s.id, s.cfg.timeout())
 	}
-	if st.ExitType != want {
-		s.t.Errorf("%s: Exited with ExitType %q (status %#x), want %q", s.id, st.ExitType, uint32(st.Status), want)
+	if len(want) > 0 && !slices.Contains(want, st.Cause) {
+		s.t.Errorf("%s: Exited with cause %q (status %#x), want one of %q", s.id, st.Cause, uint32(st.Status), want)
 	}
 	time.Sleep(settle)
 	if n := len(s.rec.Exits()); n != 1 {

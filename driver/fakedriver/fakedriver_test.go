@@ -72,7 +72,7 @@ func started(t *testing.T, opts ...fakedriver.Option) *fixture {
 func (f *fixture) spawn(script string) driver.Process {
 	f.t.Helper()
 	p, err := f.sys.CreateProcess(context.Background(),
-		&schema.ProcessParameters{CommandArgs: []string{"/bin/sh", "-c", script}}, driver.Stdio{})
+		f.request(&schema.ProcessParameters{CommandArgs: []string{"/bin/sh", "-c", script}}, driver.Stdio{}))
 	if err != nil {
 		f.t.Fatalf("CreateProcess %q: %v", script, err)
 	}
@@ -88,14 +88,19 @@ func (f *fixture) spawnOut(params *schema.ProcessParameters) (driver.Process, *b
 	}
 	f.t.Cleanup(func() { r.Close() })
 	defer w.Close()
-	p, err := f.sys.CreateProcess(context.Background(), params, driver.Stdio{Stdout: w})
+	p, err := f.sys.CreateProcess(context.Background(), f.request(params, driver.Stdio{Stdout: w}))
 	if err != nil {
 		f.t.Fatalf("CreateProcess: %v", err)
 	}
 	return p, bufio.NewReader(r)
 }
 
-func (f *fixture) exited() schema.SystemExitStatus {
+// request asks for a process whose exit the fixture's recorder receives.
+func (f *fixture) request(params *schema.ProcessParameters, stdio driver.Stdio) driver.ProcessRequest {
+	return driver.ProcessRequest{Params: params, Stdio: stdio, OnExit: f.rec.ProcessExited}
+}
+
+func (f *fixture) exited() driver.Exit {
 	f.t.Helper()
 	st, ok := f.rec.WaitExited(timeout)
 	if !ok {
@@ -124,7 +129,7 @@ func TestCreateNeedsContainer(t *testing.T) {
 func TestStateErrors(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	_, err := f.sys.CreateProcess(ctx, &schema.ProcessParameters{CommandArgs: []string{"/bin/true"}}, driver.Stdio{})
+	_, err := f.sys.CreateProcess(ctx, f.request(&schema.ProcessParameters{CommandArgs: []string{"/bin/true"}}, driver.Stdio{}))
 	wantCode(t, err, hresult.HCS_E_INVALID_STATE)
 	if err := f.sys.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -152,7 +157,7 @@ func TestCommandLineAndPath(t *testing.T) {
 	if want := "/bin/sh " + fakedriver.DefaultPath + "\n"; string(got) != want || err != nil {
 		t.Errorf("output %q (%v), want %q", got, err, want)
 	}
-	_, err = f.sys.CreateProcess(context.Background(), &schema.ProcessParameters{CommandArgs: []string{"no-such-tool"}}, driver.Stdio{})
+	_, err = f.sys.CreateProcess(context.Background(), f.request(&schema.ProcessParameters{CommandArgs: []string{"no-such-tool"}}, driver.Stdio{}))
 	wantCode(t, err, hresult.ERROR_NOT_FOUND)
 }
 
@@ -215,8 +220,8 @@ func TestShutdownTimesOut(t *testing.T) {
 	if err := f.sys.Terminate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if st := f.exited(); st.ExitType != schema.NotificationTypeForcedExit {
-		t.Errorf("ExitType %q, want ForcedExit", st.ExitType)
+	if st := f.exited(); st.Cause != driver.ExitStopped {
+		t.Errorf("Exited %+v, want cause Stopped", st)
 	}
 	if code, _ := f.rec.WaitProcessExited(p.Pid(), timeout); code != 137 {
 		t.Errorf("exit code %d, want 137", code)

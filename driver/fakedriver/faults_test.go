@@ -111,8 +111,8 @@ func TestDie(t *testing.T) {
 	f.sys.Die()
 	f.sys.Die()
 	st := f.exited()
-	if st.ExitType != schema.NotificationTypeUnexpectedExit || st.Status != hresult.HCS_E_UNEXPECTED_EXIT.Int32() {
-		t.Errorf("Exited %+v, want UnexpectedExit with HCS_E_UNEXPECTED_EXIT", st)
+	if st.Cause != driver.ExitStopped || st.Status != hresult.HCS_E_UNEXPECTED_EXIT.Int32() {
+		t.Errorf("Exited %+v, want cause Stopped with HCS_E_UNEXPECTED_EXIT", st)
 	}
 	if code, ok := f.rec.WaitProcessExited(p.Pid(), timeout); !ok || code != 137 {
 		t.Errorf("process exit %d (reported %v), want 137", code, ok)
@@ -148,7 +148,7 @@ func TestCloseKillsAndRecords(t *testing.T) {
 	if !gone(p.Pid()) || len(f.sys.Pids()) != 0 {
 		t.Errorf("process %d survived Close", p.Pid())
 	}
-	if exits := f.rec.Exits(); len(exits) != 1 || exits[0].ExitType != schema.NotificationTypeForcedExit {
-		t.Errorf("Close of a running system reported %+v, want one ForcedExit", exits)
+	if exits := f.rec.Exits(); len(exits) != 1 || exits[0].Cause != driver.ExitStopped {
+		t.Errorf("Close of a running system reported %+v, want one exit with cause Stopped", exits)
 	}
 }

@@ -33,6 +33,15 @@ type Option func(*options)
 
 type options struct {
 	hooks map[Op][]Hook
+	// exitFirst makes CreateProcess return only once the process's exit was reported.
+	exitFirst bool
+}
+
+// ExitBeforeReturn makes CreateProcess return only after the process exited and its exit
+// was reported to ProcessRequest.OnExit: the order a real driver produces for a process
+// that exits at once, made certain, for testing the caller.
+func ExitBeforeReturn() Option {
+	return func(o *options) { o.exitFirst = true }
 }
 
 // WithHook runs fn before each of the ops. Hooks attached to one op run in the order given

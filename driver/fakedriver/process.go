@@ -11,7 +11,6 @@ import (
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/schema"
 )
 
 // process is one host process started by CreateProcess. It implements driver.Process.
@@ -21,6 +20,7 @@ type process struct {
 	image   string
 	created time.Time
 	done    chan struct{} // closed once the exit is reaped and reported
+	onExit  func(pid uint32, exitCode uint32)
 }
 
 var _ driver.Process = (*process)(nil)
@@ -28,14 +28,28 @@ var _ driver.Process = (*process)(nil)
 // CreateProcess implements driver.System. The process runs on the host in its own process
 // group, or with a console in its own session with the console as controlling terminal.
 // A command that cannot be started (a missing binary) fails here rather than exiting 127.
-func (s *System) CreateProcess(ctx context.Context, params *schema.ProcessParameters, stdio driver.Stdio) (driver.Process, error) {
+func (s *System) CreateProcess(ctx context.Context, req driver.ProcessRequest) (driver.Process, error) {
 	if err := s.opts.run(ctx, OpCreateProcess, s.id); err != nil {
 		return nil, err
 	}
-	cmd, err := command(params, stdio)
+	cmd, err := command(req.Params, req.Stdio)
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.start(cmd, req.OnExit)
+	if err != nil || !s.opts.exitFirst {
+		return p, err
+	}
+	select { // the exit is reported before the pid is returned
+	case <-p.done:
+		return p, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// start starts cmd as a process of the system and has its exit reaped and reported.
+func (s *System) start(cmd *exec.Cmd, onExit func(pid, exitCode uint32)) (*process, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state != stateRunning {
@@ -50,20 +64,25 @@ func (s *System) CreateProcess(ctx context.Context, params *schema.ProcessParame
 		image:   filepath.Base(cmd.Path),
 		created: time.Now(),
 		done:    make(chan struct{}),
+		onExit:  onExit,
 	}
 	s.procs[p.pid] = p
 	go s.reap(p)
 	return p, nil
 }
 
-// reap waits for p, forgets it and reports its exit.
+// reap waits for p, forgets it and reports its exit. A process that exits at once is
+// reported as soon as CreateProcess has released the lock, maybe before its caller has
+// the pid: the host must cope with that, as with any driver.
 func (s *System) reap(p *process) {
 	_ = p.cmd.Wait()
 	code := exitCode(p.cmd.ProcessState)
 	s.mu.Lock()
 	delete(s.procs, p.pid)
 	s.mu.Unlock()
-	s.notify.ProcessExited(p.pid, code)
+	if p.onExit != nil {
+		p.onExit(p.pid, code)
+	}
 	close(p.done)
 }
 

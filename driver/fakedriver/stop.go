@@ -5,13 +5,14 @@ import (
 	"slices"
 	"syscall"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
 
 // Shutdown implements driver.System: it sends SIGTERM (and SIGCONT, in case the system is
-// paused) to every process group, waits for the processes to exit and reports a graceful
-// exit. When ctx ends first it returns ctx's error and reports nothing.
+// paused) to every process group, waits for the processes to exit and reports that the
+// system stopped. When ctx ends first it returns ctx's error and reports nothing.
 func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error {
 	procs, err := s.beginStop(ctx, OpShutdown, stateRunning, statePaused)
 	if err != nil {
@@ -24,12 +25,12 @@ func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error 
 	if err := waitAll(ctx, procs); err != nil {
 		return err
 	}
-	s.exit(schema.SystemExitStatus{ExitType: schema.NotificationTypeGracefulExit})
+	s.exit(driver.Exit{Cause: driver.ExitStopped})
 	return nil
 }
 
 // Terminate implements driver.System: it kills every process group, waits for the
-// processes to exit and reports a forced exit.
+// processes to exit and reports that the system stopped.
 func (s *System) Terminate(ctx context.Context) error {
 	procs, err := s.beginStop(ctx, OpTerminate, stateCreated, stateRunning, statePaused, stateStopping)
 	if err != nil {
@@ -38,12 +39,12 @@ func (s *System) Terminate(ctx context.Context) error {
 	if err := killAll(ctx, procs); err != nil {
 		return err
 	}
-	s.exit(schema.SystemExitStatus{ExitType: schema.NotificationTypeForcedExit})
+	s.exit(driver.Exit{Cause: driver.ExitStopped})
 	return nil
 }
 
 // Crash implements driver.System: it reports a crash as initiated, kills every process
-// group, reports the crash as completed and then an unexpected exit.
+// group, reports the crash as completed and then that the system crashed.
 func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
 	procs, err := s.beginStop(ctx, OpCrash, stateRunning, statePaused)
 	if err != nil {
@@ -55,20 +56,32 @@ func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
 		return err
 	}
 	s.notify.Crashed(report, true)
-	s.exit(unexpectedExit())
+	s.exit(driver.Exit{Cause: driver.ExitCrashed})
 	return nil
 }
 
 // Die makes a started system stop by itself, as if its init or VM died: every process is
-// killed and the system reports an UnexpectedExit. It does nothing to a system that was
-// never started or has stopped.
+// killed and the system reports that it stopped with HCS_E_UNEXPECTED_EXIT. It does nothing
+// to a system that was never started or has stopped.
 func (s *System) Die() {
+	s.endByItself(driver.Exit{Cause: driver.ExitStopped, Status: hresult.HCS_E_UNEXPECTED_EXIT.Int32()})
+}
+
+// PowerOff makes a started system stop by itself as a guest that powers itself off: every
+// process is killed and the system reports ExitPoweredOff. It does nothing to a system that
+// was never started or has stopped.
+func (s *System) PowerOff() {
+	s.endByItself(driver.Exit{Cause: driver.ExitPoweredOff})
+}
+
+// endByItself kills every process of a started system and reports e.
+func (s *System) endByItself(e driver.Exit) {
 	procs, err := s.beginStop(context.Background(), "", stateRunning, statePaused, stateStopping)
 	if err != nil {
 		return
 	}
 	_ = killAll(context.Background(), procs)
-	s.exit(unexpectedExit())
+	s.exit(e)
 }
 
 // Close implements driver.System: it kills whatever is left, reports the exit of a started
@@ -83,7 +96,7 @@ func (s *System) Close(ctx context.Context) error {
 	s.mu.Unlock()
 	err := killAll(ctx, procs)
 	if started {
-		s.exit(schema.SystemExitStatus{ExitType: schema.NotificationTypeForcedExit})
+		s.exit(driver.Exit{Cause: driver.ExitStopped})
 	}
 	if hookErr != nil {
 		return hookErr
@@ -118,19 +131,12 @@ func (s *System) liveLocked() []*process {
 	return procs
 }
 
-// exit marks the system stopped and reports st, once per system.
-func (s *System) exit(st schema.SystemExitStatus) {
+// exit marks the system stopped and reports e, once per system.
+func (s *System) exit(e driver.Exit) {
 	s.mu.Lock()
 	s.state = stateStopped
 	s.mu.Unlock()
-	s.exitOnce.Do(func() { s.notify.Exited(st) })
-}
-
-func unexpectedExit() schema.SystemExitStatus {
-	return schema.SystemExitStatus{
-		Status:   hresult.HCS_E_UNEXPECTED_EXIT.Int32(),
-		ExitType: schema.NotificationTypeUnexpectedExit,
-	}
+	s.exitOnce.Do(func() { s.notify.Exited(e) })
 }
 
 // killAll kills every process group in procs and waits for the processes to exit.

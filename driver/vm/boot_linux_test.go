@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -33,8 +34,8 @@ func TestBootUname(t *testing.T) {
 	v.must("Terminate", v.sys.Terminate)
 	st := v.waitExit()
 	t.Logf("terminate took %v", time.Since(t0))
-	if st.ExitType != schema.NotificationTypeForcedExit {
-		t.Errorf("exit %+v, want ForcedExit", st)
+	if st.Cause != driver.ExitStopped {
+		t.Errorf("exit %+v, want cause Stopped", st)
 	}
 	for i := 0; i < 100 && v.rec.GuestConnectionClosedCount() == 0; i++ {
 		time.Sleep(20 * time.Millisecond)

@@ -6,8 +6,8 @@ import (
 
 // Close kills QEMU if it still runs and removes the VM's sockets and run directory.
 func (s *System) Close(ctx context.Context) error {
-	if c := s.client(); c != nil {
-		c.Close()
+	if sess := s.agent.Get(); sess != nil {
+		sess.Close()
 	}
 	var err error
 	if p := s.qemuProc(); p != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -99,8 +100,8 @@ func TestCrashReport(t *testing.T) {
 	v.must("Crash", func(ctx context.Context) error {
 		return v.sys.Crash(ctx, &schema.CrashOptions{Type: schema.CrashTypeCrashGuest})
 	})
-	if st := v.waitExit(); st.ExitType != schema.NotificationTypeUnexpectedExit {
-		t.Errorf("exit type %q, want UnexpectedExit", st.ExitType)
+	if st := v.waitExit(); st.Cause != driver.ExitCrashed || len(st.Attribution) == 0 || st.Attribution[0].GuestCrash == nil {
+		t.Errorf("exit %+v, want cause Crashed attributed to a guest crash", st)
 	}
 	crashes := v.rec.Crashes()
 	if len(crashes) != 2 || crashes[0].Completed || !crashes[1].Completed {

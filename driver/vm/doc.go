@@ -63,7 +63,7 @@
 // otherwise): it writes a SavedHeader (the accelerator and the CPU features the guest saw)
 // and then QEMU's migration stream to the file through a descriptor passed over QMP
 // (getfd), so the sandboxed QEMU needs neither exec nor the file's path; the VM then stops
-// (GracefulExit, attributed to a WorkerExit of type Saved) and a new system whose
+// (attributed to a WorkerExit of type Saved) and a new system whose
 // RestoreState names the file continues it (-incoming fd:N). Shutdown asks the agent
 // (which stops every process and powers the guest off) or presses the ACPI power button,
 // and returns once QEMU exited or the caller's deadline passed. Terminate is QMP quit, then
@@ -71,9 +71,10 @@
 // kernel.unknown_nmi_panic, so the guest kernel panics, the pvpanic device reports
 // GUEST_PANICKED (QEMU's panic action is none, so the guest still flushes its console), and
 // the driver reports the crash as initiated and then completed with the end of the console
-// in CrashLog before it stops QEMU. Exited carries the exit type of the stop asked for;
-// otherwise a guest power-off is GracefulExit and anything else (QEMU dying, a guest
-// panic) UnexpectedExit. Modify hot-adds and removes SCSI disks (blockdev-add, device_add);
+// in CrashLog before it stops QEMU. Exited reports what the driver saw: a crash
+// (ExitCrashed), a guest that powered off or reset by itself (ExitPoweredOff), or QEMU
+// ending (ExitStopped); the host turns that and the stop it asked for into the exit type.
+// Processes are spawned through an agentsession.Session. Modify hot-adds and removes SCSI disks (blockdev-add, device_add);
 // 9p shares and memory cannot change at run time (E_NOTIMPL).
 //
 // With KVM the guest CPU is "host" without arch-capabilities (nested KVM cannot set that

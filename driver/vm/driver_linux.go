@@ -43,6 +43,8 @@ type Driver struct {
 	sandbox bool
 	vsock   bool // /dev/vhost-vsock opens
 	log     *slog.Logger
+	// spawnReturned is agentsession.Options.SpawnReturned for every VM; tests set it.
+	spawnReturned func(pid int)
 }
 
 var _ driver.Driver = (*Driver)(nil)

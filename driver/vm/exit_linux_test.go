@@ -5,22 +5,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/driver"
 )
 
-// TestGuestPowerOff: a guest that powers itself off exits gracefully.
+// TestGuestPowerOff: a guest that powers itself off is reported as such (the host makes
+// that a graceful exit).
 func TestGuestPowerOff(t *testing.T) {
 	requireVM(t)
 	v := createVM(t, newTestDriver(t), vmDoc(env.kernel, env.initrd))
 	v.start()
 	v.spawnBackground("sync; poweroff -f")
-	if st := v.waitExit(); st.ExitType != schema.NotificationTypeGracefulExit {
-		t.Errorf("exit after the guest powered off: %+v, want GracefulExit", st)
+	if st := v.waitExit(); st.Cause != driver.ExitPoweredOff {
+		t.Errorf("exit after the guest powered off: %+v, want cause PoweredOff", st)
 	}
 }
 
-// TestQEMUDies: when QEMU dies the VM exits unexpectedly, its processes are reported
-// killed and the guest connection closed.
+// TestQEMUDies: when QEMU dies the VM is reported stopped (unasked, which the host makes an
+// unexpected exit), its processes are reported killed and the guest connection closed.
 func TestQEMUDies(t *testing.T) {
 	requireVM(t)
 	v := createVM(t, newTestDriver(t), vmDoc(env.kernel, env.initrd))
@@ -29,8 +30,8 @@ func TestQEMUDies(t *testing.T) {
 	if err := syscall.Kill(v.sys.qemuProc().pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	if st := v.waitExit(); st.ExitType != schema.NotificationTypeUnexpectedExit {
-		t.Errorf("exit after QEMU died: %+v, want UnexpectedExit", st)
+	if st := v.waitExit(); st.Cause != driver.ExitStopped {
+		t.Errorf("exit after QEMU died: %+v, want cause Stopped", st)
 	}
 	if code, ok := v.rec.WaitProcessExited(pid, timeout); !ok || code != 137 {
 		t.Errorf("the guest process's exit: %d, %v; want 137", code, ok)

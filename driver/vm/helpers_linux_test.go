@@ -121,7 +121,7 @@ func (v *vm) spawn(script string) (driver.Process, *os.File) {
 	var p driver.Process
 	v.must("CreateProcess", func(ctx context.Context) error {
 		var err error
-		p, err = v.sys.CreateProcess(ctx, params, driver.Stdio{Stdout: w})
+		p, err = v.sys.CreateProcess(ctx, v.request(params, driver.Stdio{Stdout: w}))
 		return err
 	})
 	w.Close()
@@ -135,13 +135,18 @@ func readAll(f *os.File) ([]byte, error) {
 }
 
 // waitExit waits for Exited and returns it.
-func (v *vm) waitExit() schema.SystemExitStatus {
+func (v *vm) waitExit() driver.Exit {
 	v.t.Helper()
 	st, ok := v.rec.WaitExited(timeout)
 	if !ok {
 		v.t.Fatal("no Exited")
 	}
 	return st
+}
+
+// request asks for a process whose exit the VM's recorder receives.
+func (v *vm) request(params *schema.ProcessParameters, stdio driver.Stdio) driver.ProcessRequest {
+	return driver.ProcessRequest{Params: params, Stdio: stdio, OnExit: v.rec.ProcessExited}
 }
 
 // driverStdioNone gives a process no streams.

@@ -41,7 +41,7 @@ func (s *System) launch() error {
 	}
 	p := &qemuProcess{cmd: cmd, pid: cmd.Process.Pid, start: procfs.StartTime(cmd.Process.Pid), done: make(chan struct{}), pidfd: -1}
 	s.mu.Lock()
-	s.qemu, s.started = p, true
+	s.qemu = p
 	s.mu.Unlock()
 	go s.waitExit(p)
 	return s.saveState()

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -65,7 +66,7 @@ func TestSaveRestore(t *testing.T) {
 	})
 	t.Logf("save took %v", time.Since(t0))
 	st := v1.waitExit()
-	if st.ExitType != schema.NotificationTypeGracefulExit || len(st.Attribution) == 0 || st.Attribution[0].WorkerExit == nil {
+	if st.Cause != driver.ExitStopped || len(st.Attribution) == 0 || st.Attribution[0].WorkerExit == nil {
 		t.Errorf("exit after save = %+v, want GracefulExit attributed to a Saved worker exit", st)
 	}
 	req, err := GetProcessorCompatibilityFromSavedState(state)
@@ -90,7 +91,7 @@ func (v *vm) spawnBackground(script string) uint32 {
 	params := &schema.ProcessParameters{CommandArgs: []string{"/bin/sh", "-c", script}, Environment: map[string]string{"PATH": "/bin"}}
 	var pid uint32
 	v.must("CreateProcess", func(ctx context.Context) error {
-		p, err := v.sys.CreateProcess(ctx, params, driverStdioNone)
+		p, err := v.sys.CreateProcess(ctx, v.request(params, driverStdioNone))
 		if err == nil {
 			pid = p.Pid()
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -29,11 +30,12 @@ var (
 // CreateProcess asks the guest agent to start a process. Its stdio is relayed over the
 // agent's connection: the driver keeps duplicates of the host's pipe ends (or of the pty
 // slave, put in raw mode, so the guest's terminal alone interprets the bytes).
-func (s *System) CreateProcess(ctx context.Context, p *schema.ProcessParameters, stdio driver.Stdio) (driver.Process, error) {
-	c, err := s.agentClient()
+func (s *System) CreateProcess(ctx context.Context, preq driver.ProcessRequest) (driver.Process, error) {
+	sess, err := s.agentSession()
 	if err != nil {
 		return nil, err
 	}
+	c, p, stdio := sess.Client(), preq.Params, preq.Stdio
 	req := protocol.SpawnRequest{
 		CommandArgs: p.CommandArgs, CommandLine: p.CommandLine, Environment: p.Environment,
 		WorkingDirectory: p.WorkingDirectory, User: p.User,
@@ -50,14 +52,13 @@ func (s *System) CreateProcess(ctx context.Context, p *schema.ProcessParameters,
 	} else if std, err = pipeStdio(stdio); err != nil {
 		return nil, err
 	}
-	pid, inStream, err := c.SpawnRelayed(ctx, req, std)
+	pid, inStream, err := sess.SpawnRelayed(ctx, req, std, agentsession.Sink(preq.OnExit))
 	if err != nil {
 		return nil, err
 	}
 	if cr != nil {
 		cr.started(inStream)
 	}
-	s.trackProcess(pid)
 	return &Process{s: s, pid: pid, console: cr}, nil
 }
 
@@ -121,29 +122,16 @@ func dupNonblock(f *os.File) (*os.File, error) {
 	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
-// trackProcess records a spawned pid whose exit is still to be reported; an exit the agent
-// reported before Spawn returned is reported now.
-func (s *System) trackProcess(pid int) {
-	s.mu.Lock()
-	code, early := s.early[pid]
-	delete(s.early, pid)
-	s.procs[pid] = early
-	s.mu.Unlock()
-	if early {
-		s.notify.ProcessExited(uint32(pid), code)
-	}
-}
-
 // Pid implements driver.Process.
 func (p *Process) Pid() uint32 { return uint32(p.pid) }
 
 // Signal implements driver.Process.
 func (p *Process) Signal(ctx context.Context, signal int) error {
-	c, err := p.s.agentClient()
+	sess, err := p.s.agentSession()
 	if err != nil {
 		return err
 	}
-	return c.Signal(ctx, p.pid, syscall.Signal(signal))
+	return sess.Signal(ctx, p.pid, signal)
 }
 
 // Kill implements driver.Process.

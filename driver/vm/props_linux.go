@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/internal/procfs"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -16,25 +16,11 @@ import (
 // Properties fills Statistics (QEMU's CPU time and memory), Memory (the guest's memory)
 // and ProcessList (from the guest agent). Other property types are refused with E_NOTIMPL.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
-	for _, t := range types {
-		var err error
-		switch t {
-		case schema.SystemPropertyTypeStatistics:
-			props.Statistics = s.statistics()
-		case schema.SystemPropertyTypeMemory:
-			props.Memory = s.memory()
-		case schema.SystemPropertyTypeProcessList:
-			props.ProcessList, err = s.processList(ctx)
-		case schema.SystemPropertyTypeGuestConnection:
-			props.GuestConnectionInfo = s.guestConnection()
-		default:
-			err = hresult.Errorf(hresult.E_NOTIMPL, "System_PropertyQuery.PropertyTypes: %q is not available for a VM", t)
-		}
-		if err != nil {
-			return err
-		}
+	guest := driver.PropertyFillers{
+		schema.SystemPropertyTypeGuestConnection: func() error { props.GuestConnectionInfo = s.guestConnection(); return nil },
 	}
-	return nil
+	common := driver.CommonProperties{Statistics: s.statistics, Memory: s.memory, ProcessList: s.processList}
+	return common.Fillers(ctx, props, guest).Fill(types, "a VM")
 }
 
 // clockTick is the length of a /proc clock tick in 100 ns units (USER_HZ is 100).
@@ -97,30 +83,18 @@ func (s *System) memory() *schema.MemoryInformationForVm {
 
 // processList asks the agent for every process of the guest.
 func (s *System) processList(ctx context.Context) ([]schema.ProcessDetails, error) {
-	c, err := s.agentClient()
+	sess, err := s.agentSession()
 	if err != nil {
 		return nil, err
 	}
-	procs, err := c.ListProcesses(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]schema.ProcessDetails, 0, len(procs))
-	for _, p := range procs {
-		out = append(out, schema.ProcessDetails{
-			ProcessId: uint32(p.Pid), ImageName: p.Name, CreateTimestamp: p.StartTime.UTC().Format(time.RFC3339Nano),
-			UserTime100ns: p.UserTime100ns, KernelTime100ns: p.KernelTime100ns,
-			MemoryCommitBytes: p.ResidentBytes, MemoryWorkingSetPrivateBytes: p.ResidentBytes,
-		})
-	}
-	return out, nil
+	return sess.ProcessList(ctx)
 }
 
 // guestConnection describes the agent connection.
 func (s *System) guestConnection() *schema.GuestConnectionInfo {
-	c := s.client()
-	if c == nil {
+	sess := s.agent.Get()
+	if sess == nil {
 		return nil
 	}
-	return &schema.GuestConnectionInfo{ProtocolVersion: uint32(c.Agent().ProtocolVersion)}
+	return &schema.GuestConnectionInfo{ProtocolVersion: uint32(sess.Client().Agent().ProtocolVersion)}
 }

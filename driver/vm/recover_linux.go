@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/internal/procfs"
 )
 
@@ -21,14 +21,12 @@ var _ driver.Recoverer = (*Driver)(nil)
 // the driver connects to its port again. Processes started before keep running; their
 // relayed stdio ended with the old service.
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
-	p, ok, err := readState(req.StateDir)
-	if err != nil {
+	var p persisted
+	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.VirtualMachine != nil); err != nil {
 		return driver.Recovered{}, err
 	}
-	if !ok || req.Config == nil || req.Config.VirtualMachine == nil {
-		return driver.Recovered{}, fmt.Errorf("VM %s has no driver state: %w", req.ID, driver.ErrSystemGone)
-	}
 	s := newSystem(d, req)
+	var err error
 	s.runMade = true
 	if s.cmd, err = BuildCommand(s.commandConfig()); err != nil {
 		return driver.Recovered{}, fmt.Errorf("VM %s: %v: %w", req.ID, err, driver.ErrSystemGone)
@@ -49,16 +47,14 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 		return driver.Recovered{}, fmt.Errorf("VM %s: %v: %w", s.id, err, driver.ErrSystemGone)
 	}
 	s.mu.Lock()
-	s.qemu, s.started, s.startAt, s.recovering = proc, true, time.Now(), true
+	s.qemu, s.startAt = proc, time.Now()
 	s.mu.Unlock()
 	go s.waitExit(proc)
-	defer func() {
-		s.mu.Lock()
-		s.recovering = false
-		s.mu.Unlock()
-	}()
+	// The agent re-sends every exit it reported while nobody listened; those of processes
+	// the session does not know go to the host's recovery path.
+	reconnect := func(ctx context.Context) error { return s.connectAgent(ctx, agentsession.Sink(s.notify.ProcessExited)) }
 	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"connect to the console", s.connectConsole},
-		{"query the run state", s.queryPaused}, {"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", s.handshakeAgent}} {
+		{"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", reconnect}} {
 		if err := st.run(ctx); err != nil {
 			return driver.Recovered{}, s.withLog(st.name, err)
 		}
@@ -70,42 +66,21 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 	return driver.Recovered{System: s, Started: true, Processes: procs}, nil
 }
 
-// queryPaused learns whether the guest is paused.
-func (s *System) queryPaused(ctx context.Context) error {
-	var st struct {
-		Running bool `json:"running"`
-	}
-	if err := s.monitor().Execute(ctx, "query-status", nil, &st); err != nil {
-		return err
-	}
-	s.setPaused(!st.Running)
-	return nil
-}
-
 // adoptProcesses records the processes the agent spawned that still run.
 func (s *System) adoptProcesses(ctx context.Context) ([]driver.Process, error) {
-	c := s.client()
-	if c == nil {
+	sess := s.agent.Get()
+	if sess == nil {
 		return nil, nil
 	}
-	list, err := c.ListProcesses(ctx)
+	list, err := sess.Client().ListProcesses(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.adopt(list), nil
-}
-
-func (s *System) adopt(list []protocol.ProcessInfo) []driver.Process {
 	var out []driver.Process
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, pi := range list {
-		if _, seen := s.procs[pi.Pid]; pi.Spawned && !seen {
-			s.procs[pi.Pid] = false
-			out = append(out, &Process{s: s, pid: pi.Pid})
-		}
+	for _, pid := range sess.AdoptSpawned(list, agentsession.Sink(s.notify.ProcessExited)) {
+		out = append(out, &Process{s: s, pid: pid})
 	}
-	return out
+	return out, nil
 }
 
 // Cleanup releases what a VM left, whatever step it reached: QEMU when it still runs (the

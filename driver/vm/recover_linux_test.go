@@ -8,14 +8,13 @@ import (
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/driver/drivertest"
-	"github.com/linuxhcs/hcs/schema"
 )
 
 // abandon drops the system's connections without stopping QEMU, as a crash of the service
 // would.
 func (s *System) abandon() {
-	if c := s.client(); c != nil {
-		c.Close()
+	if sess := s.agent.Get(); sess != nil {
+		sess.Close()
 	}
 	if m := s.monitor(); m != nil {
 		m.Close()
@@ -58,7 +57,7 @@ func TestRecover(t *testing.T) {
 		t.Errorf("the adopted process's exit: %d, %v; want 137", code, ok)
 	}
 	v2.must("Terminate", v2.sys.Terminate)
-	if st := v2.waitExit(); st.ExitType != schema.NotificationTypeForcedExit {
+	if st := v2.waitExit(); st.Cause != driver.ExitStopped {
 		t.Errorf("exit %+v, want ForcedExit", st)
 	}
 }

@@ -20,7 +20,6 @@ func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
 	if err := m.Execute(ctx, "stop", nil, nil); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "pause")
 	}
-	s.setPaused(true)
 	return nil
 }
 
@@ -33,14 +32,19 @@ func (s *System) Resume(ctx context.Context) error {
 	if err := m.Execute(ctx, "cont", nil, nil); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "resume")
 	}
-	s.setPaused(false)
 	return nil
 }
 
-func (s *System) setPaused(p bool) {
-	s.mu.Lock()
-	s.paused = p
-	s.mu.Unlock()
+// guestRunning asks QEMU whether the guest's processors run; QEMU, not a copy of the
+// host's state, knows whether the guest is paused.
+func (s *System) guestRunning(ctx context.Context, m *qmp.Client) (bool, error) {
+	var st struct {
+		Running bool `json:"running"`
+	}
+	if err := m.Execute(ctx, "query-status", nil, &st); err != nil {
+		return false, hresult.Wrap(err, hresult.E_FAIL, "query the VM's run state")
+	}
+	return st.Running, nil
 }
 
 // Save writes a paused VM's state to SaveOptions.SaveStateFilePath (by default
@@ -52,18 +56,21 @@ func (s *System) Save(ctx context.Context, opts *schema.SaveOptions) error {
 	if err != nil {
 		return err
 	}
-	if !s.isPaused() {
-		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s: pause it before saving", s.id)
-	}
 	m, err := s.monitorOrErr()
 	if err != nil {
 		return err
+	}
+	running, err := s.guestRunning(ctx, m)
+	if err != nil {
+		return err
+	}
+	if running {
+		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s: pause it before saving", s.id)
 	}
 	if err := s.migrateTo(ctx, m, path); err != nil {
 		return err
 	}
 	s.mu.Lock()
-	s.stopType = schema.NotificationTypeGracefulExit
 	s.attribution = []schema.AttributionRecord{{WorkerExit: &schema.WorkerExit{Type: schema.WorkerExitTypeSaved, Initiator: schema.ExitInitiatorClient}}}
 	p := s.qemu
 	s.mu.Unlock()

@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/driver/vm/qmp"
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/schema"
 )
 
 // step is one named step of Start.
@@ -155,22 +156,29 @@ func (s *System) cont(ctx context.Context) error {
 
 // handshakeAgent waits for the guest agent's session on the connected port (or on vsock).
 func (s *System) handshakeAgent(ctx context.Context) error {
+	return s.connectAgent(ctx, nil)
+}
+
+// connectAgent starts the guest agent's session; unclaimed receives the exits of processes
+// spawned before a service restart (nil for a new VM).
+func (s *System) connectAgent(ctx context.Context, unclaimed agentsession.ExitSink) error {
 	ctx, cancel := withQEMUExit(ctx, s.qemuDone())
 	defer cancel()
 	stream, closeFn, err := s.agentStream(ctx)
 	if stream == nil || err != nil {
 		return err
 	}
-	client, err := protocol.NewStreamClient(ctx, stream, closeFn,
-		protocol.ClientOptions{HostVersion: "hcsd", OnExit: s.processExited})
+	dial := func(ctx context.Context, opts protocol.ClientOptions) (*protocol.Client, error) {
+		return protocol.NewStreamClient(ctx, stream, closeFn, opts)
+	}
+	sess, err := s.agent.Connect(ctx, dial, agentsession.Options{
+		HostVersion: "hcsd", Unclaimed: unclaimed, SpawnReturned: s.d.spawnReturned,
+	})
 	if err != nil {
 		return s.withConsole(err)
 	}
-	s.mu.Lock()
-	s.agent = client
-	s.mu.Unlock()
 	go func() {
-		<-client.Done()
+		<-sess.Done()
 		s.notify.GuestConnectionClosed()
 	}()
 	return nil
@@ -199,48 +207,20 @@ func (s *System) qemuDone() <-chan struct{} {
 	return s.qemu.done
 }
 
-// processExited forwards an exit the agent reported, then acknowledges it.
-func (s *System) processExited(e protocol.ProcessExited) {
-	s.reportProcessExit(e.Pid, uint32(e.ExitCode))
-	if c := s.client(); c != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		c.AckExit(ctx, e.Pid, e.Seq)
-	}
-}
-
-// reportProcessExit tells the host, once per spawned process, that it exited.
-func (s *System) reportProcessExit(pid int, code uint32) {
-	s.mu.Lock()
-	reported, known := s.procs[pid]
-	switch {
-	case known && !reported:
-		s.procs[pid] = true
-	case !known && s.recovering:
-		s.procs[pid], known = true, true // an exit from before the restart
-	case !known:
-		s.early[pid] = code
-	}
-	s.mu.Unlock()
-	if known && !reported {
-		s.notify.ProcessExited(uint32(pid), code)
-	}
-}
-
-// exitStatus is the status reported when the VM stops.
-func (s *System) exitStatus() schema.SystemExitStatus {
+// exitFact is what the driver saw when the VM stopped: a crash it reported, a guest that
+// powered off (or reset) by itself, else QEMU ending. Which stop was asked for is the
+// host's to know.
+func (s *System) exitFact() driver.Exit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.stopType
-	if t == "" {
-		switch s.shutdownReason {
-		case "guest-shutdown", "guest-reset":
-			t = schema.NotificationTypeGracefulExit
-		default:
-			t = schema.NotificationTypeUnexpectedExit
-		}
+	e := driver.Exit{Cause: driver.ExitStopped, Attribution: s.attribution}
+	switch {
+	case s.panicked:
+		e.Cause = driver.ExitCrashed
+	case s.shutdownReason == "guest-shutdown" || s.shutdownReason == "guest-reset":
+		e.Cause = driver.ExitPoweredOff
 	}
-	return schema.SystemExitStatus{ExitType: t, Attribution: s.attribution}
+	return e
 }
 
 // withConsole adds the end of the guest's console to an error.

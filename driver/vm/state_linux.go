@@ -1,10 +1,9 @@
 package vm
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/durable"
 )
@@ -35,16 +34,7 @@ func (s *System) saveState() error {
 
 // readState reads what a system persisted; a missing file gives ok false.
 func readState(dir string) (persisted, bool, error) {
-	b, err := os.ReadFile(filepath.Join(dir, stateFile))
-	if os.IsNotExist(err) {
-		return persisted{}, false, nil
-	}
-	if err != nil {
-		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "reading VM state")
-	}
 	var p persisted
-	if err := json.Unmarshal(b, &p); err != nil {
-		return persisted{}, false, hresult.Wrap(err, hresult.E_FAIL, "VM state")
-	}
-	return p, true, nil
+	ok, err := driver.ReadState(dir, stateFile, &p)
+	return p, ok, err
 }

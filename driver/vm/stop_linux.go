@@ -49,40 +49,13 @@ func (s *System) waitExit(p *qemuProcess) {
 	if m := s.monitor(); m != nil {
 		m.Close()
 	}
-	if c := s.client(); c != nil {
-		select {
-		case <-c.Drained():
-		case <-time.After(drainGrace):
-		}
-	}
-	for _, pid := range s.unreportedPids() {
-		s.reportProcessExit(pid, 128+9)
-	}
+	s.agent.Get().Finish(drainGrace)
 	s.reportExit()
-}
-
-func (s *System) unreportedPids() []int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []int
-	for pid, reported := range s.procs {
-		if !reported {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
 
 // reportExit tells the host, once, that the VM stopped.
 func (s *System) reportExit() {
-	st := s.exitStatus()
-	s.mu.Lock()
-	already := s.exited
-	s.exited = true
-	s.mu.Unlock()
-	if !already {
-		s.notify.Exited(st)
-	}
+	s.exitOnce.Do(func() { s.notify.Exited(s.exitFact()) })
 }
 
 func (s *System) qemuProc() *qemuProcess {
@@ -94,7 +67,6 @@ func (s *System) qemuProc() *qemuProcess {
 // Terminate stops QEMU (quit, then SIGKILL) and returns once it exited. A VM that never
 // started is reported stopped at once.
 func (s *System) Terminate(ctx context.Context) error {
-	s.requestStop(schema.NotificationTypeForcedExit, false)
 	p := s.qemuProc()
 	if p == nil {
 		s.reportExit()
@@ -137,17 +109,16 @@ func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error 
 	if p == nil {
 		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s is not running", s.id)
 	}
-	s.requestStop(schema.NotificationTypeGracefulExit, false)
 	m := s.monitor()
-	if s.isPaused() && m != nil {
-		m.Execute(ctx, "cont", nil, nil)
+	if m != nil {
+		m.Execute(ctx, "cont", nil, nil) // a paused guest cannot power off
 	}
-	if c := s.client(); c != nil {
+	if sess := s.agent.Get(); sess != nil {
 		timeout := defaultShutdownTimeout
 		if dl, ok := ctx.Deadline(); ok {
 			timeout = max(time.Until(dl)-shutdownMargin, 0)
 		}
-		go c.Shutdown(ctx, timeout) // its answer may be lost as the guest powers off
+		go sess.Client().Shutdown(ctx, timeout) // its answer may be lost as the guest powers off
 	} else if m != nil {
 		if err := m.Execute(ctx, "system_powerdown", nil, nil); err != nil && !isDone(p.done) {
 			return hresult.Wrap(err, hresult.E_FAIL, "ACPI power-down")
@@ -175,10 +146,7 @@ func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
 	if p == nil || m == nil {
 		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s is not running", s.id)
 	}
-	s.requestStop(schema.NotificationTypeUnexpectedExit, true)
-	if s.isPaused() {
-		m.Execute(ctx, "cont", nil, nil)
-	}
+	m.Execute(ctx, "cont", nil, nil) // a paused guest cannot panic
 	if err := m.Execute(ctx, "inject-nmi", nil, nil); err != nil {
 		go s.crashed("injecting a non-maskable interrupt failed: "+err.Error(), false)
 	}
@@ -202,7 +170,6 @@ func (s *System) crashed(why string, panicked bool) {
 		return
 	}
 	s.panicked = true
-	s.stopType = schema.NotificationTypeUnexpectedExit
 	s.attribution = []schema.AttributionRecord{{GuestCrash: &schema.GuestCrash{}}}
 	p := s.qemu
 	s.mu.Unlock()
@@ -216,10 +183,4 @@ func (s *System) crashed(why string, panicked bool) {
 	if p != nil {
 		s.quit(context.Background(), p)
 	}
-}
-
-func (s *System) isPaused() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.paused
 }

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/linuxhcs/hcs/agent/protocol"
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/driver/vm/qmp"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
@@ -31,6 +31,10 @@ type System struct {
 	console *ring
 
 	runMade bool // the run directory exists and is removed on Close
+	// exitOnce reports the VM's end once, whether QEMU exited or never ran.
+	exitOnce sync.Once
+	// agent is the session with the guest agent, once it connected.
+	agent agentsession.Holder
 
 	mu   sync.Mutex
 	qemu *qemuProcess
@@ -39,22 +43,14 @@ type System struct {
 	consoleConn net.Conn
 	// pendingAgent is the connection to the agent's port while Start waits for the guest.
 	pendingAgent *net.UnixConn
-	agent        *protocol.Client
-	started      bool
-	paused       bool
 	startAt      time.Time
-	exited       bool
-	stopType     schema.NotificationType // exit type of the stop a caller asked for
 	// attribution explains the exit (a save, a guest crash).
 	attribution []schema.AttributionRecord
 	// shutdownReason is the reason of QEMU's SHUTDOWN event.
 	shutdownReason string
-	panicked       bool
-	// recovering is set while reattaching: exits of pids spawned before are reported.
-	recovering bool
-	procs      map[int]bool   // spawned pids → exit reported
-	early      map[int]uint32 // exits reported before Spawn returned their pid
-	disks      map[string]bool
+	// panicked is set once a crash was reported, which happens once.
+	panicked bool
+	disks    map[string]bool
 }
 
 var _ driver.System = (*System)(nil)
@@ -65,7 +61,7 @@ func newSystem(d *Driver, req driver.CreateRequest) *System {
 		d: d, id: req.ID, rid: rid, cfg: req.Config.VirtualMachine, dir: req.StateDir,
 		run: filepath.Join(d.opts.RunDir, rid), notify: req.Notify, uid: VMUID(req.ID),
 		scsi: ScsiControllerIDs(req.Config.VirtualMachine.Devices), console: newRing(consoleKeep),
-		procs: map[int]bool{}, early: map[int]uint32{}, disks: map[string]bool{},
+		disks: map[string]bool{},
 	}
 }
 
@@ -80,16 +76,10 @@ func (s *System) monitor() *qmp.Client {
 	return s.qmp
 }
 
-func (s *System) client() *protocol.Client {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.agent
-}
-
-// agentClient returns the connected agent or the error calls report without one.
-func (s *System) agentClient() (*protocol.Client, error) {
-	if c := s.client(); c != nil {
-		return c, nil
+// agentSession returns the guest agent's session or the error calls report without one.
+func (s *System) agentSession() (*agentsession.Session, error) {
+	if sess := s.agent.Get(); sess != nil {
+		return sess, nil
 	}
 	if s.cfg.GuestConnection == nil {
 		return nil, hresult.Errorf(hresult.HCS_E_SYSTEM_NOT_CONFIGURED_FOR_OPERATION,
@@ -110,15 +100,6 @@ func (s *System) startTime() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.startAt
-}
-
-// requestStop records the exit type a stop call implies; force replaces an earlier one.
-func (s *System) requestStop(t schema.NotificationType, force bool) {
-	s.mu.Lock()
-	if force || s.stopType == "" {
-		s.stopType = t
-	}
-	s.mu.Unlock()
 }
 
 // release removes what Create made: the run directory and its sockets.

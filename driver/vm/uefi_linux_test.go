@@ -38,7 +38,7 @@ func TestUEFIFirmwareRuns(t *testing.T) {
 	if props.Statistics == nil || props.Statistics.Processor == nil || props.Statistics.Processor.TotalRuntime100ns == 0 {
 		t.Errorf("Statistics %+v: want QEMU's CPU time", props.Statistics)
 	}
-	if _, err := v.sys.CreateProcess(context.Background(), &schema.ProcessParameters{CommandLine: "true"}, driverStdioNone); err == nil {
+	if _, err := v.sys.CreateProcess(context.Background(), v.request(&schema.ProcessParameters{CommandLine: "true"}, driverStdioNone)); err == nil {
 		t.Error("a process was created in a VM without a GuestConnection")
 	}
 }
