@@ -83,7 +83,8 @@ func (e *Error) Is(target error) bool {
 }
 
 // FromError returns the HRESULT that best describes err: S_OK for nil; the code of an
-// *Error, HRESULT or HResulter in the chain; a code matching a standard Go sentinel
+// *Error, HRESULT or HResulter in the chain, unless it is generic and a system error in the
+// chain says why (ENOSPC or EDQUOT → ERROR_DISK_FULL); a code matching a standard Go sentinel
 // (fs.ErrNotExist → ERROR_NOT_FOUND, context.DeadlineExceeded → HCS_E_OPERATION_TIMEOUT, ...);
 // E_FAIL otherwise.
 func FromError(err error) HRESULT {
@@ -92,6 +93,14 @@ func FromError(err error) HRESULT {
 	}
 	var h HResulter
 	if errors.As(err, &h) {
+		if code := FromInt32(h.HResult()); !code.Generic() {
+			return code
+		}
+	}
+	if code := causeCode(err); code != 0 {
+		return code
+	}
+	if h != nil {
 		return FromInt32(h.HResult())
 	}
 	for _, m := range fromSentinel {

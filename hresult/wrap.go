@@ -43,14 +43,20 @@ func (h HRESULT) Generic() bool {
 }
 
 // mostSpecific returns the code of an error that wraps err with code: err's own code
-// (FromError) when code is zero, the code err carries when code is generic and that one is
-// not, else code.
+// (FromError) when code is zero; when code is generic, the specific code err carries, else
+// the code of a system error in err's chain that says why (causeCode: no space); else code.
 func mostSpecific(code HRESULT, err error) HRESULT {
 	if code == 0 {
 		return FromError(err)
 	}
-	if carried := carriedCode(err); code.Generic() && !carried.Generic() {
+	if !code.Generic() {
+		return code
+	}
+	if carried := carriedCode(err); !carried.Generic() {
 		return carried
+	}
+	if cause := causeCode(err); cause != 0 {
+		return cause
 	}
 	return code
 }
