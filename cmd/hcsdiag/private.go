@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,8 +26,8 @@ import (
 const configEnv = "HCSDIAG_HCSD_CONFIG"
 
 // hcsd's default state directory, and the directory of its default socket, runtime root
-// and agent sockets.
-const (
+// and agent sockets. Variables only so that tests can point them away from the host's.
+var (
 	defaultStateDir = "/var/lib/hcs"
 	defaultRunDir   = "/run/hcs"
 )
@@ -50,14 +51,18 @@ type privateService struct {
 	client *client.Client
 }
 
-// startPrivate starts hcsd and connects to it.
+// startPrivate starts hcsd and connects to it. The config file is read first: one hcsd would
+// refuse must not have hcsdiag make a state directory and lock on the way.
 func startPrivate(ctx context.Context, stderr io.Writer) (*privateService, error) {
+	cfg := os.Getenv(configEnv)
+	settings, err := readSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
 	bin, err := findHcsd()
 	if err != nil {
 		return nil, err
 	}
-	cfg := os.Getenv(configEnv)
-	settings := readSettings(cfg)
 	lock, err := lockState(ctx, settings.StateDir, stderr)
 	if err != nil {
 		return nil, err
@@ -163,18 +168,46 @@ type hcsdSettings struct {
 	StateDir, RuntimeRoot, AgentSocketDir string
 }
 
-// readSettings reads them from configFile; StateDir defaults to hcsd's default.
-func readSettings(configFile string) hcsdSettings {
+// readSettings reads them from configFile, when one is named; StateDir defaults to hcsd's
+// default. A file that is missing, unreadable or not a JSON object, or a relative directory
+// in it, is an error naming the file: the private hcsd would refuse it.
+func readSettings(configFile string) (hcsdSettings, error) {
 	var cfg hcsdSettings
 	if configFile != "" {
-		if b, err := os.ReadFile(configFile); err == nil {
-			json.Unmarshal(b, &cfg)
+		where := configEnv + ": config file " + configFile
+		b, err := os.ReadFile(configFile)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // where names the file already
+			}
+			if code := hresult.FromError(err); code.Generic() {
+				return cfg, hresult.Wrap(err, hresult.E_INVALIDARG, where) // a directory, say
+			}
+			return cfg, hresult.Wrap(err, 0, where)
+		}
+		if err := json.Unmarshal(b, &cfg); err != nil {
+			return cfg, hresult.Wrap(err, hresult.HCS_E_INVALID_JSON, where)
+		}
+		if err := cfg.checkPaths(where); err != nil {
+			return cfg, err
 		}
 	}
 	if cfg.StateDir == "" {
 		cfg.StateDir = defaultStateDir
 	}
-	return cfg
+	return cfg, nil
+}
+
+// checkPaths refuses relative directories, which hcsdiag would otherwise create in its
+// working directory.
+func (c hcsdSettings) checkPaths(where string) error {
+	for name, p := range map[string]string{"StateDir": c.StateDir, "RuntimeRoot": c.RuntimeRoot, "AgentSocketDir": c.AgentSocketDir} {
+		if p != "" && !filepath.IsAbs(p) {
+			return hresult.Errorf(hresult.E_INVALIDARG, "%s: %s %q is not an absolute path", where, name, p)
+		}
+	}
+	return nil
 }
 
 // lockState takes hcsdiag.lock in the state directory, waiting (and saying so) while
