@@ -117,7 +117,8 @@ func transportFile(srcfd int) (string, error) {
 
 // stage creates the layer at layerPath atomically: fill writes into a fresh private
 // directory next to it, which is marked as a layer of kind, flushed to disk and renamed to
-// layerPath. On any failure the staging directory is removed and layerPath left alone.
+// layerPath. On any failure the staging directory is removed and layerPath left alone; the
+// staging directories a crash left for layerPath are removed first (sweepLeftovers).
 // layerPath may exist as an empty directory, which the layer replaces.
 func stage(layerPath string, kind Kind, fill func(root int) error) error {
 	parent, base := filepath.Split(filepath.Clean(layerPath))
@@ -132,21 +133,23 @@ func stage(layerPath string, kind Kind, fill func(root int) error) error {
 	if err := checkFreeTarget(pfd, base, layerPath); err != nil {
 		return err
 	}
-	tmp := hiddenName(base, "staging")
-	if err := unix.Mkdirat(pfd, tmp, 0o700); err != nil {
+	forget, err := recordStaging(parent, base)
+	if err != nil {
+		return err
+	}
+	sweepLeftovers(pfd, base)
+	tmp, root, err := newStaging(pfd, base)
+	if err != nil {
+		forget()
 		return sysError(err, "creating the staging folder for "+layerPath)
 	}
 	ok := false
 	defer func() {
-		if !ok {
-			removeAllAt(pfd, tmp)
+		if ok || removeAllAt(pfd, tmp) == nil {
+			forget() // else the record lets the next service remove it
 		}
+		unix.Close(root) // after the removal: the lock keeps sweeps off it until then
 	}()
-	root, err := openIn(pfd, tmp, unix.O_DIRECTORY|unix.O_RDONLY)
-	if err != nil {
-		return sysError(err, "opening the staging folder")
-	}
-	defer unix.Close(root)
 	if err := fill(root); err != nil {
 		return err
 	}
@@ -203,10 +206,15 @@ func checkFreeTarget(pfd int, base, path string) error {
 // hiddenName is the name of a temporary directory next to base: ".BASE.hcs-WHAT-XXXXXXXX",
 // with BASE shortened so that the name stays within the 255-byte limit.
 func hiddenName(base, what string) string {
+	return hiddenPrefix(base, what) + randomSuffix()
+}
+
+// hiddenPrefix is what hiddenName puts before the random suffix.
+func hiddenPrefix(base, what string) string {
 	if len(base) > 200 {
 		base = base[:200]
 	}
-	return "." + base + ".hcs-" + what + "-" + randomSuffix()
+	return "." + base + ".hcs-" + what + "-"
 }
 
 // randomSuffix returns 8 random hex digits for temporary names.

@@ -15,6 +15,7 @@ import (
 	"github.com/linuxhcs/hcs/driver/vm"
 	"github.com/linuxhcs/hcs/host"
 	"github.com/linuxhcs/hcs/host/server"
+	"github.com/linuxhcs/hcs/storage"
 	"github.com/linuxhcs/hcs/utility"
 )
 
@@ -63,6 +64,9 @@ func newHost(ctx context.Context, cfg config, log *slog.Logger) (*host.Host, *co
 	if err := lockStateDir(cfg.StateDir); err != nil {
 		return nil, nil, err
 	}
+	if err := sweepStaging(cfg.StateDir, log); err != nil {
+		return nil, nil, err
+	}
 	drv, err := container.New(container.Options{
 		Runtime: cfg.Runtime, RuntimeRoot: cfg.RuntimeRoot, CgroupParent: cfg.CgroupParent,
 		SocketDir: cfg.AgentSocketDir, Logger: log,
@@ -88,6 +92,22 @@ func newHost(ctx context.Context, cfg config, log *slog.Logger) (*host.Host, *co
 		log.Info("reattached running systems", "ids", live)
 	}
 	return h, drv, nil
+}
+
+// sweepStaging removes the staging folders of the layer imports a crash of the previous hcsd
+// interrupted, and has this hcsd record its own (storage.RecordStaging) in the state
+// directory. A folder that cannot be removed is logged and kept for the next start: it never
+// stops the service.
+func sweepStaging(stateDir string, log *slog.Logger) error {
+	records := filepath.Join(stateDir, "staging")
+	removed, err := storage.SweepStaging(records)
+	if len(removed) > 0 {
+		log.Info("removed the staging folders of interrupted layer imports", "folders", removed)
+	}
+	if err != nil {
+		log.Warn("staging folders of interrupted layer imports are left", "err", err)
+	}
+	return storage.RecordStaging(records)
 }
 
 // shutdown stops serving: no new connections, clients disconnected, requests in flight
