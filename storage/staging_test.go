@@ -192,3 +192,39 @@ func TestFinishedStagingLeavesNoRecord(t *testing.T) {
 		t.Error("the failed import left its layer")
 	}
 }
+
+// With the service's state filesystem full, a layer whose staging cannot be recorded is not
+// made: ERROR_DISK_FULL naming the layer, and nothing left beside it or in the records.
+func TestStagingUnrecordableOnAFullStateFilesystem(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := scratch(t)
+	state := filepath.Join(base, "state")
+	if err := os.Mkdir(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mount("tmpfs", state, "tmpfs", 0, "size=64k"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Unmount(state, unix.MNT_DETACH) })
+	records := filepath.Join(state, "staging")
+	if err := RecordStaging(records); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { RecordStaging("") })
+	if err := os.WriteFile(filepath.Join(state, "filler"), make([]byte, 1<<20), 0o600); err == nil {
+		t.Fatal("64 KiB of tmpfs took 1 MiB")
+	}
+	layers := filepath.Join(base, "layers")
+	if err := os.Mkdir(layers, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	layer := filepath.Join(layers, "L")
+	src := sourceWith(t, base, LayerTar, buildTar(t, file("f", "x")))
+	wantCode(t, ImportLayer(layer, src, ""), errDiskFull, layer)
+	if names, _ := os.ReadDir(layers); len(names) != 0 {
+		t.Errorf("left beside the layer: %v", names)
+	}
+	if names, _ := os.ReadDir(records); len(names) != 0 {
+		t.Errorf("left in the records: %v", names)
+	}
+}
