@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +64,11 @@ func recordStaging(parent, base string) (func(), error) {
 	}
 	path := filepath.Join(dir, "staging-"+randomSuffix()+randomSuffix()+".json")
 	if err := durable.WriteFile(path, b, 0o600); err != nil {
-		return nil, hresult.Wrap(err, hresult.E_FAIL, "recording the staging of "+filepath.Join(parent, base))
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the record's path is the service's business, not the caller's
+		}
+		return nil, hresult.Wrap(err, hresult.E_FAIL, "layer "+filepath.Join(parent, base)+": recording its staging in the service's state")
 	}
 	return func() { os.Remove(path) }, nil
 }

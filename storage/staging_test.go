@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -220,7 +221,11 @@ func TestStagingUnrecordableOnAFullStateFilesystem(t *testing.T) {
 	}
 	layer := filepath.Join(layers, "L")
 	src := sourceWith(t, base, LayerTar, buildTar(t, file("f", "x")))
-	wantCode(t, ImportLayer(layer, src, ""), errDiskFull, layer)
+	err := ImportLayer(layer, src, "")
+	wantCode(t, err, errDiskFull, layer)
+	if strings.Contains(err.Error(), state) {
+		t.Errorf("the message names the service's state: %v", err)
+	}
 	if names, _ := os.ReadDir(layers); len(names) != 0 {
 		t.Errorf("left beside the layer: %v", names)
 	}

@@ -61,3 +61,13 @@ func TestBadConfigsAreRefused(t *testing.T) {
 		t.Errorf("an oversize config file: %v", err)
 	}
 }
+
+// A config file that cannot be read is named in the error; main reports it before anything
+// is made (no group, socket, state directory or lock).
+func TestAMissingConfigFileIsNamed(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.json")
+	_, err := loadConfig([]string{"--config", missing})
+	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("a missing config file: %v", err)
+	}
+}
