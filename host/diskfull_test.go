@@ -51,9 +51,9 @@ func TestAFullStateFilesystem(t *testing.T) {
 		}
 		return err
 	})
-	wantDiskFull(t, err, `compute system "b"`)
+	wantDiskFull(t, err, `compute system "b"`, state)
 	_, err = do(t, func(op *client.Operation) error { return a.Start(op, "") })
-	wantDiskFull(t, err, `compute system "a"`)
+	wantDiskFull(t, err, `compute system "a"`, state)
 
 	if after := census(t, state); after != before {
 		t.Errorf("the state directory changed:\nbefore %s\nafter  %s", before, after)
@@ -127,10 +127,11 @@ func census(t *testing.T, dir string) string {
 	return b.String()
 }
 
-// wantDiskFull fails unless err is ERROR_DISK_FULL with a message that contains name.
-func wantDiskFull(t *testing.T, err error, name string) {
+// wantDiskFull fails unless err is ERROR_DISK_FULL with a message that contains name and
+// not the service's state directory.
+func wantDiskFull(t *testing.T, err error, name, stateDir string) {
 	t.Helper()
-	if hresult.FromError(err) != hresult.ERROR_DISK_FULL || !strings.Contains(err.Error(), name) {
-		t.Errorf("error = %v, want ERROR_DISK_FULL naming %s", err, name)
+	if hresult.FromError(err) != hresult.ERROR_DISK_FULL || !strings.Contains(err.Error(), name) || strings.Contains(err.Error(), stateDir) {
+		t.Errorf("error = %v, want ERROR_DISK_FULL naming %s and not %s", err, name, stateDir)
 	}
 }

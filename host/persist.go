@@ -2,7 +2,9 @@ package host
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -43,7 +45,18 @@ func (s *system) persist() error {
 		return nil
 	}
 	err := durable.WriteJSON(filepath.Join(dir, recordFile), r, 0o600)
-	return hresult.Wrap(err, hresult.E_FAIL, fmt.Sprintf("compute system %q: saving its record", s.id))
+	return hresult.Wrap(withoutStatePath(err), hresult.E_FAIL, fmt.Sprintf("compute system %q: saving its record", s.id))
+}
+
+// withoutStatePath drops the path a failed file operation names, keeping the operation and
+// the cause: the path is in the service's state directory, and messages name what the caller
+// gave (the system), never the service's own files.
+func withoutStatePath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // readRecord reads a system's record from its state directory.

@@ -124,7 +124,7 @@ func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, conf
 func (s *system) createDriver(ctx context.Context, drv driver.Driver) error {
 	s.stateDir = filepath.Join(s.h.opts.StateDir, "systems", s.id)
 	if err := os.Mkdir(s.stateDir, 0o700); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, `compute system "`+s.id+`": creating its state directory`)
+		return hresult.Wrap(withoutStatePath(err), hresult.E_FAIL, `compute system "`+s.id+`": creating its state directory`)
 	}
 	// The record says Creating before the driver does anything, so a crash during Create is
 	// rolled back on restart.
