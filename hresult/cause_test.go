@@ -16,14 +16,14 @@ func TestNoSpaceIsDiskFull(t *testing.T) {
 	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
 		path := &fs.PathError{Op: "write", Path: "/state/systems/a/system.json", Err: errno}
 		cases := map[string]error{
-			"bare":                    errno,
-			"path error":              path,
-			"fmt wrap":                fmt.Errorf("saving: %w", path),
-			"Wrap in E_FAIL":          Wrap(path, E_FAIL, `compute system "a"`),
-			"Wrap with no code":       Wrap(path, 0, `compute system "a"`),
-			"Errorf E_FAIL":           Errorf(E_FAIL, "compute system %q: %w", "a", path),
+			"bare":                     errno,
+			"path error":               path,
+			"fmt wrap":                 fmt.Errorf("saving: %w", path),
+			"Wrap in E_FAIL":           Wrap(path, E_FAIL, `compute system "a"`),
+			"Wrap with no code":        Wrap(path, 0, `compute system "a"`),
+			"Errorf E_FAIL":            Errorf(E_FAIL, "compute system %q: %w", "a", path),
 			"E_FAIL *Error, rewrapped": fmt.Errorf("create: %w", &Error{Code: E_FAIL, Message: "x", Err: path}),
-			"twice in E_UNEXPECTED":   Wrap(Wrap(path, E_FAIL, "inner"), E_UNEXPECTED, "outer"),
+			"twice in E_UNEXPECTED":    Wrap(Wrap(path, E_FAIL, "inner"), E_UNEXPECTED, "outer"),
 		}
 		for name, err := range cases {
 			if got := FromError(err); got != ERROR_DISK_FULL {
