@@ -99,9 +99,19 @@ func (r *Runtime) StartDetached(ctx context.Context, id, bundle, logPath string,
 	if err := cmd.Run(); err != nil {
 		out, _ := os.ReadFile(runtimeLog)
 		tail, _ := os.ReadFile(logPath)
-		return 0, r.failure("run", err, append(out, tail...))
+		said := append(out, tail...)
+		if alreadyExists(said) {
+			return 0, hresult.Errorf(hresult.HCS_E_SYSTEM_ALREADY_EXISTS,
+				"%s already has a container %s; refusing to take it over", r.Name, id)
+		}
+		return 0, r.failure("run", err, said)
 	}
 	return readPid(pidFile)
+}
+
+// alreadyExists recognises the runtimes' answer to `run` with an id they already hold.
+func alreadyExists(output []byte) bool {
+	return strings.Contains(strings.ToLower(string(output)), "already exists")
 }
 
 func readPid(path string) (int, error) {

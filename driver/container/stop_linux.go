@@ -208,6 +208,8 @@ func (s *System) release(ctx context.Context) error {
 	if s.scratch {
 		os.RemoveAll(s.rootfs)
 	}
-	os.Remove(s.socketPath())
+	if s.ownsSocket() {
+		os.Remove(s.socketPath())
+	}
 	return errors.Join(errs...)
 }
