@@ -65,6 +65,7 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	s.mu.Lock()
 	s.watch, s.started = w, true
 	s.mu.Unlock()
+	s.setAgentLog(reopenAgentLog(s.d.log, s.id, s.pid))
 	go s.waitExit(w)
 	if err := s.connect(ctx, s.socketPath(), agentsession.Sink(s.notify.ProcessExited)); err != nil {
 		return driver.Recovered{}, err

@@ -15,6 +15,7 @@ import (
 	"github.com/linuxhcs/hcs/driver/container"
 	"github.com/linuxhcs/hcs/driver/drivertest"
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/schema"
 )
 
 // hashedName is how a runtime container was once named after a compute-system id too long
@@ -83,9 +84,15 @@ func TestTakenRuntimeNameIsRefused(t *testing.T) {
 // HCS_E_SYSTEM_ALREADY_EXISTS, which tells Start the container is not its own to delete.
 func checkRunRefusesTakenName(t *testing.T, rt *container.Runtime, holder *namedSystem) {
 	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, err := rt.StartDetached(ctx, holder.state(t).RuntimeID, filepath.Join(holder.dir, "bundle"), filepath.Join(t.TempDir(), "log"), nil)
+	_, err = rt.StartDetached(ctx, holder.state(t).RuntimeID, filepath.Join(holder.dir, "bundle"), w, func() []byte { return nil }, nil)
 	if !hresult.Is(err, hresult.HCS_E_SYSTEM_ALREADY_EXISTS) {
 		t.Fatalf("%s run with a name it holds: %v, want HCS_E_SYSTEM_ALREADY_EXISTS", rt.Name, err)
 	}
@@ -94,6 +101,7 @@ func checkRunRefusesTakenName(t *testing.T, rt *container.Runtime, holder *named
 // namedSystem is a container of a test, with what it reported.
 type namedSystem struct {
 	id        string
+	cfg       *schema.ComputeSystem
 	sys       driver.System
 	rec       *drivertest.Recorder
 	dir       string // its state directory
@@ -107,8 +115,8 @@ func createNamed(t *testing.T, d *container.Driver, id string) *namedSystem {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c := &namedSystem{id: id, rec: drivertest.NewRecorder(), dir: t.TempDir(), socketDir: container.SocketDir(d)}
-	sys, err := d.Create(ctx, driver.CreateRequest{ID: id, Config: busyboxConfig(t), StateDir: c.dir, Notify: c.rec})
+	c := &namedSystem{id: id, cfg: busyboxConfig(t), rec: drivertest.NewRecorder(), dir: t.TempDir(), socketDir: container.SocketDir(d)}
+	sys, err := d.Create(ctx, driver.CreateRequest{ID: id, Config: c.cfg, StateDir: c.dir, Notify: c.rec})
 	if err != nil {
 		t.Fatalf("Create %s: %v", id, err)
 	}

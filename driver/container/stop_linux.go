@@ -199,6 +199,7 @@ func (s *System) release(ctx context.Context) error {
 		s.watch.release()
 	}
 	s.mu.Unlock()
+	s.setAgentLog(nil)
 	s.unmapAll()
 	if s.attached {
 		if err := detachRoot(s.rootfs); err != nil {

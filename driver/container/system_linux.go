@@ -53,6 +53,8 @@ type System struct {
 	// nameTaken says another container holds rid: Close leaves its runtime entry and agent
 	// socket alone.
 	nameTaken bool
+	// alog reads the init's output, from Start (or recovery) to Close.
+	alog *agentLog
 }
 
 func (s *System) startTime() time.Time {
@@ -167,7 +169,13 @@ func (s *System) Start(ctx context.Context) error {
 		return err
 	}
 	defer ln.Close()
-	pid, err := s.rt.StartDetached(ctx, s.rid, s.bundle(), filepath.Join(s.dir, "agent.log"), []*os.File{exe, ln.file})
+	alog, out, err := newAgentLog(s.d.log, s.id)
+	if err != nil {
+		return err
+	}
+	s.setAgentLog(alog)
+	pid, err := s.rt.StartDetached(ctx, s.rid, s.bundle(), out, alog.latest, []*os.File{exe, ln.file})
+	out.Close()
 	if hresult.Is(err, hresult.HCS_E_SYSTEM_ALREADY_EXISTS) {
 		s.yieldName()
 		return err
