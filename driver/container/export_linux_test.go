@@ -27,3 +27,6 @@ func Reopened(d *Driver, logger *slog.Logger) (*Driver, error) {
 	opts.Logger = logger
 	return New(opts)
 }
+
+// CgroupDir returns the cgroup d lists the processes of runtime container rid in.
+func CgroupDir(d *Driver, rid string) string { return d.cgroupDir(rid) }

@@ -37,11 +37,13 @@ func (d *Driver) allocateRuntimeID(rt *Runtime) (string, error) {
 	return rid, d.checkNameFree(rt, rid)
 }
 
-// checkNameFree refuses a runtime container id whose runtime entry or agent socket exists:
-// whatever holds that name is not ours to replace, and our Close would tear it down.
+// checkNameFree refuses a runtime container id whose runtime entry, cgroup or agent socket
+// exists: whatever holds that name is not ours to replace or join, and our Close would tear
+// it down.
 func (d *Driver) checkNameFree(rt *Runtime, rid string) error {
 	taken := []struct{ what, path string }{
 		{rt.Name + " container " + rid, filepath.Join(rt.Root, rid)},
+		{"cgroup " + rid, d.cgroupDir(rid)},
 		{"agent socket " + rid + ".sock", filepath.Join(d.opts.SocketDir, rid+".sock")},
 	}
 	for _, t := range taken {

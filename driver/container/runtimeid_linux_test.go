@@ -79,6 +79,25 @@ func TestTakenRuntimeNameIsRefused(t *testing.T) {
 	checkRunRefusesTakenName(t, d.Runtime(), holder)
 }
 
+// TestTakenCgroupIsRefused: a runtime name whose cgroup exists is refused too, and the
+// cgroup is left alone.
+func TestTakenCgroupIsRefused(t *testing.T) {
+	d := newDriver(t, "runc")
+	container.SetRuntimeIDs(d, func() (string, error) { return "hcs-cgroup-taken", nil })
+	dir := container.CgroupDir(d, "hcs-cgroup-taken")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(dir) })
+	_, err := d.Create(context.Background(), driver.CreateRequest{ID: "cgroup", Config: busyboxConfig(t), StateDir: t.TempDir(), Notify: drivertest.NewRecorder()})
+	if !hresult.Is(err, hresult.HCS_E_SYSTEM_ALREADY_EXISTS) {
+		t.Fatalf("Create with a taken cgroup: %v, want HCS_E_SYSTEM_ALREADY_EXISTS", err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the taken cgroup after the refusal: %v", err)
+	}
+}
+
 // checkRunRefusesTakenName asks the runtime to run a second container under the holder's
 // name, as a Start that lost a race for the name would: the answer is
 // HCS_E_SYSTEM_ALREADY_EXISTS, which tells Start the container is not its own to delete.
