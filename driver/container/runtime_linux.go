@@ -102,7 +102,7 @@ func (r *Runtime) StartDetached(ctx context.Context, id, bundle string, out *os.
 	if err := cmd.Run(); err != nil {
 		logged, _ := os.ReadFile(runtimeLog)
 		said := append(logged, latest()...)
-		if alreadyExists(said) {
+		if alreadyExists(said, id) {
 			return 0, hresult.Errorf(hresult.HCS_E_SYSTEM_ALREADY_EXISTS,
 				"%s already has a container %s; refusing to take it over", r.Name, id)
 		}
@@ -122,9 +122,12 @@ func emptyInput() (*os.File, error) {
 	return r, nil
 }
 
-// alreadyExists recognises the runtimes' answer to `run` with an id they already hold.
-func alreadyExists(output []byte) bool {
-	return strings.Contains(strings.ToLower(string(output)), "already exists")
+// alreadyExists recognises the runtimes' answer to `run` with an id they already hold:
+// runc's "container with given ID already exists", crun's "container `ID` already exists".
+// Any other failure may have left state of ours under the id, which Close must delete.
+func alreadyExists(output []byte, id string) bool {
+	s := string(output)
+	return strings.Contains(s, "container with given ID already exists") || strings.Contains(s, "container `"+id+"` already exists")
 }
 
 func readPid(path string) (int, error) {

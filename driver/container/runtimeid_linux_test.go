@@ -58,7 +58,12 @@ func TestCollidingIDsRunApart(t *testing.T) {
 // one: Create refuses with HCS_E_SYSTEM_ALREADY_EXISTS and the first keeps running. A name
 // taken between Create and Start is refused by Start, which leaves the holder alone too.
 func TestTakenRuntimeNameIsRefused(t *testing.T) {
-	d := newDriver(t, "crun")
+	for _, rt := range []string{"runc", "crun"} {
+		t.Run(rt, func(t *testing.T) { checkTakenNameRefused(t, newDriver(t, rt)) })
+	}
+}
+
+func checkTakenNameRefused(t *testing.T, d *container.Driver) {
 	container.SetRuntimeIDs(d, func() (string, error) { return "hcs-taken-name", nil })
 	late := createNamed(t, d, "late") // named before the holder exists
 	holder := startNamed(t, d, "holder")
