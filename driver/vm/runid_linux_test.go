@@ -16,7 +16,7 @@ import (
 
 // TestCollidingIDsGetTheirOwnRunDirectories creates two VMs whose ids once named one run
 // directory (a long id was hashed to "h-" and 24 hex digits; an id of that form was used as
-// is): each gets its own, and closing the second leaves the first's in place.
+// is): each gets its own, both run at once, and closing the second leaves the first running.
 func TestCollidingIDsGetTheirOwnRunDirectories(t *testing.T) {
 	requireVM(t)
 	d := newTestDriver(t)
@@ -28,13 +28,28 @@ func TestCollidingIDsGetTheirOwnRunDirectories(t *testing.T) {
 	if first.sys.run == second.sys.run {
 		t.Fatalf("both VMs use the run directory %s", first.sys.run)
 	}
+	first.start()
+	second.start()
+	for _, v := range []*vm{first, second} {
+		if out, code := v.sh("echo alive"); code != 0 || !strings.Contains(out, "alive") {
+			t.Fatalf("%s: %q, exit %d", v.id, out, code)
+		}
+	}
+	second.must("Terminate", second.sys.Terminate)
+	second.waitExit()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := second.sys.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(first.sys.run); err != nil {
-		t.Fatalf("the first VM's run directory after the second closed: %v", err)
+	if _, err := os.Stat(first.sys.agentPath()); err != nil {
+		t.Fatalf("the first VM's agent socket after the second closed: %v", err)
+	}
+	if out, code := first.sh("echo alive"); code != 0 || !strings.Contains(out, "alive") {
+		t.Fatalf("%s after the other VM closed: %q, exit %d", first.id, out, code)
+	}
+	if exits := first.rec.Exits(); len(exits) != 0 {
+		t.Fatalf("%s exited when the other VM closed: %v", first.id, exits)
 	}
 	if p, _, err := readState(first.stateDir); err != nil || p.RunID != filepath.Base(first.sys.run) {
 		t.Fatalf("vm.json records run directory %q (%v), want %s", p.RunID, err, filepath.Base(first.sys.run))
