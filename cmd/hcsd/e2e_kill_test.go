@@ -24,12 +24,14 @@ func TestHcsdRecoversAfterSIGKILL(t *testing.T) {
 	}
 	d := newDaemonRun(t, buildBinaries(t), "runc")
 	rw, rwHalf := filepath.Join(t.TempDir(), "rw"), filepath.Join(t.TempDir(), "rw2")
-	t.Cleanup(func() { d.removeContainer(t, "hcs-killed", rw); d.removeContainer(t, "hcs-half", rwHalf) })
+	var rid string
+	t.Cleanup(func() { d.removeContainer(t, rid, rw); d.removeContainer(t, "", rwHalf) })
 	d.start(t)
 	c := d.dial(t)
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
 	sys := runBusybox(t, c, "killed", layer, rw)
+	rid = d.runtimeID(t, "killed")
 	// A process that is still running when hcsd dies, and exits while it is down.
 	var p *client.Process
 	info, _, err := client.DoProcess(ctx, func(op *client.Operation) (err error) {

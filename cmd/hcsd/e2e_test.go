@@ -84,10 +84,12 @@ func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
 			d := newDaemonRun(t, bin, rt)
 			rw := filepath.Join(t.TempDir(), "rw")
 			id := "e2e-" + rt
-			t.Cleanup(func() { d.removeContainer(t, "hcs-"+id, rw) })
+			var rid string
+			t.Cleanup(func() { d.removeContainer(t, rid, rw) })
 			d.start(t)
 			c := d.dial(t)
 			sys := runBusybox(t, c, id, layer, rw)
+			rid = d.runtimeID(t, id)
 			disconnected := make(chan client.Event, 4)
 			sys.SetCallback(client.EventOptionNone, func(ev client.Event) { disconnected <- ev })
 
@@ -103,7 +105,7 @@ func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
 			if _, err := os.Stat(d.Socket); !os.IsNotExist(err) {
 				t.Errorf("socket left behind: %v", err)
 			}
-			d.checkRunning(t, "hcs-"+id)
+			d.checkRunning(t, rid)
 
 			d.start(t) // the service comes back and finds its container
 			useAgain(t, d.dial(t), id)
@@ -199,10 +201,28 @@ func (d *daemonRun) checkRunning(t *testing.T, rid string) {
 	}
 }
 
-// removeContainer deletes the container with its runtime and detaches its root filesystem.
+// runtimeID returns the name hcsd's container driver gave system id's runtime container, as
+// recorded in its state.
+func (d *daemonRun) runtimeID(t *testing.T, id string) string {
+	t.Helper()
+	var st struct{ RuntimeID string }
+	b, err := os.ReadFile(filepath.Join(d.StateDir, "systems", id, "driver.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &st)
+	}
+	if err != nil || st.RuntimeID == "" {
+		t.Fatalf("the runtime id of %s: %v (driver.json %s)", id, err, b)
+	}
+	return st.RuntimeID
+}
+
+// removeContainer deletes the container rid (when known) with its runtime and detaches its
+// root filesystem.
 func (d *daemonRun) removeContainer(t *testing.T, rid, rw string) {
-	if out, err := exec.Command(d.runtime, "--root", d.stateRoot(), "delete", "-f", rid).CombinedOutput(); err != nil {
-		t.Logf("%s delete: %v: %s", d.runtime, err, out)
+	if rid != "" {
+		if out, err := exec.Command(d.runtime, "--root", d.stateRoot(), "delete", "-f", rid).CombinedOutput(); err != nil {
+			t.Logf("%s delete: %v: %s", d.runtime, err, out)
+		}
 	}
 	if attached, _ := storage.IsAttached(rw); attached {
 		if err := storage.Detach(rw); err != nil {

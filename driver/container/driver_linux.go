@@ -2,12 +2,9 @@ package container
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sync"
 
@@ -45,6 +42,8 @@ type Driver struct {
 	log     *slog.Logger
 	// spawnReturned is agentsession.Options.SpawnReturned for every container; tests set it.
 	spawnReturned func(pid int)
+	// newRuntimeID names new runtime containers; nil means randomRuntimeID. Tests set it.
+	newRuntimeID func() (string, error)
 
 	mu       sync.Mutex
 	rt       *Runtime            // the runtime new containers use
@@ -165,26 +164,18 @@ func findAgent(path string) (string, error) {
 	return "", hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "hcs-agent binary not found next to the executable or on PATH (build it with make)")
 }
 
-// runtimeIDPattern is what runc and crun accept as a container id.
-var runtimeIDPattern = regexp.MustCompile(`^[A-Za-z0-9_+.-]{1,64}$`)
-
-// runtimeID maps a compute-system id to the runtime's container id: "hcs-" and the id itself
-// when the runtime accepts it, else a hash of it, so the mapping is stable across restarts.
-func runtimeID(id string) string {
-	if runtimeIDPattern.MatchString(id) && len(id) <= 60 {
-		return "hcs-" + id
-	}
-	sum := sha256.Sum256([]byte(id))
-	return "hcs-" + hex.EncodeToString(sum[:12])
-}
-
 // Create prepares a container: it attaches the union of its layers as the root filesystem
 // and writes the runtime bundle. The container's init starts with Start.
 func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.System, error) {
 	if req.Config == nil || req.Config.Container == nil {
 		return nil, hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
 	}
-	s := &System{d: d, rt: d.Runtime(), id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify}
+	rt := d.Runtime()
+	rid, err := d.allocateRuntimeID(rt)
+	if err != nil {
+		return nil, err
+	}
+	s := &System{d: d, rt: rt, id: req.ID, rid: rid, cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify}
 	if err := s.prepare(ctx); err != nil {
 		s.release(context.WithoutCancel(ctx))
 		return nil, err

@@ -2,6 +2,7 @@ package container_test
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,12 @@ func removeCgroupParent() {
 // its runtime state, sockets and cgroups kept apart from other tests.
 func newDriver(t *testing.T, runtime string) *container.Driver {
 	t.Helper()
+	return newLoggingDriver(t, runtime, nil)
+}
+
+// newLoggingDriver is newDriver with the driver's log going to logger (nil: the default).
+func newLoggingDriver(t *testing.T, runtime string, logger *slog.Logger) *container.Driver {
+	t.Helper()
 	testutil.RequireRoot(t)
 	agent, err := testlayer.Agent(testutil.ModuleRoot(t))
 	if err != nil {
@@ -77,7 +84,7 @@ func newDriver(t *testing.T, runtime string) *container.Driver {
 	d, err := container.New(container.Options{
 		Runtime: runtime, AgentPath: agent,
 		RuntimeRoot: filepath.Join(state, "runtime"), SocketDir: shortDir(t),
-		CgroupParent: testCgroupParent,
+		CgroupParent: testCgroupParent, Logger: logger,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -21,14 +21,19 @@ import (
 // clockTick is the unit of /proc/PID/stat times (USER_HZ).
 const clockTick = 100
 
+// cgroupDir is the cgroup of the runtime container rid in the hierarchy that lists its
+// processes: the unified one, or the pids controller's.
+func (d *Driver) cgroupDir(rid string) string {
+	rel := filepath.Join(d.opts.CgroupParent, rid)
+	if d.cgroups.Unified {
+		return filepath.Join(cgroupRoot, rel)
+	}
+	return filepath.Join(cgroupRoot, "pids", rel)
+}
+
 // cgroupProcs returns the host pids in the container's cgroup.
 func (s *System) cgroupProcs() []int {
-	rel := filepath.Join(s.d.opts.CgroupParent, s.rid)
-	file := filepath.Join(cgroupRoot, "pids", rel, "cgroup.procs")
-	if s.d.cgroups.Unified {
-		file = filepath.Join(cgroupRoot, rel, "cgroup.procs")
-	}
-	b, err := os.ReadFile(file)
+	b, err := os.ReadFile(filepath.Join(s.d.cgroupDir(s.rid), "cgroup.procs"))
 	if err != nil {
 		return nil
 	}

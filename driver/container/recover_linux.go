@@ -23,7 +23,7 @@ func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error)
 		}
 	}
 	return &System{
-		d: d, rt: rt, id: req.ID, rid: runtimeID(req.ID), cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify,
+		d: d, rt: rt, id: req.ID, rid: p.RuntimeID, cfg: req.Config.Container, dir: req.StateDir, notify: req.Notify,
 		rootfs: p.Rootfs, attached: p.Attached, scratch: p.Scratch, mapped: p.Mapped,
 		pid: p.Pid, pidStart: p.PidStart,
 	}, nil
@@ -37,6 +37,9 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	var p persisted
 	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.Container != nil); err != nil {
 		return driver.Recovered{}, err
+	}
+	if p.RuntimeID == "" {
+		return driver.Recovered{}, fmt.Errorf("container %s: its state names no runtime container: %w", req.ID, driver.ErrSystemGone)
 	}
 	s, err := d.restore(req, p)
 	if err != nil {
@@ -62,6 +65,7 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	s.mu.Lock()
 	s.watch, s.started = w, true
 	s.mu.Unlock()
+	s.setAgentLog(reopenAgentLog(s.d.log, s.id, s.pid))
 	go s.waitExit(w)
 	if err := s.connect(ctx, s.socketPath(), agentsession.Sink(s.notify.ProcessExited)); err != nil {
 		return driver.Recovered{}, err
@@ -94,8 +98,13 @@ func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 	if err != nil {
 		return err
 	}
-	if err := s.rt.Delete(ctx, s.rid); err != nil {
-		return err
+	// Without a recorded runtime id the container never reached the runtime: the id is
+	// recorded before anything is made under it.
+	if s.rid != "" {
+		if err := s.rt.Delete(ctx, s.rid); err != nil {
+			return err
+		}
+		os.Remove(s.socketPath())
 	}
 	s.unmapAll()
 	if s.attached && s.rootfs != "" {
@@ -106,6 +115,5 @@ func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 	if s.scratch && s.rootfs != "" {
 		os.RemoveAll(s.rootfs)
 	}
-	os.Remove(s.socketPath())
 	return nil
 }

@@ -82,26 +82,52 @@ func (r *Runtime) failure(verb string, err error, output []byte) error {
 }
 
 // StartDetached runs `runtime run --detach` for the bundle: the container's init (the agent)
-// gets extra as descriptors 3, 4, ... and the log file as stdout and stderr. It returns once
-// the runtime has started the container, with the init's pid.
-func (r *Runtime) StartDetached(ctx context.Context, id, bundle, logPath string, extra []*os.File) (int, error) {
+// gets extra as descriptors 3, 4, ... and out as stdout and stderr, and stdin at its end.
+// out should be a pipe: the init keeps its stdio for life, and a process in the container
+// can reopen them through /proc/1/fd. On failure, latest returns what the runtime and the
+// init wrote to out, to quote. It returns once the runtime has started the container, with
+// the init's pid.
+func (r *Runtime) StartDetached(ctx context.Context, id, bundle string, out *os.File, latest func() []byte, extra []*os.File) (int, error) {
 	pidFile := filepath.Join(bundle, "init.pid")
 	runtimeLog := filepath.Join(bundle, "runtime.log")
 	cmd := r.command(ctx, runtimeLog, "run", "--detach", "--bundle", bundle, "--pid-file", pidFile,
 		"--preserve-fds", fmt.Sprint(len(extra)), id)
 	cmd.ExtraFiles = extra
-	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	in, err := emptyInput()
 	if err != nil {
-		return 0, hresult.Wrap(err, hresult.E_FAIL, "container log")
+		return 0, err
 	}
-	defer logf.Close()
-	cmd.Stdout, cmd.Stderr = logf, logf
+	defer in.Close()
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, out, out
 	if err := cmd.Run(); err != nil {
-		out, _ := os.ReadFile(runtimeLog)
-		tail, _ := os.ReadFile(logPath)
-		return 0, r.failure("run", err, append(out, tail...))
+		logged, _ := os.ReadFile(runtimeLog)
+		said := append(logged, latest()...)
+		if alreadyExists(said, id) {
+			return 0, hresult.Errorf(hresult.HCS_E_SYSTEM_ALREADY_EXISTS,
+				"%s already has a container %s; refusing to take it over", r.Name, id)
+		}
+		return 0, r.failure("run", err, said)
 	}
 	return readPid(pidFile)
+}
+
+// emptyInput returns the read end of a pipe whose write end is closed: the init's stdin,
+// which reads end of file and, unlike the host's /dev/null, is no host file to reopen.
+func emptyInput() (*os.File, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, hresult.Wrap(err, hresult.E_FAIL, "the agent's input pipe")
+	}
+	w.Close()
+	return r, nil
+}
+
+// alreadyExists recognises the runtimes' answer to `run` with an id they already hold:
+// runc's "container with given ID already exists", crun's "container `ID` already exists".
+// Any other failure may have left state of ours under the id, which Close must delete.
+func alreadyExists(output []byte, id string) bool {
+	s := string(output)
+	return strings.Contains(s, "container with given ID already exists") || strings.Contains(s, "container `"+id+"` already exists")
 }
 
 func readPid(path string) (int, error) {

@@ -199,6 +199,7 @@ func (s *System) release(ctx context.Context) error {
 		s.watch.release()
 	}
 	s.mu.Unlock()
+	s.setAgentLog(nil)
 	s.unmapAll()
 	if s.attached {
 		if err := detachRoot(s.rootfs); err != nil {
@@ -208,6 +209,8 @@ func (s *System) release(ctx context.Context) error {
 	if s.scratch {
 		os.RemoveAll(s.rootfs)
 	}
-	os.Remove(s.socketPath())
+	if s.ownsSocket() {
+		os.Remove(s.socketPath())
+	}
 	return errors.Join(errs...)
 }

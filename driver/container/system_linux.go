@@ -49,6 +49,12 @@ type System struct {
 	paused  bool
 	startAt time.Time
 	mapped  []string // container paths of directories mapped at run time
+
+	// nameTaken says another container holds rid: Close leaves its runtime entry and agent
+	// socket alone.
+	nameTaken bool
+	// alog reads the init's output, from Start (or recovery) to Close.
+	alog *agentLog
 }
 
 func (s *System) startTime() time.Time {
@@ -64,8 +70,13 @@ func (s *System) bundle() string { return filepath.Join(s.dir, "bundle") }
 // socketPath is where the agent listens: short, in the driver's socket directory.
 func (s *System) socketPath() string { return filepath.Join(s.d.opts.SocketDir, s.rid+".sock") }
 
-// prepare attaches the root filesystem and writes the bundle.
+// prepare records the runtime container id, attaches the root filesystem and writes the
+// bundle. The id is recorded first: it is the only way back to the runtime's entry, cgroup
+// and socket after a crash.
 func (s *System) prepare(ctx context.Context) error {
+	if err := s.saveState(); err != nil {
+		return err
+	}
 	if err := s.attachRootfs(); err != nil {
 		return err
 	}
@@ -149,12 +160,26 @@ func (s *System) Start(ctx context.Context) error {
 		return err
 	}
 	defer exe.Close()
+	if err := s.d.checkNameFree(s.rt, s.rid); err != nil {
+		s.yieldName()
+		return err
+	}
 	ln, err := listenAgent(s.socketPath())
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
-	pid, err := s.rt.StartDetached(ctx, s.rid, s.bundle(), filepath.Join(s.dir, "agent.log"), []*os.File{exe, ln.file})
+	alog, out, err := newAgentLog(s.d.log, s.id)
+	if err != nil {
+		return err
+	}
+	s.setAgentLog(alog)
+	pid, err := s.rt.StartDetached(ctx, s.rid, s.bundle(), out, alog.latest, []*os.File{exe, ln.file})
+	out.Close()
+	if hresult.Is(err, hresult.HCS_E_SYSTEM_ALREADY_EXISTS) {
+		s.yieldName()
+		return err
+	}
 	s.mu.Lock()
 	s.started = true
 	s.mu.Unlock()

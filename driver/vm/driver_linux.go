@@ -2,13 +2,12 @@ package vm
 
 import (
 	"context"
-	"crypto/sha256"
+	"crypto/rand"
 	"encoding/hex"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
@@ -80,17 +79,15 @@ func (d *Driver) Name() string { return "vm" }
 // Accel returns the accelerator new VMs use.
 func (d *Driver) Accel() string { return d.accel }
 
-// runIDPattern is what may name a VM's run directory as is.
-var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,48}$`)
-
-// runID maps a compute-system id to a short name safe in socket paths: the id itself when
-// it is short and plain, else a hash of it.
-func runID(id string) string {
-	if runIDPattern.MatchString(id) && id != "." && id != ".." {
-		return id
+// newRunID names a VM's run directory: "h-" and 96 random bits. It owes nothing to the
+// compute-system id, so no choice of ids makes two VMs share a run directory; it is recorded
+// in vm.json and read back on recovery.
+func newRunID() (string, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", hresult.Wrap(err, hresult.E_FAIL, "allocating a VM run directory name")
 	}
-	sum := sha256.Sum256([]byte(id))
-	return "h-" + hex.EncodeToString(sum[:12])
+	return "h-" + hex.EncodeToString(b[:]), nil
 }
 
 // Create validates the document and prepares the VM's run directory; QEMU starts with
@@ -99,7 +96,11 @@ func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.S
 	if req.Config == nil || req.Config.VirtualMachine == nil {
 		return nil, hresult.New(hresult.E_INVALIDARG, "ComputeSystem.VirtualMachine: required by the VM driver")
 	}
-	s := newSystem(d, req)
+	rid, err := newRunID()
+	if err != nil {
+		return nil, err
+	}
+	s := newSystem(d, req, rid)
 	if err := s.prepare(); err != nil {
 		s.release()
 		return nil, err
@@ -107,13 +108,14 @@ func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.S
 	return s, nil
 }
 
-// prepare makes the run directory and the command line (which validates the document).
+// prepare records the run directory's name, makes it, and builds the command line (which
+// validates the document). A new VM's run directory must not exist: whatever is there is
+// another's and would be removed by Close.
 func (s *System) prepare() error {
-	if err := os.MkdirAll(s.run, 0o711); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
-	}
-	s.runMade = true
 	if err := s.saveState(); err != nil {
+		return err
+	}
+	if err := s.makeRunDir(); err != nil {
 		return err
 	}
 	if s.needsVarsCopy() {
@@ -126,6 +128,23 @@ func (s *System) prepare() error {
 		return err
 	}
 	s.cmd = cmd
+	return nil
+}
+
+// makeRunDir makes the run directory, refusing one that exists unless the VM is being
+// recovered (runMade: it made the directory before the service restarted).
+func (s *System) makeRunDir() error {
+	if s.runMade {
+		return hresult.Wrap(os.MkdirAll(s.run, 0o711), hresult.E_FAIL, "VM run directory")
+	}
+	err := os.Mkdir(s.run, 0o711)
+	if os.IsExist(err) {
+		return hresult.Errorf(hresult.HCS_E_SYSTEM_ALREADY_EXISTS, "VM run directory %s already exists; refusing to take it over", s.rid)
+	}
+	if err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
+	}
+	s.runMade = true
 	return nil
 }
 

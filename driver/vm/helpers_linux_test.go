@@ -52,7 +52,13 @@ type vm struct {
 // failure.
 func createVM(t testing.TB, d *Driver, doc *schema.ComputeSystem) *vm {
 	t.Helper()
-	v := &vm{t: t, id: "vmtest-" + strings.ToLower(rand.Text()[:8]), rec: drivertest.NewRecorder(), stateDir: t.TempDir()}
+	return createNamedVM(t, d, doc, "vmtest-"+strings.ToLower(rand.Text()[:8]))
+}
+
+// createNamedVM is createVM for a system with the given id.
+func createNamedVM(t testing.TB, d *Driver, doc *schema.ComputeSystem, id string) *vm {
+	t.Helper()
+	v := &vm{t: t, id: id, rec: drivertest.NewRecorder(), stateDir: t.TempDir()}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	sys, err := d.Create(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: v.rec})

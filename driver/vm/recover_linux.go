@@ -25,7 +25,10 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.VirtualMachine != nil); err != nil {
 		return driver.Recovered{}, err
 	}
-	s := newSystem(d, req)
+	if p.RunID == "" {
+		return driver.Recovered{}, fmt.Errorf("VM %s: its state names no run directory: %w", req.ID, driver.ErrSystemGone)
+	}
+	s := newSystem(d, req, p.RunID)
 	var err error
 	s.runMade = true
 	if s.cmd, err = BuildCommand(s.commandConfig()); err != nil {
@@ -99,13 +102,12 @@ func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 			}
 		}
 	}
-	rid := p.RunID
-	if rid == "" {
-		rid = runID(req.ID)
+	// Without a recorded name no run directory was made: the name is recorded first.
+	if p.RunID != "" {
+		os.RemoveAll(filepath.Join(d.opts.RunDir, p.RunID))
 	}
-	os.RemoveAll(filepath.Join(d.opts.RunDir, rid))
 	if req.Config != nil && req.Config.VirtualMachine != nil {
-		s := newSystem(d, req)
+		s := newSystem(d, req, p.RunID)
 		if cmd, err := BuildCommand(s.commandConfig()); err == nil {
 			for _, f := range cmd.filesOf(RoleComPort) {
 				removeSocket(f.Path)

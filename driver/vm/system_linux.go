@@ -55,8 +55,8 @@ type System struct {
 
 var _ driver.System = (*System)(nil)
 
-func newSystem(d *Driver, req driver.CreateRequest) *System {
-	rid := runID(req.ID)
+// newSystem returns the VM req describes, whose run directory is named rid.
+func newSystem(d *Driver, req driver.CreateRequest, rid string) *System {
 	return &System{
 		d: d, id: req.ID, rid: rid, cfg: req.Config.VirtualMachine, dir: req.StateDir,
 		run: filepath.Join(d.opts.RunDir, rid), notify: req.Notify, uid: VMUID(req.ID),

@@ -1,6 +1,8 @@
 package container_test
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -63,8 +65,8 @@ func lifeCycle(t *testing.T, e *env, id string) (rid, rw string, agent int) {
 	t.Helper()
 	doc := busybox(t, nil)
 	rw = doc.Container.Storage.Path
-	rid = "hcs-" + id
 	sys := e.start(id, doc)
+	rid = e.runtimeID(id)
 
 	if !isMountPoint(rw) {
 		t.Errorf("the writable layer %s is not mounted while the container runs", rw)
@@ -120,4 +122,19 @@ func newFiles(before, after map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// runtimeID returns the name the container driver gave system id's runtime container, as
+// recorded in its state.
+func (e *env) runtimeID(id string) string {
+	e.t.Helper()
+	var st struct{ RuntimeID string }
+	b, err := os.ReadFile(filepath.Join(e.stateDir, "systems", id, "driver.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &st)
+	}
+	if err != nil || st.RuntimeID == "" {
+		e.t.Fatalf("the runtime id of %s: %v (driver.json %s)", id, err, b)
+	}
+	return st.RuntimeID
 }

@@ -29,7 +29,7 @@ func TestMemoryLimitIsEnforced(t *testing.T) {
 			t.Errorf("growing without bound under a %d MB limit: exit code %d, stdout %q; want 137 (OOM kill) and no output", limitMB, code, out)
 		}
 
-		if n, found := oomKills("hcs-memory-" + e.runtime); !found {
+		if n, found := oomKills(e.runtimeID("memory-" + e.runtime)); !found {
 			t.Log("no memory.oom_control or memory.events to count OOM kills in")
 		} else if n == 0 {
 			t.Error("the container's memory cgroup counts no OOM kill")
