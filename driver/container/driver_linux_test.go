@@ -65,8 +65,9 @@ func removeCgroupParent() {
 }
 
 // newDriver builds the agent and the busybox layer and returns a driver for runtime, with
-// its runtime state, sockets and cgroups kept apart from other tests.
-func newDriver(t *testing.T, runtime string) *container.Driver {
+// its runtime state, sockets and cgroups kept apart from other tests. tweaks adjust its
+// options.
+func newDriver(t *testing.T, runtime string, tweaks ...func(*container.Options)) *container.Driver {
 	t.Helper()
 	testutil.RequireRoot(t)
 	agent, err := testlayer.Agent(testutil.ModuleRoot(t))
@@ -74,11 +75,15 @@ func newDriver(t *testing.T, runtime string) *container.Driver {
 		t.Fatal(err)
 	}
 	state := t.TempDir()
-	d, err := container.New(container.Options{
+	opts := container.Options{
 		Runtime: runtime, AgentPath: agent,
 		RuntimeRoot: filepath.Join(state, "runtime"), SocketDir: shortDir(t),
 		CgroupParent: testCgroupParent,
-	})
+	}
+	for _, tweak := range tweaks {
+		tweak(&opts)
+	}
+	d, err := container.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 // signals it without any risk of hitting a reused pid.
 type exitWatch struct {
 	done chan struct{}
+	// status is how the process ended, set before done is closed.
+	status initExit
 
 	mu       sync.Mutex
 	fd       int
@@ -43,6 +45,7 @@ func (w *exitWatch) wait() {
 			break
 		}
 	}
+	w.status = reap(w.fd)
 	w.mu.Lock()
 	w.exited = true
 	if w.released {

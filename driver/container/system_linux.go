@@ -168,11 +168,14 @@ func (s *System) Start(ctx context.Context) error {
 	s.mu.Lock()
 	s.pid, s.watch, s.startAt, s.pidStart = pid, w, time.Now(), procfs.StartTime(pid)
 	s.mu.Unlock()
+	if s.d.initStarted != nil {
+		s.d.initStarted(pid)
+	}
 	go s.waitExit(w)
 	if err := s.saveState(); err != nil {
 		return err
 	}
-	return s.connect(ctx, ln.path, nil)
+	return s.handshake(ctx, ln.path, w, nil)
 }
 
 // connect dials the agent and keeps the session. unclaimed receives the exits of processes
