@@ -37,7 +37,8 @@ func TestMain(m *testing.M) {
 }
 
 // leftovers lists what the tests' containers left on the host: union mounts under the
-// temporary directories, agent processes, and container cgroups under the test parent.
+// temporary directories, agent processes, unreaped children (the driver is the subreaper of
+// the runtimes' processes), and container cgroups under the test parent.
 func leftovers() []string {
 	var out []string
 	mounts, _ := os.ReadFile("/proc/self/mountinfo")
@@ -45,6 +46,9 @@ func leftovers() []string {
 		if strings.Contains(line, " - overlay ") && strings.Contains(line, os.TempDir()) {
 			out = append(out, "mount: "+line)
 		}
+	}
+	for _, z := range zombieChildren() {
+		out = append(out, "unreaped child: "+z)
 	}
 	dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup/*", testCgroupParent, "*"))
 	for _, d := range dirs {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,15 +73,43 @@ func wantCode(t *testing.T, err error, code hresult.HRESULT) {
 }
 
 // TestStartReportsAnInitKilledBeforeTheHandshake kills the agent as soon as the runtime
-// started it: Start ends with HCS_E_TERMINATED_DURING_START and the init's exit status.
+// started it: Start ends with HCS_E_TERMINATED_DURING_START and the init's exit status,
+// which the driver reaped (no zombie is left).
 func TestStartReportsAnInitKilledBeforeTheHandshake(t *testing.T) {
-	d := newDriver(t, "crun")
-	container.SetInitStarted(d, func(pid int) { unix.Kill(pid, unix.SIGKILL) })
-	err := startFailing(t, d, "killed-early", busyboxConfig(t))
-	wantCode(t, err, hresult.HCS_E_TERMINATED_DURING_START)
-	if !strings.Contains(err.Error(), "killed by signal 9") {
-		t.Errorf("Start: %v; want the init's exit status (killed by signal 9)", err)
+	for _, rt := range []string{"runc", "crun"} {
+		t.Run(rt, func(t *testing.T) {
+			d := newDriver(t, rt)
+			container.SetInitStarted(d, func(pid int) { unix.Kill(pid, unix.SIGKILL) })
+			err := startFailing(t, d, "killed-early-"+rt, busyboxConfig(t))
+			wantCode(t, err, hresult.HCS_E_TERMINATED_DURING_START)
+			if !strings.Contains(err.Error(), "killed by signal 9") {
+				t.Errorf("Start: %v; want the init's exit status (killed by signal 9)", err)
+			}
+			if z := zombieChildren(); len(z) > 0 {
+				t.Errorf("unreaped children left: %v", z)
+			}
+		})
 	}
+}
+
+// zombieChildren lists the pids of this process's children that exited and were not reaped.
+func zombieChildren() []string {
+	var out []string
+	self := strconv.Itoa(os.Getpid())
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range stats {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so fields start after ')'.
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 1 && f[0] == "Z" && f[1] == self {
+			out = append(out, strings.TrimSpace(s[:strings.LastIndexByte(s, ')')+1]))
+		}
+	}
+	return out
 }
 
 // TestStartReportsAnAgentThatNeverAnswers stops the agent before it can answer: it accepts

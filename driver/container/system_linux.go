@@ -169,7 +169,7 @@ func (s *System) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w, err := watchExit(pid)
+	w, err := watchStarted(pid, s.rt.Path)
 	if err != nil {
 		return err
 	}
