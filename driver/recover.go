@@ -34,4 +34,11 @@ type Recovered struct {
 	// that happened while the service was down are reported through Notifier.ProcessExited,
 	// possibly before Recover returns.
 	Processes []Process
+	// Reattach, when set, is the part of the recovery that talks to the guest, which may
+	// be slow, frozen (a paused system) or hung. The host runs it in the background while it
+	// serves: Recover itself never waits on a guest. Until Reattach returns, the system's
+	// calls that need the guest wait for it within their own context. It returns more
+	// processes to adopt like Processes; its error means the system cannot be used any more
+	// and the host terminates it.
+	Reattach func(ctx context.Context) ([]Process, error)
 }

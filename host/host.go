@@ -62,6 +62,10 @@ type Host struct {
 	systems  map[string]*system
 	sessions map[*Session]struct{}
 	closed   bool
+	// reattachCtx is the context of the background reattaches Recover started;
+	// stopReattach ends it, at Close.
+	reattachCtx  context.Context
+	stopReattach context.CancelFunc
 }
 
 // New returns a host with the given options.
@@ -118,6 +122,9 @@ func (h *Host) Close(ctx context.Context, terminate bool) error {
 	h.tasks.stopTimers()
 	h.mu.Lock()
 	h.closed = true
+	if h.stopReattach != nil {
+		h.stopReattach()
+	}
 	sessions := make([]*Session, 0, len(h.sessions))
 	for s := range h.sessions {
 		sessions = append(sessions, s)

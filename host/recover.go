@@ -17,6 +17,13 @@ import (
 // no mounts, cgroups or runtime state. Systems created with ShouldTerminateOnLastHandleClosed
 // are terminated when no client opens them again within Options.ReattachGrace. Call it once,
 // before serving clients. It returns the ids it reattached.
+//
+// Recover never waits on a guest: what a driver must ask a guest (driver.Recovered.Reattach)
+// runs in the background, until it is done or the host closes, so that a frozen
+// or hung guest cannot keep the service from serving. Meanwhile the system is listed with
+// its recorded state; calls that need the guest wait for the reattach within the caller's
+// context (and fail as that context does), and a system whose guest cannot be reached is
+// terminated.
 func (h *Host) Recover(ctx context.Context) ([]string, error) {
 	root := filepath.Join(h.opts.StateDir, "systems")
 	entries, err := os.ReadDir(root)
@@ -79,6 +86,7 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	}
 	s.mu.Lock()
 	s.ds, s.state, s.creating, s.startedAt = got.System, r.State, false, r.Started
+	s.recovering = make(chan struct{})
 	s.mu.Unlock()
 	for _, dp := range got.Processes {
 		s.adoptProcess(dp)
@@ -86,6 +94,14 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	if err := h.reserve(s); err != nil {
 		h.log.Error("recovered system conflicts with a registered one", "id", r.ID, "err", err)
 		return false
+	}
+	if got.Reattach != nil {
+		rctx := h.reattachContext(ctx)
+		if !h.tasks.start(func() { h.finishReattach(rctx, s, got.Reattach) }) {
+			close(s.recovering) // the host closed: nothing will reattach it
+		}
+	} else {
+		close(s.recovering)
 	}
 	if s.cfg.ShouldTerminateOnLastHandleClosed {
 		h.tasks.after(h.opts.ReattachGrace, s.terminateUnreferenced)

@@ -84,6 +84,9 @@ func (s *Session) OpenProcess(ctx context.Context, ref, newRef wire.Ref, pid uin
 	if err != nil {
 		return err
 	}
+	if err := sys.awaitRecovery(ctx); err != nil {
+		return err // the processes that outlived a restart are known once it is reattached
+	}
 	_, err = sys.openProcess(s, newRef, pid)
 	return err
 }

@@ -38,6 +38,9 @@ type system struct {
 	removed       bool
 	closeOnce     sync.Once
 	closed        chan struct{} // closed once the driver released the system's resources
+	// recovering is closed once a system recovered after a restart has been reattached to
+	// its guest (see Host.Recover); nil for a system this service instance created.
+	recovering chan struct{}
 }
 
 func newSystem(h *Host, id string, cfg *schema.ComputeSystem) *system {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -32,7 +33,14 @@ type Options struct {
 	CgroupParent string
 	// Logger receives the driver's log; nil means slog.Default().
 	Logger *slog.Logger
+	// HandshakeTimeout bounds the wait for a container's agent to answer the handshake,
+	// at Start and when reattaching after a restart; zero means DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 }
+
+// DefaultHandshakeTimeout is Options.HandshakeTimeout when unset: long enough for an agent
+// starting on a loaded host, short enough that a guest that never answers fails the call.
+const DefaultHandshakeTimeout = 30 * time.Second
 
 // Driver creates process-isolated Linux containers. It is safe for concurrent use.
 type Driver struct {
@@ -44,6 +52,9 @@ type Driver struct {
 	spawnReturned func(pid int)
 	// newRuntimeID names new runtime containers; nil means randomRuntimeID. Tests set it.
 	newRuntimeID func() (string, error)
+	// initStarted, when set, runs once the runtime has started a container's init, before
+	// the handshake; tests use it to kill the init at that point.
+	initStarted func(pid int)
 
 	mu       sync.Mutex
 	rt       *Runtime            // the runtime new containers use
@@ -78,6 +89,15 @@ func New(opts Options) (*Driver, error) {
 	}
 	if opts.CgroupParent == "" {
 		opts.CgroupParent = "/hcs"
+	}
+	if opts.HandshakeTimeout <= 0 {
+		opts.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	// The runtime detaches each init it starts; as a subreaper this process inherits it
+	// and can read its exit status (through the pidfd watch), which explains a start that
+	// failed because the init died.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		return nil, hresult.Wrap(err, hresult.E_FAIL, "becoming the subreaper of container inits")
 	}
 	agentPath, err := findAgent(opts.AgentPath)
 	if err != nil {

@@ -38,7 +38,8 @@ func TestMain(m *testing.M) {
 }
 
 // leftovers lists what the tests' containers left on the host: union mounts under the
-// temporary directories, agent processes, and container cgroups under the test parent.
+// temporary directories, agent processes, unreaped children (the driver is the subreaper of
+// the runtimes' processes), and container cgroups under the test parent.
 func leftovers() []string {
 	var out []string
 	mounts, _ := os.ReadFile("/proc/self/mountinfo")
@@ -46,6 +47,9 @@ func leftovers() []string {
 		if strings.Contains(line, " - overlay ") && strings.Contains(line, os.TempDir()) {
 			out = append(out, "mount: "+line)
 		}
+	}
+	for _, z := range zombieChildren() {
+		out = append(out, "unreaped child: "+z)
 	}
 	dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup/*", testCgroupParent, "*"))
 	for _, d := range dirs {
@@ -66,14 +70,15 @@ func removeCgroupParent() {
 }
 
 // newDriver builds the agent and the busybox layer and returns a driver for runtime, with
-// its runtime state, sockets and cgroups kept apart from other tests.
-func newDriver(t *testing.T, runtime string) *container.Driver {
+// its runtime state, sockets and cgroups kept apart from other tests. tweaks adjust its
+// options.
+func newDriver(t *testing.T, runtime string, tweaks ...func(*container.Options)) *container.Driver {
 	t.Helper()
-	return newLoggingDriver(t, runtime, nil)
+	return newLoggingDriver(t, runtime, nil, tweaks...)
 }
 
 // newLoggingDriver is newDriver with the driver's log going to logger (nil: the default).
-func newLoggingDriver(t *testing.T, runtime string, logger *slog.Logger) *container.Driver {
+func newLoggingDriver(t *testing.T, runtime string, logger *slog.Logger, tweaks ...func(*container.Options)) *container.Driver {
 	t.Helper()
 	testutil.RequireRoot(t)
 	agent, err := testlayer.Agent(testutil.ModuleRoot(t))
@@ -81,11 +86,15 @@ func newLoggingDriver(t *testing.T, runtime string, logger *slog.Logger) *contai
 		t.Fatal(err)
 	}
 	state := t.TempDir()
-	d, err := container.New(container.Options{
+	opts := container.Options{
 		Runtime: runtime, AgentPath: agent,
 		RuntimeRoot: filepath.Join(state, "runtime"), SocketDir: shortDir(t),
 		CgroupParent: testCgroupParent, Logger: logger,
-	})
+	}
+	for _, tweak := range tweaks {
+		tweak(&opts)
+	}
+	d, err := container.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,3 +30,7 @@ func Reopened(d *Driver, logger *slog.Logger) (*Driver, error) {
 
 // CgroupDir returns the cgroup d lists the processes of runtime container rid in.
 func CgroupDir(d *Driver, rid string) string { return d.cgroupDir(rid) }
+
+// SetInitStarted makes d run f with each container init's pid once the runtime started it,
+// before the agent's handshake.
+func SetInitStarted(d *Driver, f func(pid int)) { d.initStarted = f }

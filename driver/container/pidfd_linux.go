@@ -14,6 +14,11 @@ import (
 // signals it without any risk of hitting a reused pid.
 type exitWatch struct {
 	done chan struct{}
+	// status is how the process ended, set before done is closed.
+	status initExit
+	// parentGone, when set, is closed once the runtime's intermediate process that was the
+	// init's parent has been reaped (see watchStarted).
+	parentGone chan struct{}
 
 	mu       sync.Mutex
 	fd       int
@@ -22,11 +27,15 @@ type exitWatch struct {
 }
 
 func watchExit(pid int) (*exitWatch, error) {
+	return newExitWatch(pid, nil)
+}
+
+func newExitWatch(pid int, parentGone chan struct{}) (*exitWatch, error) {
 	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return nil, hresult.Wrap(err, hresult.E_FAIL, "watching the container's init")
 	}
-	w := &exitWatch{fd: fd, done: make(chan struct{})}
+	w := &exitWatch{fd: fd, done: make(chan struct{}), parentGone: parentGone}
 	go w.wait()
 	return w, nil
 }
@@ -43,6 +52,7 @@ func (w *exitWatch) wait() {
 			break
 		}
 	}
+	w.status = w.reapInit()
 	w.mu.Lock()
 	w.exited = true
 	if w.released {

@@ -22,7 +22,7 @@ var _ driver.Process = (*Process)(nil)
 // CreateProcess asks the agent to start a process with the given stdio; its exit goes to
 // req.OnExit through the agent's session.
 func (s *System) CreateProcess(ctx context.Context, req driver.ProcessRequest) (driver.Process, error) {
-	sess, err := s.agentSession()
+	sess, err := s.agentSession(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (p *Process) Signal(ctx context.Context, signal int) error {
 	if p.s.isPaused() {
 		return p.s.hostSignal(p.pid, syscall.Signal(signal))
 	}
-	sess, err := p.s.agentSession()
+	sess, err := p.s.agentSession(ctx)
 	if err != nil {
 		return err
 	}

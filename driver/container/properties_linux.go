@@ -54,7 +54,7 @@ func (s *System) processList(ctx context.Context) ([]schema.ProcessDetails, erro
 	if s.isPaused() {
 		return s.hostProcessList(), nil
 	}
-	sess, err := s.agentSession()
+	sess, err := s.agentSession(ctx)
 	if err != nil {
 		return nil, err
 	}

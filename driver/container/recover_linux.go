@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/linuxhcs/hcs/driver"
-	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/procfs"
 )
@@ -30,9 +29,9 @@ func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error)
 }
 
 // Recover reattaches to a container after the service restarted: it checks that the init
-// recorded at Start still runs (same pid and start time), watches it again, reconnects to
-// its agent (which re-sends every exit it reported while nobody listened) and lists the
-// processes the agent spawned that still run.
+// recorded at Start still runs (same pid and start time), watches it again and asks the
+// runtime whether it is paused. Nothing here waits on the container: reconnecting to its
+// agent is left to Recovered.Reattach (see reconnect).
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
 	var p persisted
 	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.Container != nil); err != nil {
@@ -54,33 +53,27 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	return s.reattach(ctx)
 }
 
-// reattach watches the init, reconnects to the agent and collects the live processes. The
-// agent re-sends on the new connection every exit it reported while nobody listened; the
-// session passes those of processes it does not know to the host's recovery path.
+// reattach watches the init and notes whether the container is paused; until reconnect
+// settles, calls that need the agent wait for it.
 func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	w, err := watchExit(s.pid)
 	if err != nil {
 		return driver.Recovered{}, fmt.Errorf("container %s: %v: %w", s.id, err, driver.ErrSystemGone)
 	}
+	paused, err := s.rt.Paused(ctx, s.rid)
+	if err != nil {
+		w.release()
+		return driver.Recovered{}, err
+	}
 	s.mu.Lock()
-	s.watch, s.started = w, true
+	s.watch, s.started, s.paused, s.reattaching = w, true, paused, make(chan struct{})
+	if paused {
+		s.thawing = make(chan struct{})
+	}
 	s.mu.Unlock()
 	s.setAgentLog(reopenAgentLog(s.d.log, s.id, s.pid))
 	go s.waitExit(w)
-	if err := s.connect(ctx, s.socketPath(), agentsession.Sink(s.notify.ProcessExited)); err != nil {
-		return driver.Recovered{}, err
-	}
-	sess, _ := s.agentSession()
-	list, err := sess.Client().ListProcesses(ctx)
-	if err != nil {
-		return driver.Recovered{}, err
-	}
-	pids := sess.AdoptSpawned(list, agentsession.Sink(s.notify.ProcessExited))
-	procs := make([]driver.Process, len(pids))
-	for i, pid := range pids {
-		procs[i] = &Process{s: s, pid: pid}
-	}
-	return driver.Recovered{System: s, Started: true, Processes: procs}, nil
+	return driver.Recovered{System: s, Started: true, Reattach: s.reconnect}, nil
 }
 
 // Cleanup releases what a container left, whatever step it reached: the runtime's state

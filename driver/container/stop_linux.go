@@ -25,14 +25,14 @@ const defaultShutdownTimeout = 10 * time.Second
 // Shutdown asks the agent to stop every process (SIGTERM, then SIGKILL when the time given by
 // ctx's deadline runs out) and waits for the init to exit.
 func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error {
-	sess, err := s.agentSession()
-	if err != nil {
-		return err
-	}
 	if s.isPaused() { // a frozen agent cannot stop anything: thaw first
 		if err := s.Resume(ctx); err != nil {
 			return err
 		}
+	}
+	sess, err := s.agentSession(ctx)
+	if err != nil {
+		return err
 	}
 	timeout := defaultShutdownTimeout
 	if dl, ok := ctx.Deadline(); ok {
@@ -113,6 +113,7 @@ func (s *System) Resume(ctx context.Context) error {
 		return err
 	}
 	s.setPaused(false)
+	s.thawed()
 	return nil
 }
 

@@ -46,7 +46,15 @@ type System struct {
 	// started says the runtime was asked to run the container: it has state to delete.
 	started bool
 	// paused says the container is frozen: its agent cannot answer until it is thawed.
-	paused  bool
+	paused bool
+	// reattaching is set after a service restart until the agent's session is settled
+	// (reconnect connected it or failed with reattachErr); nil for a container this service
+	// instance started.
+	reattaching chan struct{}
+	reattachErr error
+	// thawing is closed when a container found paused after a restart is resumed: its
+	// agent can answer from then on.
+	thawing chan struct{}
 	startAt time.Time
 	mapped  []string // container paths of directories mapped at run time
 
@@ -186,18 +194,21 @@ func (s *System) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w, err := watchExit(pid)
+	w, err := watchStarted(pid, s.rt.Path)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.pid, s.watch, s.startAt, s.pidStart = pid, w, time.Now(), procfs.StartTime(pid)
 	s.mu.Unlock()
+	if s.d.initStarted != nil {
+		s.d.initStarted(pid)
+	}
 	go s.waitExit(w)
 	if err := s.saveState(); err != nil {
 		return err
 	}
-	return s.connect(ctx, ln.path, nil)
+	return s.handshake(ctx, ln.path, w, nil)
 }
 
 // connect dials the agent and keeps the session. unclaimed receives the exits of processes
@@ -230,8 +241,13 @@ func (s *System) reportExit() {
 	s.exitOnce.Do(func() { s.notify.Exited(driver.Exit{Cause: driver.ExitStopped}) })
 }
 
-// agentSession returns the agent's session or the error calls report without one.
-func (s *System) agentSession() (*agentsession.Session, error) {
+// agentSession returns the agent's session or the error calls report without one. After a
+// service restart it first waits, within ctx, until the agent is reconnected (see
+// reconnect).
+func (s *System) agentSession(ctx context.Context) (*agentsession.Session, error) {
+	if err := s.awaitReattach(ctx); err != nil {
+		return nil, err
+	}
 	if sess := s.agent.Get(); sess != nil {
 		return sess, nil
 	}

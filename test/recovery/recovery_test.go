@@ -45,6 +45,8 @@ type env struct {
 	layer    string
 	writable string
 	grace    time.Duration
+	// handshake is the driver's HandshakeTimeout (zero for its default).
+	handshake time.Duration
 }
 
 func newEnv(t *testing.T) *env {
@@ -71,7 +73,7 @@ func newEnv(t *testing.T) *env {
 func (e *env) service() (*host.Host, *client.Client, []string) {
 	e.t.Helper()
 	drv, err := container.New(container.Options{Runtime: "runc", AgentPath: e.agent, RuntimeRoot: e.rtRoot,
-		SocketDir: e.sockets, CgroupParent: "/hcs-rtest"})
+		SocketDir: e.sockets, CgroupParent: "/hcs-rtest", HandshakeTimeout: e.handshake})
 	if err != nil {
 		e.t.Fatal(err)
 	}
