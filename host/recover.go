@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
@@ -77,9 +78,16 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 		h.rollBack(ctx, rec, req, reason)
 		return false
 	}
+	state, startedAt := recoveredState(r, got)
 	s.mu.Lock()
-	s.ds, s.state, s.creating, s.startedAt = got.System, r.State, false, r.Started
+	s.ds, s.state, s.creating, s.startedAt = got.System, state, false, startedAt
 	s.mu.Unlock()
+	if state != r.State {
+		h.log.Info("the system was started before the service stopped; recording it running", "id", r.ID, "recorded", r.State)
+		if err := s.persist(); err != nil {
+			h.log.Warn("saving the adopted system's state failed", "id", r.ID, "err", err)
+		}
+	}
 	for _, dp := range got.Processes {
 		s.adoptProcess(dp)
 	}
@@ -92,6 +100,16 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	}
 	h.log.Info("reattached compute system", "id", r.ID, "state", r.State, "processes", len(got.Processes))
 	return true
+}
+
+// recoveredState is the state of a reattached system: the recorded one, unless the driver
+// found running a system whose record says it was only created (the service stopped while
+// starting it).
+func recoveredState(r record, got driver.Recovered) (schema.State, time.Time) {
+	if got.Started && r.State == schema.StateCreated {
+		return schema.StateRunning, time.Now()
+	}
+	return r.State, r.Started
 }
 
 // rollBack releases what a system left and removes its state directory.

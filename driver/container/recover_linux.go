@@ -32,7 +32,8 @@ func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error)
 // Recover reattaches to a container after the service restarted: it checks that the init
 // recorded at Start still runs (same pid and start time), watches it again, reconnects to
 // its agent (which re-sends every exit it reported while nobody listened) and lists the
-// processes the agent spawned that still run.
+// processes the agent spawned that still run. A container with no init recorded is
+// reconciled with its runtime's state first.
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
 	var p persisted
 	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.Container != nil); err != nil {
@@ -43,7 +44,7 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 		return driver.Recovered{}, err
 	}
 	if p.Pid == 0 {
-		return driver.Recovered{System: s}, nil
+		return s.reconcile(ctx)
 	}
 	if p.PidStart == 0 || procfs.StartTime(p.Pid) != p.PidStart {
 		return driver.Recovered{}, fmt.Errorf("container %s: its init (pid %d) is gone: %w", req.ID, p.Pid, driver.ErrSystemGone)

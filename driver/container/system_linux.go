@@ -161,6 +161,7 @@ func (s *System) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	hangAt(HangAfterRuntimeRun)
 	w, err := watchExit(pid)
 	if err != nil {
 		return err
