@@ -58,7 +58,9 @@ func (h *Host) recoverOne(ctx context.Context, dir string) (string, bool) {
 		return "", false
 	}
 	s := newSystem(h, r.ID, cfg)
-	s.rawConfig, s.driverName, s.runtimeID, s.created, s.stateDir = r.Config, r.Driver, r.RuntimeID, r.Created, dir
+	// The state directory is the system's only once it is reattached: an exit the driver
+	// reports while failing to reattach must not remove what rollBack releases.
+	s.rawConfig, s.driverName, s.runtimeID, s.created = r.Config, r.Driver, r.RuntimeID, r.Created
 	req := driver.CreateRequest{ID: r.ID, Config: cfg, StateDir: dir, Notify: &notifier{s}}
 	if r.Creating || r.State == schema.StateStopped {
 		h.rollBack(ctx, rec, req, "creation was interrupted")
@@ -80,7 +82,7 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	}
 	state, startedAt := recoveredState(r, got)
 	s.mu.Lock()
-	s.ds, s.state, s.creating, s.startedAt = got.System, state, false, startedAt
+	s.ds, s.state, s.creating, s.startedAt, s.stateDir = got.System, state, false, startedAt, req.StateDir
 	s.mu.Unlock()
 	if state != r.State {
 		h.log.Info("the system was started before the service stopped; recording it running", "id", r.ID, "recorded", r.State)

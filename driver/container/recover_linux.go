@@ -65,12 +65,12 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	s.mu.Unlock()
 	go s.waitExit(w)
 	if err := s.connect(ctx, s.socketPath(), agentsession.Sink(s.notify.ProcessExited)); err != nil {
-		return driver.Recovered{}, err
+		return s.abandon(err)
 	}
 	sess, _ := s.agentSession()
 	list, err := sess.Client().ListProcesses(ctx)
 	if err != nil {
-		return driver.Recovered{}, err
+		return s.abandon(err)
 	}
 	pids := sess.AdoptSpawned(list, agentsession.Sink(s.notify.ProcessExited))
 	procs := make([]driver.Process, len(pids))
@@ -78,6 +78,23 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 		procs[i] = &Process{s: s, pid: pid}
 	}
 	return driver.Recovered{System: s, Started: true, Processes: procs}, nil
+}
+
+// abandon gives up a container that could not be reattached. The host releases it with
+// Cleanup and never registers it, so its end, which the watch may still see, is not
+// reported: the host would otherwise tear it down a second time, concurrently with Cleanup
+// (removing the state Cleanup reads). The agent connection and the watch are let go.
+func (s *System) abandon(err error) (driver.Recovered, error) {
+	s.exitOnce.Do(func() {})
+	if sess := s.agent.Get(); sess != nil {
+		sess.Close()
+	}
+	s.mu.Lock()
+	if s.watch != nil {
+		s.watch.release()
+	}
+	s.mu.Unlock()
+	return driver.Recovered{}, err
 }
 
 // Cleanup releases what a container left, whatever step it reached: the runtime's state
