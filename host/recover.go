@@ -16,7 +16,9 @@ import (
 // exits that happened meanwhile are kept for whoever opens those processes); half-created
 // systems, and systems that ended while the service was down, are rolled back so they leave
 // no mounts, cgroups or runtime state. Systems created with ShouldTerminateOnLastHandleClosed
-// are terminated when no client opens them again within Options.ReattachGrace. Call it once,
+// are terminated when no client opens them again within Options.ReattachGrace. What systems
+// without a usable record left is torn down by the drivers that can find it (see
+// driver.Sweeper); a bad record never stops the service from starting. Call it once,
 // before serving clients. It returns the ids it reattached.
 func (h *Host) Recover(ctx context.Context) ([]string, error) {
 	root := filepath.Join(h.opts.StateDir, "systems")
@@ -24,38 +26,42 @@ func (h *Host) Recover(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var live []string
+	var live, unusable []string
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
 		dir := filepath.Join(root, e.Name())
-		if id, ok := h.recoverOne(ctx, dir); ok {
+		id, ok, usable := h.recoverOne(ctx, dir)
+		if ok {
 			live = append(live, id)
 		}
+		if !usable {
+			unusable = append(unusable, dir)
+		}
 	}
+	h.sweep(ctx, root, unusable)
 	return live, nil
 }
 
-// recoverOne handles one state directory and reports whether a system was reattached.
-func (h *Host) recoverOne(ctx context.Context, dir string) (string, bool) {
+// recoverOne handles one state directory and reports whether a system was reattached, and
+// whether the directory held a usable record (else the sweep releases what it left).
+func (h *Host) recoverOne(ctx context.Context, dir string) (id string, live, usable bool) {
 	r, err := readRecord(dir)
 	if err != nil {
-		h.log.Warn("removing a state directory without a readable record", "dir", dir, "err", err)
-		os.RemoveAll(dir)
-		return "", false
+		h.log.Warn("a state directory has no readable record; its leftovers will be swept", "dir", dir, "err", err)
+		return "", false, false
 	}
 	cfg := new(schema.ComputeSystem)
 	if err := schema.DecodeRequired("ComputeSystem", string(r.Config), cfg); err != nil {
-		h.log.Warn("removing a system whose recorded configuration is invalid", "id", r.ID, "err", err)
-		os.RemoveAll(dir)
-		return "", false
+		h.log.Warn("a system's recorded configuration is invalid; its leftovers will be swept", "id", r.ID, "err", err)
+		return "", false, false
 	}
 	drv, err := h.driverFor(cfg)
 	rec, ok := drv.(driver.Recoverer)
 	if err != nil || !ok {
 		h.log.Warn("no driver can recover this system; its state is kept", "id", r.ID, "driver", r.Driver)
-		return "", false
+		return "", false, true
 	}
 	s := newSystem(h, r.ID, cfg)
 	// The state directory is the system's only once it is reattached: an exit the driver
@@ -64,9 +70,9 @@ func (h *Host) recoverOne(ctx context.Context, dir string) (string, bool) {
 	req := driver.CreateRequest{ID: r.ID, Config: cfg, StateDir: dir, Notify: &notifier{s}}
 	if r.Creating || r.State == schema.StateStopped {
 		h.rollBack(ctx, rec, req, "creation was interrupted")
-		return "", false
+		return "", false, true
 	}
-	return r.ID, h.reattach(ctx, s, rec, req, r)
+	return r.ID, h.reattach(ctx, s, rec, req, r), true
 }
 
 // reattach asks the driver to reattach and registers the system.

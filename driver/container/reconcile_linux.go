@@ -2,10 +2,12 @@ package container
 
 import (
 	"context"
+	"path/filepath"
 	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/internal/procfs"
+	"github.com/linuxhcs/hcs/storage"
 )
 
 // reconcile settles a container whose state records no init with what its runtime holds.
@@ -35,4 +37,20 @@ func (s *System) reconcile(ctx context.Context) (driver.Recovered, error) {
 		return driver.Recovered{}, err
 	}
 	return driver.Recovered{System: s}, nil
+}
+
+// stateFromConfig is what Cleanup releases for a container whose state file is missing or
+// damaged: the runtime container its id maps to and the root its configuration names. A
+// union found on that root is taken as the driver's own (the state that would say is lost,
+// and nothing else may use the root of a container being released).
+func stateFromConfig(req driver.CreateRequest) persisted {
+	p := persisted{RuntimeID: runtimeID(req.ID)}
+	if st := req.Config.Container.Storage; st != nil {
+		p.Rootfs = st.Path
+	}
+	if p.Rootfs == "" {
+		p.Rootfs, p.Scratch = filepath.Join(req.StateDir, "scratch"), true
+	}
+	p.Attached, _ = storage.IsAttached(p.Rootfs)
+	return p
 }

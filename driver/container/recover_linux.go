@@ -101,12 +101,14 @@ func (s *System) abandon(err error) (driver.Recovered, error) {
 // (killing what still runs), directories mapped at run time, the union the driver attached,
 // the scratch layer and the agent socket.
 func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
-	p, _, err := readStateFile(req.StateDir)
-	if err != nil {
-		return err
-	}
 	if req.Config == nil || req.Config.Container == nil {
 		return hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
+	}
+	p, ok, err := readStateFile(req.StateDir)
+	if err != nil || !ok {
+		d.log.Warn("the container's state is missing or unreadable; releasing what its configuration names",
+			"id", req.ID, "err", err)
+		p = stateFromConfig(req)
 	}
 	s, err := d.restore(req, p)
 	if err != nil {
