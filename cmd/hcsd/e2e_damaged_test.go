@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/internal/testlayer"
@@ -87,5 +90,70 @@ func startScratch(t *testing.T, c *client.Client, id, layer string) {
 	defer sys.Close()
 	if _, err := client.Do(ctx, func(op *client.Operation) error { return sys.Start(op, "") }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHcsdSweepsAContainerOnlyItsCgroupKnows loses both the record and the runtime entry of
+// a running container while hcsd is down: only its cgroup and its scratch root in the state
+// directory still say it exists. The restarted service kills it and leaves nothing behind.
+func TestHcsdSweepsAContainerOnlyItsCgroupKnows(t *testing.T) {
+	testutil.RequireRoot(t)
+	layer, err := testlayer.Busybox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDaemonRun(t, buildBinaries(t), "runc")
+	scratch := filepath.Join(d.StateDir, "systems", "orphan", "scratch")
+	t.Cleanup(func() { d.removeContainer(t, "hcs-orphan", scratch) })
+	d.start(t)
+	startScratch(t, d.dial(t), "orphan", layer)
+	d.Kill()
+	pid := d.awaitRunning(t, "hcs-orphan")
+	t.Cleanup(func() { killCgroup(t, d, pid, "hcs-orphan") }) // without its runtime entry, nothing else would
+	damage(t, filepath.Join(d.StateDir, "systems", "orphan", "system.json"), "-")
+	if err := os.RemoveAll(filepath.Join(d.stateRoot(), "hcs-orphan")); err != nil {
+		t.Fatal(err)
+	}
+
+	d.start(t)
+	left := append(d.Leftovers(), d.heldBy("orphan", scratch)...)
+	if alive(pid) {
+		left = append(left, fmt.Sprintf("init pid %d", pid))
+	}
+	if dirs, _ := os.ReadDir(filepath.Join(d.StateDir, "systems")); len(dirs) > 0 {
+		left = append(left, fmt.Sprintf("%d state directories", len(dirs)))
+	}
+	if len(left) > 0 {
+		t.Errorf("the restarted service left %v", left)
+	}
+	d.stop(t)
+}
+
+// alive reports whether pid runs: it exists and is not a zombie waiting for its parent.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	return !strings.HasPrefix(s[strings.LastIndexByte(s, ')')+1:], " Z")
+}
+
+// killCgroup kills the container's init, ending its pid namespace, and removes its cgroups.
+func killCgroup(t *testing.T, d *daemonRun, pid int, rid string) {
+	if alive(pid) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup/*", d.Cgroup, rid))
+	for _, dir := range dirs {
+		for i := 0; i < 100; i++ { // the killed processes leave the cgroup soon after
+			if err := os.Remove(dir); err == nil || os.IsNotExist(err) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("cgroup %s could not be removed", dir)
+		}
 	}
 }

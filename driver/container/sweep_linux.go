@@ -3,6 +3,7 @@ package container
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,8 +19,9 @@ var _ driver.Sweeper = (*Driver)(nil)
 const runtimePrefix = "hcs-"
 
 // Sweep tears down what no kept system claims: runtime containers named with the driver's
-// prefix under its runtime roots (with the union on their root), unions mounted below
-// systemsDir outside the kept state directories, and agent sockets. Such leftovers belong
+// prefix under its runtime roots (with the union on their root), cgroups below its cgroup
+// parent of containers its own directories show it made, unions mounted below systemsDir outside the kept state
+// directories, and agent sockets. Such leftovers belong
 // to systems whose records were lost: without a record nothing can be adopted.
 func (d *Driver) Sweep(ctx context.Context, systemsDir string, keep []string) error {
 	claimed := claimedRuntimeIDs(keep)
@@ -31,7 +33,8 @@ func (d *Driver) Sweep(ctx context.Context, systemsDir string, keep []string) er
 			}
 		}
 	}
-	errs = append(errs, d.sweepMounts(systemsDir, keep), d.sweepSockets(claimed))
+	traces := d.unclaimedTraces(systemsDir, keep, claimed)
+	errs = append(errs, d.sweepCgroups(traces), d.sweepMounts(systemsDir, keep), d.sweepSockets(claimed))
 	return errors.Join(errs...)
 }
 
@@ -46,6 +49,28 @@ func claimedRuntimeIDs(keep []string) map[string]bool {
 		}
 	}
 	return claimed
+}
+
+// unclaimedTraces returns the runtime ids that the driver's own directories show it made
+// and that no kept system claims: agent sockets in its socket directory and state
+// directories the host does not keep. Unlike its runtime roots and socket directory, the
+// driver's cgroup parent may be shared with other services, so only a cgroup with such a
+// trace is known to be this service's.
+func (d *Driver) unclaimedTraces(systemsDir string, keep []string, claimed map[string]bool) map[string]bool {
+	traces := map[string]bool{}
+	sockets, _ := os.ReadDir(d.opts.SocketDir)
+	for _, e := range sockets {
+		if rid, ok := strings.CutSuffix(e.Name(), ".sock"); ok && !claimed[rid] {
+			traces[rid] = true
+		}
+	}
+	dirs, _ := os.ReadDir(systemsDir)
+	for _, e := range dirs {
+		if dir := filepath.Join(systemsDir, e.Name()); e.IsDir() && !within(dir, keep) {
+			maps.Copy(traces, claimedRuntimeIDs([]string{dir}))
+		}
+	}
+	return traces
 }
 
 // rootedRuntimes returns the runtimes whose state root exists: only those can hold
