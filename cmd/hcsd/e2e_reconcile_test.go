@@ -28,7 +28,13 @@ func TestHcsdKilledDuringConcurrentStarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDaemonRun(t, buildBinaries(t), "runc")
+	bin := buildBinaries(t)
+	for _, rt := range []string{"runc", "crun"} {
+		t.Run(rt, func(t *testing.T) { killDuringStarts(t, newDaemonRun(t, bin, rt), layer) })
+	}
+}
+
+func killDuringStarts(t *testing.T, d *daemonRun, layer string) {
 	ids := []string{"starting-0", "starting-1", "starting-2"}
 	rws := map[string]string{}
 	for _, id := range ids {
