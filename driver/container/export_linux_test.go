@@ -8,3 +8,6 @@ func SetSpawnReturned(d *Driver, f func(pid int)) { d.spawnReturned = f }
 
 // AgentSocketOf returns where the agent of sys listens.
 func AgentSocketOf(sys driver.System) string { return sys.(*System).socketPath() }
+
+// RuntimeIDOf returns the runtime's name for the container sys.
+func RuntimeIDOf(sys driver.System) string { return sys.(*System).rid }
