@@ -42,3 +42,14 @@ type Recovered struct {
 	// and the host terminates it.
 	Reattach func(ctx context.Context) ([]Process, error)
 }
+
+// Sweeper is implemented by drivers that can find on the host what their systems left
+// without a record to say so. After recovering every system it has a record for, the host
+// calls Sweep so that nothing of a system whose record is missing, empty or damaged stays
+// behind.
+type Sweeper interface {
+	// Sweep tears down everything carrying the driver's marks that belongs to no system
+	// in keep, the state directories of the systems the host kept; systemsDir holds every
+	// system's state directory. It logs what it tears down and why.
+	Sweep(ctx context.Context, systemsDir string, keep []string) error
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/schema"
@@ -15,7 +16,9 @@ import (
 // exits that happened meanwhile are kept for whoever opens those processes); half-created
 // systems, and systems that ended while the service was down, are rolled back so they leave
 // no mounts, cgroups or runtime state. Systems created with ShouldTerminateOnLastHandleClosed
-// are terminated when no client opens them again within Options.ReattachGrace. Call it once,
+// are terminated when no client opens them again within Options.ReattachGrace. What systems
+// without a usable record left is torn down by the drivers that can find it (see
+// driver.Sweeper); a bad record never stops the service from starting. Call it once,
 // before serving clients. It returns the ids it reattached.
 //
 // Recover never waits on a guest: what a driver must ask a guest (driver.Recovered.Reattach)
@@ -30,47 +33,53 @@ func (h *Host) Recover(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var live []string
+	var live, unusable []string
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
 		dir := filepath.Join(root, e.Name())
-		if id, ok := h.recoverOne(ctx, dir); ok {
+		id, ok, usable := h.recoverOne(ctx, dir)
+		if ok {
 			live = append(live, id)
 		}
+		if !usable {
+			unusable = append(unusable, dir)
+		}
 	}
+	h.sweep(ctx, root, unusable)
 	return live, nil
 }
 
-// recoverOne handles one state directory and reports whether a system was reattached.
-func (h *Host) recoverOne(ctx context.Context, dir string) (string, bool) {
+// recoverOne handles one state directory and reports whether a system was reattached, and
+// whether the directory held a usable record (else the sweep releases what it left).
+func (h *Host) recoverOne(ctx context.Context, dir string) (id string, live, usable bool) {
 	r, err := readRecord(dir)
 	if err != nil {
-		h.log.Warn("removing a state directory without a readable record", "dir", dir, "err", err)
-		os.RemoveAll(dir)
-		return "", false
+		h.log.Warn("a state directory has no readable record; its leftovers will be swept", "dir", dir, "err", err)
+		return "", false, false
 	}
 	cfg := new(schema.ComputeSystem)
 	if err := schema.DecodeRequired("ComputeSystem", string(r.Config), cfg); err != nil {
-		h.log.Warn("removing a system whose recorded configuration is invalid", "id", r.ID, "err", err)
-		os.RemoveAll(dir)
-		return "", false
+		h.log.Warn("a system's recorded configuration is invalid; its leftovers will be swept", "id", r.ID, "err", err)
+		return "", false, false
 	}
 	drv, err := h.driverFor(cfg)
 	rec, ok := drv.(driver.Recoverer)
 	if err != nil || !ok {
 		h.log.Warn("no driver can recover this system; its state is kept", "id", r.ID, "driver", r.Driver)
-		return "", false
+		return "", false, true
 	}
 	s := newSystem(h, r.ID, cfg)
-	s.rawConfig, s.driverName, s.runtimeID, s.created, s.stateDir = r.Config, r.Driver, r.RuntimeID, r.Created, dir
+	// The state directory is the system's only once it is reattached: an exit the driver
+	// reports while failing to reattach must not remove what rollBack releases.
+	s.rawConfig, s.driverName, s.runtimeID, s.created = r.Config, r.Driver, r.RuntimeID, r.Created
 	req := driver.CreateRequest{ID: r.ID, Config: cfg, StateDir: dir, Notify: &notifier{s}}
 	if r.Creating || r.State == schema.StateStopped {
 		h.rollBack(ctx, rec, req, "creation was interrupted")
-		return "", false
+		return "", false, true
 	}
-	return r.ID, h.reattach(ctx, s, rec, req, r)
+	return r.ID, h.reattach(ctx, s, rec, req, r), true
 }
 
 // reattach asks the driver to reattach and registers the system.
@@ -84,10 +93,17 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 		h.rollBack(ctx, rec, req, reason)
 		return false
 	}
+	state, startedAt := recoveredState(r, got)
 	s.mu.Lock()
-	s.ds, s.state, s.creating, s.startedAt = got.System, r.State, false, r.Started
+	s.ds, s.state, s.creating, s.startedAt, s.stateDir = got.System, state, false, startedAt, req.StateDir
 	s.recovering = make(chan struct{})
 	s.mu.Unlock()
+	if state != r.State {
+		h.log.Info("the system was started before the service stopped; recording it running", "id", r.ID, "recorded", r.State)
+		if err := s.persist(); err != nil {
+			h.log.Warn("saving the adopted system's state failed", "id", r.ID, "err", err)
+		}
+	}
 	for _, dp := range got.Processes {
 		s.adoptProcess(dp)
 	}
@@ -108,6 +124,16 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	}
 	h.log.Info("reattached compute system", "id", r.ID, "state", r.State, "processes", len(got.Processes))
 	return true
+}
+
+// recoveredState is the state of a reattached system: the recorded one, unless the driver
+// found running a system whose record says it was only created (the service stopped while
+// starting it).
+func recoveredState(r record, got driver.Recovered) (schema.State, time.Time) {
+	if got.Started && r.State == schema.StateCreated {
+		return schema.StateRunning, time.Now()
+	}
+	return r.State, r.Started
 }
 
 // rollBack releases what a system left and removes its state directory.

@@ -34,3 +34,9 @@ func CgroupDir(d *Driver, rid string) string { return d.cgroupDir(rid) }
 // SetInitStarted makes d run f with each container init's pid once the runtime started it,
 // before the agent's handshake.
 func SetInitStarted(d *Driver, f func(pid int)) { d.initStarted = f }
+
+// AgentSocketOf returns where the agent of sys listens.
+func AgentSocketOf(sys driver.System) string { return sys.(*System).socketPath() }
+
+// RuntimeIDOf returns the runtime's name for the container sys.
+func RuntimeIDOf(sys driver.System) string { return sys.(*System).rid }

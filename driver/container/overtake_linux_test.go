@@ -57,9 +57,16 @@ func TestExitOvertakesSpawnReply(t *testing.T) {
 // startBusybox creates and starts a busybox container; clean-up terminates and closes it.
 func startBusybox(t *testing.T, d driver.Driver, rec *drivertest.Recorder) driver.System {
 	t.Helper()
+	return startBusyboxWith(t, d, driver.CreateRequest{ID: "overtake", Config: busyboxConfig(t), StateDir: t.TempDir(), Notify: rec})
+}
+
+// startBusyboxWith creates and starts the container req describes; clean-up terminates and
+// closes it.
+func startBusyboxWith(t *testing.T, d driver.Driver, req driver.CreateRequest) driver.System {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	sys, err := d.Create(ctx, driver.CreateRequest{ID: "overtake", Config: busyboxConfig(t), StateDir: t.TempDir(), Notify: rec})
+	sys, err := d.Create(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}

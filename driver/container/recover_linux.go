@@ -31,7 +31,8 @@ func (d *Driver) restore(req driver.CreateRequest, p persisted) (*System, error)
 // Recover reattaches to a container after the service restarted: it checks that the init
 // recorded at Start still runs (same pid and start time), watches it again and asks the
 // runtime whether it is paused. Nothing here waits on the container: reconnecting to its
-// agent is left to Recovered.Reattach (see reconnect).
+// agent is left to Recovered.Reattach (see reconnect). A container with no init recorded is
+// reconciled with its runtime's state first.
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
 	var p persisted
 	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.Container != nil); err != nil {
@@ -45,7 +46,7 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 		return driver.Recovered{}, err
 	}
 	if p.Pid == 0 {
-		return driver.Recovered{System: s}, nil
+		return s.reconcile(ctx)
 	}
 	if p.PidStart == 0 || procfs.StartTime(p.Pid) != p.PidStart {
 		return driver.Recovered{}, fmt.Errorf("container %s: its init (pid %d) is gone: %w", req.ID, p.Pid, driver.ErrSystemGone)
@@ -63,7 +64,7 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	paused, err := s.rt.Paused(ctx, s.rid)
 	if err != nil {
 		w.release()
-		return driver.Recovered{}, err
+		return s.abandon(err)
 	}
 	s.mu.Lock()
 	s.watch, s.started, s.paused, s.reattaching = w, true, paused, make(chan struct{})
@@ -76,16 +77,35 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	return driver.Recovered{System: s, Started: true, Reattach: s.reconnect}, nil
 }
 
+// abandon gives up a container that could not be reattached. The host releases it with
+// Cleanup and never registers it, so its end, which the watch may still see, is not
+// reported: the host would otherwise tear it down a second time, concurrently with Cleanup
+// (removing the state Cleanup reads). The agent connection and the watch are let go.
+func (s *System) abandon(err error) (driver.Recovered, error) {
+	s.exitOnce.Do(func() {})
+	if sess := s.agent.Get(); sess != nil {
+		sess.Close()
+	}
+	s.mu.Lock()
+	if s.watch != nil {
+		s.watch.release()
+	}
+	s.mu.Unlock()
+	return driver.Recovered{}, err
+}
+
 // Cleanup releases what a container left, whatever step it reached: the runtime's state
 // (killing what still runs), directories mapped at run time, the union the driver attached,
 // the scratch layer and the agent socket.
 func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
-	p, _, err := readStateFile(req.StateDir)
-	if err != nil {
-		return err
-	}
 	if req.Config == nil || req.Config.Container == nil {
 		return hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
+	}
+	p, ok, err := readStateFile(req.StateDir)
+	if err != nil || !ok {
+		d.log.Warn("the container's state is missing or unreadable; releasing what its configuration names",
+			"id", req.ID, "err", err)
+		p = stateFromConfig(req)
 	}
 	s, err := d.restore(req, p)
 	if err != nil {

@@ -209,3 +209,31 @@ func (r *Runtime) Exists(ctx context.Context, id string) bool {
 	_, err := r.run(ctx, "state", id)
 	return err == nil
 }
+
+// ContainerState is what the runtime reports about one of its containers.
+type ContainerState struct {
+	// Status is "creating", "created", "running", "paused" or "stopped".
+	Status string `json:"status"`
+	// Pid is the container's init on the host; 0 when it never ran.
+	Pid int `json:"pid"`
+	// Rootfs is the root filesystem the bundle named.
+	Rootfs string `json:"rootfs"`
+}
+
+// State returns the runtime's view of container id; ok is false when the runtime does not
+// know it.
+func (r *Runtime) State(ctx context.Context, id string) (st ContainerState, ok bool, err error) {
+	cmd := r.command(ctx, "", "state", id)
+	var out, diag bytes.Buffer // stdout alone holds the JSON; warnings go to stderr
+	cmd.Stdout, cmd.Stderr = &out, &diag
+	if err := cmd.Run(); err != nil {
+		if notExist(diag.Bytes()) {
+			return st, false, nil
+		}
+		return st, false, r.failure("state", err, diag.Bytes())
+	}
+	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
+		return st, false, hresult.Wrap(err, hresult.E_FAIL, r.Name+" state "+id)
+	}
+	return st, true, nil
+}

@@ -194,6 +194,7 @@ func (s *System) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	hangAt(HangAfterRuntimeRun)
 	w, err := watchStarted(pid, s.rt.Path)
 	if err != nil {
 		return err
