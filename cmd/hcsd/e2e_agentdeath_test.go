@@ -31,9 +31,15 @@ func TestHcsdReleasesAContainerWhoseInitDiedWhileDown(t *testing.T) {
 
 func agentDiesWhileDown(t *testing.T, d *daemonRun, layer string) {
 	id, rw := "agent-dies", filepath.Join(t.TempDir(), "rw")
-	t.Cleanup(func() { d.removeContainer(t, "hcs-"+id, rw) })
+	var rid string // the runtime's name for the container, once it exists
+	t.Cleanup(func() {
+		if rid != "" {
+			d.removeContainer(t, rid, rw)
+		}
+	})
 	d.start(t)
 	sys := runBusybox(t, d.dial(t), id, layer, rw)
+	rid = d.runtimeID(t, id)
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
 	// A process that outlives its agent for a moment: the pid namespace's last processes
@@ -44,31 +50,30 @@ func agentDiesWhileDown(t *testing.T, d *daemonRun, layer string) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if held := d.heldBy(id, rw); len(held) != 4 {
+	if held := d.heldBy(rid, rw); len(held) != 4 {
 		t.Fatalf("a running container holds %v, want its mount, cgroup, runtime entry and socket", held)
 	}
 	d.Kill()
-	pid := d.awaitRunning(t, "hcs-"+id)
+	pid := d.awaitRunning(t, rid)
 	syscall.Kill(pid, syscall.SIGKILL)
 
 	d.start(t)
 	if _, err := d.dial(t).OpenComputeSystem(t.Context(), id, client.GenericAll); !hresult.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Errorf("a system that ended while hcsd was down opens: %v", err)
 	}
-	if held := d.heldBy(id, rw); len(held) > 0 {
+	if held := d.heldBy(rid, rw); len(held) > 0 {
 		t.Errorf("after the restart the ended container still holds %v", held)
 	}
 	d.stop(t)
 }
 
-// heldBy lists what the container id holds on the host: the union mounted at rw, its
-// cgroups, its runtime entry and its agent's socket.
-func (d *daemonRun) heldBy(id, rw string) []string {
+// heldBy lists what the container the runtime knows as rid holds on the host: the union
+// mounted at rw, its cgroups, its runtime entry and its agent's socket.
+func (d *daemonRun) heldBy(rid, rw string) []string {
 	var held []string
 	if mounted(rw) {
 		held = append(held, "mount "+rw)
 	}
-	rid := "hcs-" + id
 	cgroups, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup/*", d.Cgroup, rid))
 	if unified := filepath.Join("/sys/fs/cgroup", d.Cgroup, rid); exists(unified) {
 		cgroups = append(cgroups, unified)

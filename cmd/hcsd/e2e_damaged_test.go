@@ -38,11 +38,21 @@ func TestHcsdSweepsWhatDamagedRecordsLeft(t *testing.T) {
 			d := newDaemonRun(t, bin, "runc")
 			rw := filepath.Join(t.TempDir(), "rw")
 			scratch := filepath.Join(d.StateDir, "systems", "scratch", "scratch")
-			t.Cleanup(func() { d.removeContainer(t, "hcs-named", rw); d.removeContainer(t, "hcs-scratch", scratch) })
+			rids := map[string]string{} // the runtime's names, read before the records are damaged
+			t.Cleanup(func() {
+				if rids["named"] != "" {
+					d.removeContainer(t, rids["named"], rw)
+				}
+				if rids["scratch"] != "" {
+					d.removeContainer(t, rids["scratch"], scratch)
+				}
+			})
 			d.start(t)
 			c1 := d.dial(t)
 			runBusybox(t, c1, "named", layer, rw)
+			rids["named"] = d.runtimeID(t, "named")
 			startScratch(t, c1, "scratch", layer)
+			rids["scratch"] = d.runtimeID(t, "scratch")
 			d.Kill()
 			for _, id := range []string{"named", "scratch"} {
 				damage(t, filepath.Join(d.StateDir, "systems", id, c.file), c.content)
@@ -52,8 +62,8 @@ func TestHcsdSweepsWhatDamagedRecordsLeft(t *testing.T) {
 			if states := listStates(t, d.dial(t)); len(states) != 0 {
 				t.Errorf("systems with damaged records are listed: %v", states)
 			}
-			left := append(d.Leftovers(), d.heldBy("named", rw)...)
-			left = append(left, d.heldBy("scratch", scratch)...)
+			left := append(d.Leftovers(), d.heldBy(rids["named"], rw)...)
+			left = append(left, d.heldBy(rids["scratch"], scratch)...)
 			if dirs, _ := os.ReadDir(filepath.Join(d.StateDir, "systems")); len(dirs) > 0 {
 				left = append(left, fmt.Sprintf("%d state directories", len(dirs)))
 			}
@@ -104,19 +114,25 @@ func TestHcsdSweepsAContainerOnlyItsCgroupKnows(t *testing.T) {
 	}
 	d := newDaemonRun(t, buildBinaries(t), "runc")
 	scratch := filepath.Join(d.StateDir, "systems", "orphan", "scratch")
-	t.Cleanup(func() { d.removeContainer(t, "hcs-orphan", scratch) })
+	var rid string // the runtime's name for the container, once it exists
+	t.Cleanup(func() {
+		if rid != "" {
+			d.removeContainer(t, rid, scratch)
+		}
+	})
 	d.start(t)
 	startScratch(t, d.dial(t), "orphan", layer)
+	rid = d.runtimeID(t, "orphan")
 	d.Kill()
-	pid := d.awaitRunning(t, "hcs-orphan")
-	t.Cleanup(func() { killCgroup(t, d, pid, "hcs-orphan") }) // without its runtime entry, nothing else would
+	pid := d.awaitRunning(t, rid)
+	t.Cleanup(func() { killCgroup(t, d, pid, rid) }) // without its runtime entry, nothing else would
 	damage(t, filepath.Join(d.StateDir, "systems", "orphan", "system.json"), "-")
-	if err := os.RemoveAll(filepath.Join(d.stateRoot(), "hcs-orphan")); err != nil {
+	if err := os.RemoveAll(filepath.Join(d.stateRoot(), rid)); err != nil {
 		t.Fatal(err)
 	}
 
 	d.start(t)
-	left := append(d.Leftovers(), d.heldBy("orphan", scratch)...)
+	left := append(d.Leftovers(), d.heldBy(rid, scratch)...)
 	if alive(pid) {
 		left = append(left, fmt.Sprintf("init pid %d", pid))
 	}

@@ -40,14 +40,17 @@ func killDuringStarts(t *testing.T, d *daemonRun, layer string) {
 	for _, id := range ids {
 		rws[id] = filepath.Join(t.TempDir(), "rw")
 	}
+	rids := map[string]string{} // the runtime's names, recorded by the driver at create
 	t.Cleanup(func() {
 		for _, id := range ids {
-			d.removeContainer(t, "hcs-"+id, rws[id])
+			if rids[id] != "" {
+				d.removeContainer(t, rids[id], rws[id])
+			}
 		}
 	})
 	t.Setenv(container.HangEnv, container.HangAfterRuntimeRun)
 	d.start(t)
-	startAllAndKill(t, d, layer, ids, rws, ids[2])
+	startAllAndKill(t, d, layer, ids, rws, rids, ids[2])
 
 	t.Setenv(container.HangEnv, "")
 	d.start(t)
@@ -73,7 +76,8 @@ func killDuringStarts(t *testing.T, d *daemonRun, layer string) {
 
 // startAllAndKill creates the systems, starts them all at once, waits until the runtime
 // runs each (killing the init of dead), then kills hcsd.
-func startAllAndKill(t *testing.T, d *daemonRun, layer string, ids []string, rws map[string]string, dead string) {
+// It fills rids with the runtime's name of each container.
+func startAllAndKill(t *testing.T, d *daemonRun, layer string, ids []string, rws, rids map[string]string, dead string) {
 	c, err := d.Dial()
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +92,7 @@ func startAllAndKill(t *testing.T, d *daemonRun, layer string, ids []string, rws
 		if _, err := client.Do(ctx, func(op *client.Operation) (err error) { sys, err = c.CreateComputeSystem(id, doc, op); return err }); err != nil {
 			t.Fatal(err)
 		}
+		rids[id] = d.runtimeID(t, id)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -95,7 +100,7 @@ func startAllAndKill(t *testing.T, d *daemonRun, layer string, ids []string, rws
 		}()
 	}
 	for _, id := range ids {
-		pid := d.awaitRunning(t, "hcs-"+id)
+		pid := d.awaitRunning(t, rids[id])
 		if id == dead {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}

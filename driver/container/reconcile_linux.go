@@ -2,10 +2,12 @@ package container
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/procfs"
 	"github.com/linuxhcs/hcs/storage"
 )
@@ -17,8 +19,11 @@ import (
 // half made and deleted, so the next Start does not find the name taken.
 func (s *System) reconcile(ctx context.Context) (driver.Recovered, error) {
 	st, ok, err := s.rt.State(ctx, s.rid)
-	if err != nil || !ok {
-		return driver.Recovered{System: s}, err
+	if err != nil {
+		return driver.Recovered{}, err
+	}
+	if !ok {
+		return s.notStarted()
 	}
 	if st.Status == "running" && st.Pid > 0 {
 		s.d.log.Info("adopting a container whose start was not recorded: its init runs",
@@ -35,6 +40,16 @@ func (s *System) reconcile(ctx context.Context) (driver.Recovered, error) {
 		"id", s.id, "runtimeId", s.rid, "status", st.Status)
 	if err := s.rt.Delete(ctx, s.rid); err != nil {
 		return driver.Recovered{}, err
+	}
+	return s.notStarted()
+}
+
+// notStarted returns a container recovered as created. The agent socket a start that the
+// service did not finish left under the container's recorded name is removed: Start
+// listens there anew, and refuses a socket it finds.
+func (s *System) notStarted() (driver.Recovered, error) {
+	if err := os.Remove(s.socketPath()); err != nil && !os.IsNotExist(err) {
+		return driver.Recovered{}, hresult.Wrap(err, hresult.E_FAIL, "container "+s.id+": removing the agent socket of an unfinished start")
 	}
 	return driver.Recovered{System: s}, nil
 }

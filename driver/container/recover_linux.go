@@ -48,7 +48,7 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	if p.Pid == 0 {
 		return s.reconcile(ctx)
 	}
-	if p.PidStart == 0 || procfs.StartTime(p.Pid) != p.PidStart {
+	if !procfs.Alive(p.Pid, p.PidStart) {
 		return driver.Recovered{}, fmt.Errorf("container %s: its init (pid %d) is gone: %w", req.ID, p.Pid, driver.ErrSystemGone)
 	}
 	return s.reattach(ctx)

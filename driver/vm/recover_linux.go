@@ -37,7 +37,7 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	if p.Pid == 0 {
 		return driver.Recovered{System: s}, s.prepare()
 	}
-	if p.PidStart == 0 || procfs.StartTime(p.Pid) != p.PidStart {
+	if !procfs.Alive(p.Pid, p.PidStart) {
 		return driver.Recovered{}, fmt.Errorf("VM %s: QEMU (pid %d) is gone: %w", req.ID, p.Pid, driver.ErrSystemGone)
 	}
 	return s.reattach(ctx, p)

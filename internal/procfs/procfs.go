@@ -33,3 +33,18 @@ func StartTime(pid int) uint64 {
 	v, _ := strconv.ParseUint(f[19], 10, 64)
 	return v
 }
+
+// Alive reports whether the process pid that started at start (clock ticks, as StartTime
+// gives) still runs: it exists, is the same process, and has not exited. A process that has
+// exited but whose parent has not reaped it yet (a zombie, state Z or X) is not alive.
+func Alive(pid int, start uint64) bool {
+	f := StatFields(pid)
+	if len(f) < 20 || start == 0 {
+		return false
+	}
+	if f[0] == "Z" || f[0] == "X" {
+		return false
+	}
+	v, _ := strconv.ParseUint(f[19], 10, 64)
+	return v == start
+}
