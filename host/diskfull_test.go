@@ -2,17 +2,13 @@ package host_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/driver/fakedriver"
@@ -41,7 +37,7 @@ func TestAFullStateFilesystem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	filler := fillUp(t, state)
+	filler := testutil.FillUp(t, state)
 	before := census(t, state)
 
 	_, err = do(t, func(op *client.Operation) error {
@@ -75,35 +71,8 @@ func smallTmpfs(t *testing.T) string {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=1m,mode=0700"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil {
-			t.Errorf("unmounting %s: %v", dir, err)
-		}
-	})
+	testutil.MountTmpfs(t, dir, "size=1m,mode=0700")
 	return dir
-}
-
-// fillUp writes a file in dir until its filesystem has no room left, and returns its path.
-func fillUp(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	block := bytes.Repeat([]byte{1}, 4096)
-	for {
-		if _, err := f.Write(block); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			return path
-		}
-	}
 }
 
 // census lists every entry below dir with its size, one per line.

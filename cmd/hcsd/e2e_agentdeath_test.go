@@ -10,23 +10,13 @@ import (
 
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/hresult"
-	"github.com/linuxhcs/hcs/internal/testlayer"
-	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // TestHcsdReleasesAContainerWhoseInitDiedWhileDown kills hcsd, then the container's init
 // (its agent), and restarts hcsd: the system ended while nobody watched, so the service
 // forgets it and releases everything it held on the host.
 func TestHcsdReleasesAContainerWhoseInitDiedWhileDown(t *testing.T) {
-	testutil.RequireRoot(t)
-	layer, err := testlayer.Busybox()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := buildBinaries(t)
-	for _, rt := range []string{"runc", "crun"} {
-		t.Run(rt, func(t *testing.T) { agentDiesWhileDown(t, newDaemonRun(t, bin, rt), layer) })
-	}
+	withEachRuntime(t, agentDiesWhileDown)
 }
 
 func agentDiesWhileDown(t *testing.T, d *daemonRun, layer string) {

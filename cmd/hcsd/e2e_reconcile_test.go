@@ -13,8 +13,6 @@ import (
 
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/driver/container"
-	"github.com/linuxhcs/hcs/internal/testlayer"
-	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // TestHcsdKilledDuringConcurrentStarts kills hcsd while several starts are under way, each
@@ -23,15 +21,7 @@ import (
 // restart every system must be usable: the running ones adopted as Running, the other
 // Created and startable.
 func TestHcsdKilledDuringConcurrentStarts(t *testing.T) {
-	testutil.RequireRoot(t)
-	layer, err := testlayer.Busybox()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := buildBinaries(t)
-	for _, rt := range []string{"runc", "crun"} {
-		t.Run(rt, func(t *testing.T) { killDuringStarts(t, newDaemonRun(t, bin, rt), layer) })
-	}
+	withEachRuntime(t, killDuringStarts)
 }
 
 func killDuringStarts(t *testing.T, d *daemonRun, layer string) {

@@ -72,6 +72,21 @@ func (d *daemonRun) dial(t *testing.T) *client.Client {
 	return c
 }
 
+// withEachRuntime runs body once under runc and once under crun, each against an hcsd of its
+// own, with the busybox layer.
+func withEachRuntime(t *testing.T, body func(t *testing.T, d *daemonRun, layer string)) {
+	t.Helper()
+	testutil.RequireRoot(t)
+	layer, err := testlayer.Busybox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := buildBinaries(t)
+	for _, rt := range []string{"runc", "crun"} {
+		t.Run(rt, func(t *testing.T) { body(t, newDaemonRun(t, bin, rt), layer) })
+	}
+}
+
 func TestHcsdRunsContainersThatOutliveIt(t *testing.T) {
 	testutil.RequireRoot(t)
 	layer, err := testlayer.Busybox()

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // With hcsd's state directory on a full filesystem, create fails with ERROR_DISK_FULL naming
@@ -42,7 +41,7 @@ func TestCreateOnAFullStateDirectory(t *testing.T) {
 	if err := d.Start(); err != nil {
 		t.Fatal(err)
 	}
-	filler := fillUp(t, d.StateDir)
+	filler := testutil.FillUp(t, d.StateDir)
 	systems, _ := os.ReadDir(filepath.Join(d.StateDir, "systems"))
 
 	r := d.runIn(t, "", "create", "full", example("container.json"), "--layer", layer, "--scratch", scratch)
@@ -61,25 +60,5 @@ func TestCreateOnAFullStateDirectory(t *testing.T) {
 	os.Remove(filler)
 	if r := d.runIn(t, "", "create", "full", example("container.json"), "--layer", layer, "--scratch", scratch); r.code != 0 {
 		t.Fatalf("create once there is room:\n%s", r)
-	}
-}
-
-// fillUp writes a file in dir until its filesystem has no room left, and returns its path.
-func fillUp(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	block := bytes.Repeat([]byte{1}, 4096)
-	for {
-		if _, err := f.Write(block); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			return path
-		}
 	}
 }
