@@ -171,7 +171,16 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 	if err != nil || !strings.Contains(st, `"ExitCode":7`) {
 		t.Fatalf("reader exit %s, %v", st, err)
 	}
-	sp, err := again.OpenProcess(t.Context(), sleeper.ProcessID, client.GenericAll)
+	stillUsable(t, again, sleeper.ProcessID)
+	do(t, func(op *client.Operation) error { return again.Terminate(op, "") })
+	assertNoMount(t, e.writable)
+}
+
+// stillUsable checks a recovered system: the process sleeper, which survived the restart,
+// opens and is terminated (137), and a new process runs and writes its output.
+func stillUsable(t *testing.T, sys *client.System, sleeper uint32) {
+	t.Helper()
+	sp, err := sys.OpenProcess(ctx(t), sleeper, client.GenericAll)
 	if err != nil {
 		t.Fatalf("a process that survived the restart cannot be opened: %v", err)
 	}
@@ -180,13 +189,11 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 	if st, _ := sp.WaitForExit(ctx(t)); !strings.Contains(st, `"ExitCode":137`) {
 		t.Fatalf("sleeper exit %s", st)
 	}
-	_, echo := spawn(t, again, "echo new")
+	_, echo := spawn(t, sys, "echo new")
 	echo.StdInput.Close()
 	if b, _ := io.ReadAll(echo.StdOutput); string(b) != "new\n" {
-		t.Fatalf("exec after restart: %q", b)
+		t.Fatalf("a new process after the restart wrote %q", b)
 	}
-	do(t, func(op *client.Operation) error { return again.Terminate(op, "") })
-	assertNoMount(t, e.writable)
 }
 
 func TestRestartRollsBackHalfCreatedSystem(t *testing.T) {
