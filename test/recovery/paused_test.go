@@ -2,7 +2,6 @@ package recovery_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -31,21 +30,7 @@ func TestRestartKeepsAPausedContainerPaused(t *testing.T) {
 	do(t, func(op *client.Operation) error { return sys.Pause(op, "") })
 	first.Close(ctx(t), false)
 
-	second, c2, ids := e.service()
-	t.Cleanup(func() { second.Close(context.Background(), true) })
-	if len(ids) != 1 || ids[0] != "sleepy" {
-		t.Fatalf("recovered %v", ids)
-	}
-	again, err := c2.OpenComputeSystem(t.Context(), "sleepy", client.GenericAll)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
-	var props schema.Properties
-	json.Unmarshal([]byte(do(t, func(op *client.Operation) error { return again.GetProperties(op, "") })), &props)
-	if props.State != schema.StatePaused {
-		t.Fatalf("recovered state %s, want Paused", props.State)
-	}
+	again := reopened(t, e, "sleepy", schema.StatePaused)
 	short, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	p, err := again.OpenProcess(short, sleeper.ProcessID, client.GenericAll)

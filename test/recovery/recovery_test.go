@@ -141,21 +141,7 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 	defer reader.StdOutput.Close()
 	first.Close(ctx(t), false) // the service goes away; the container keeps running
 
-	second, c2, ids := e.service()
-	t.Cleanup(func() { second.Close(context.Background(), true) })
-	if len(ids) != 1 || ids[0] != "survivor" {
-		t.Fatalf("recovered %v", ids)
-	}
-	again, err := c2.OpenComputeSystem(t.Context(), "survivor", client.GenericAll)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
-	var props schema.Properties
-	json.Unmarshal([]byte(do(t, func(op *client.Operation) error { return again.GetProperties(op, "") })), &props)
-	if props.State != schema.StateRunning {
-		t.Fatalf("recovered state %s", props.State)
-	}
+	again := reopened(t, e, "survivor", schema.StateRunning)
 	// The reader still talks to its client directly, and its exit reaches the new service.
 	io.WriteString(reader.StdInput, "hi\n")
 	out, _ := io.ReadAll(reader.StdOutput)
@@ -174,6 +160,28 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 	stillUsable(t, again, sleeper.ProcessID)
 	do(t, func(op *client.Operation) error { return again.Terminate(op, "") })
 	assertNoMount(t, e.writable)
+}
+
+// reopened starts a new service on e's state, checks that it recovered id alone, and opens
+// id there, which must be in state want. The handle and the service end with the test.
+func reopened(t *testing.T, e *env, id string, want schema.State) *client.System {
+	t.Helper()
+	second, c2, ids := e.service()
+	t.Cleanup(func() { second.Close(context.Background(), true) })
+	if len(ids) != 1 || ids[0] != id {
+		t.Fatalf("recovered %v, want %s", ids, id)
+	}
+	again, err := c2.OpenComputeSystem(t.Context(), id, client.GenericAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { again.Close() })
+	var props schema.Properties
+	json.Unmarshal([]byte(do(t, func(op *client.Operation) error { return again.GetProperties(op, "") })), &props)
+	if props.State != want {
+		t.Fatalf("recovered state %s, want %s", props.State, want)
+	}
+	return again
 }
 
 // stillUsable checks a recovered system: the process sleeper, which survived the restart,
