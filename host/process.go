@@ -32,24 +32,24 @@ type process struct {
 // sink is handed to the driver with the request, so no exit can arrive for a process the
 // host does not know; one that comes before it is listed is recorded and announced when it
 // is. Its handle is named ref.
-func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref, doc string) (wire.Ref, wire.ProcessInfo, error) {
+func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref, doc string) (wire.ProcessInfo, error) {
 	params := new(schema.ProcessParameters)
 	if err := schema.DecodeRequired("ProcessParameters", doc, params); err != nil {
-		return 0, wire.ProcessInfo{}, err
+		return wire.ProcessInfo{}, err
 	}
 	if st := s.currentState(); st != schema.StateRunning {
-		return 0, wire.ProcessInfo{}, hresult.Errorf(hresult.HCS_E_INVALID_STATE, "compute system %q: cannot create a process in state %s", s.id, st)
+		return wire.ProcessInfo{}, hresult.Errorf(hresult.HCS_E_INVALID_STATE, "compute system %q: cannot create a process in state %s", s.id, st)
 	}
 	stdio, procSide, err := newStdio(params)
 	if err != nil {
-		return 0, wire.ProcessInfo{}, err
+		return wire.ProcessInfo{}, err
 	}
 	p := &process{s: s, stdio: stdio, handles: map[handleKey]struct{}{}}
 	dp, err := s.ds.CreateProcess(ctx, driver.ProcessRequest{Params: params, Stdio: procSide, OnExit: p.onExit})
 	closeStdio(procSide)
 	if err != nil {
 		stdio.close()
-		return 0, wire.ProcessInfo{}, s.wrap(err)
+		return wire.ProcessInfo{}, s.wrap(err)
 	}
 	p.mu.Lock()
 	p.pid, p.dp = dp.Pid(), dp
@@ -65,13 +65,13 @@ func (s *system) createProcess(ctx context.Context, sess *Session, ref wire.Ref,
 		_ = dp.Kill(context.Background())
 		stdio.close()
 		closeStdio(driver.Stdio{Stdin: in, Stdout: out, Stderr: errf})
-		return 0, wire.ProcessInfo{}, err
+		return wire.ProcessInfo{}, err
 	}
 	p.mu.Lock()
 	p.handles[k] = struct{}{}
 	p.mu.Unlock()
 	s.listProcess(p)
-	return k.ref, wire.ProcessInfo{ProcessID: p.pid, StdInput: in, StdOutput: out, StdError: errf}, nil
+	return wire.ProcessInfo{ProcessID: p.pid, StdInput: in, StdOutput: out, StdError: errf}, nil
 }
 
 // listProcess enters p in the process table; an exit recorded before is announced now.
@@ -123,14 +123,14 @@ func (s *system) liveProcesses() []*process {
 
 // openProcess gives sess a handle to the process with pid. A process that already exited is
 // still found while a handle to it is open, and the new handle gets its exit event.
-func (s *system) openProcess(sess *Session, ref wire.Ref, pid uint32) (wire.Ref, error) {
+func (s *system) openProcess(sess *Session, ref wire.Ref, pid uint32) error {
 	p := s.findProcess(pid)
 	if p == nil {
-		return 0, hresult.Errorf(hresult.ERROR_NOT_FOUND, "compute system %q: no process with id %d", s.id, pid)
+		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "compute system %q: no process with id %d", s.id, pid)
 	}
 	k, err := sess.addProcess(ref, p)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	p.mu.Lock()
 	p.handles[k] = struct{}{}
@@ -139,7 +139,7 @@ func (s *system) openProcess(sess *Session, ref wire.Ref, pid uint32) (wire.Ref,
 	if status != nil {
 		k.emit(eventProcessExited, mustJSON(status))
 	}
-	return k.ref, nil
+	return nil
 }
 
 // adoptProcess lists a process that survived a service restart. Its stdio belongs to the

@@ -82,26 +82,26 @@ func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
 }
 
 // create makes a system and its first handle, named ref, for session sess.
-func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, config string) (wire.Ref, error) {
+func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, config string) error {
 	if err := wire.ValidateSystemID(id); err != nil {
-		return 0, err
+		return err
 	}
 	cfg := new(schema.ComputeSystem)
 	if err := schema.DecodeRequired("ComputeSystem", config, cfg); err != nil {
-		return 0, err
+		return err
 	}
 	drv, err := h.driverFor(cfg)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	s := newSystem(h, id, cfg)
 	s.rawConfig, s.driverName = []byte(config), drv.Name()
 	if err := h.reserve(s); err != nil {
-		return 0, err
+		return err
 	}
 	if err := s.createDriver(ctx, drv); err != nil {
 		h.forget(s)
-		return 0, err
+		return err
 	}
 	s.mu.Lock()
 	s.creating = false
@@ -113,10 +113,10 @@ func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, conf
 	if err != nil {
 		s.rollback()
 		h.forget(s)
-		return 0, err
+		return err
 	}
 	s.addHandle(k)
-	return k.ref, nil
+	return nil
 }
 
 // createDriver prepares the state directory and asks the driver to create the system,
@@ -149,15 +149,15 @@ func (s *system) rollback() {
 }
 
 // open gives session a new handle, named ref, to an existing system.
-func (h *Host) open(sess *Session, ref wire.Ref, id string) (wire.Ref, error) {
+func (h *Host) open(sess *Session, ref wire.Ref, id string) error {
 	s, err := h.lookup(id)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	k, err := sess.addSystem(ref, s)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	s.addHandle(k)
-	return k.ref, nil
+	return nil
 }

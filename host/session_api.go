@@ -13,14 +13,12 @@ func (s *Session) CreateSystem(ctx context.Context, ref wire.Ref, id, config str
 	if err := s.checkNewRef(ref); err != nil {
 		return err
 	}
-	_, err := s.h.create(ctx, s, ref, id, config)
-	return err
+	return s.h.create(ctx, s, ref, id, config)
 }
 
 // OpenSystem implements wire.Service.
 func (s *Session) OpenSystem(ctx context.Context, ref wire.Ref, id string) error {
-	_, err := s.h.open(s, ref, id)
-	return err
+	return s.h.open(s, ref, id)
 }
 
 // CloseSystem implements wire.Service.
@@ -74,7 +72,7 @@ func (s *Session) CreateProcess(ctx context.Context, ref, newRef wire.Ref, param
 	if err := s.checkNewRef(newRef); err != nil {
 		return wire.ProcessInfo{}, err
 	}
-	_, info, err := sys.createProcess(ctx, s, newRef, params)
+	info, err := sys.createProcess(ctx, s, newRef, params)
 	return info, err
 }
 
@@ -87,7 +85,7 @@ func (s *Session) OpenProcess(ctx context.Context, ref, newRef wire.Ref, pid uin
 	if err := sys.awaitRecovery(ctx); err != nil {
 		return err // the processes that outlived a restart are known once it is reattached
 	}
-	_, err = sys.openProcess(s, newRef, pid)
+	err = sys.openProcess(s, newRef, pid)
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/tail"
 )
 
 const (
@@ -35,9 +36,10 @@ type agentLog struct {
 	r    *os.File
 	done chan struct{} // closed when the pipe has been read to its end
 
+	tail *tail.Buffer // the latest output
+
 	mu     sync.Mutex
-	tail   []byte // the latest output, at most agentLogKeep bytes
-	logged int    // bytes passed to the service's log so far
+	logged int // bytes passed to the service's log so far
 }
 
 // newAgentLog makes the pipe and starts reading it into log. The caller gives the write end
@@ -68,7 +70,7 @@ func reopenAgentLog(log *slog.Logger, id string, pid int) *agentLog {
 }
 
 func followAgentLog(log *slog.Logger, id string, r *os.File) *agentLog {
-	l := &agentLog{id: id, r: r, done: make(chan struct{})}
+	l := &agentLog{id: id, r: r, done: make(chan struct{}), tail: tail.New(agentLogKeep)}
 	go l.read(log)
 	return l
 }
@@ -83,7 +85,7 @@ func (l *agentLog) read(log *slog.Logger) {
 	for {
 		line, err := br.ReadSlice('\n')
 		if len(line) > 0 {
-			l.keep(line)
+			l.tail.Write(line)
 			l.log(log, line)
 		}
 		if err != nil && err != bufio.ErrBufferFull {
@@ -114,16 +116,6 @@ func trimNewline(b []byte) []byte {
 	return b
 }
 
-// keep appends p to the kept tail.
-func (l *agentLog) keep(p []byte) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.tail = append(l.tail, p...)
-	if over := len(l.tail) - agentLogKeep; over > 0 {
-		l.tail = append(l.tail[:0], l.tail[over:]...)
-	}
-}
-
 // latest returns the kept output, once the pipe has been read to its end or after
 // agentLogDrain.
 func (l *agentLog) latest() []byte {
@@ -131,9 +123,7 @@ func (l *agentLog) latest() []byte {
 	case <-l.done:
 	case <-time.After(agentLogDrain):
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]byte(nil), l.tail...)
+	return l.tail.Bytes()
 }
 
 // close stops reading, after the output left in the pipe was read or agentLogDrain passed.

@@ -61,11 +61,17 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	if err != nil {
 		return driver.Recovered{}, fmt.Errorf("container %s: %v: %w", s.id, err, driver.ErrSystemGone)
 	}
-	paused, err := s.rt.Paused(ctx, s.rid)
+	st, known, err := s.rt.State(ctx, s.rid)
+	if err == nil && !known {
+		err = fmt.Errorf("container %s: the runtime no longer knows it: %w", s.id, driver.ErrSystemGone)
+	}
 	if err != nil {
 		w.release()
 		return s.abandon(err)
 	}
+	// The runtime reads the state from the cgroups, never from the container's processes,
+	// so a frozen container answers at once.
+	paused := st.Status == "paused"
 	s.mu.Lock()
 	s.watch, s.started, s.paused, s.reattaching = w, true, paused, make(chan struct{})
 	if paused {

@@ -184,26 +184,6 @@ func (r *Runtime) Update(ctx context.Context, id string, flags ...string) error 
 	return err
 }
 
-// Paused reports whether the runtime sees the container frozen; its state comes from the
-// cgroups, never from the container's processes, so a frozen container answers at once.
-func (r *Runtime) Paused(ctx context.Context, id string) (bool, error) {
-	out, err := r.run(ctx, "state", id)
-	if err != nil {
-		return false, err
-	}
-	var st struct {
-		Status string `json:"status"`
-	}
-	// The output is stdout and stderr together: the state document starts at its brace.
-	if i := bytes.IndexByte(out, '{'); i > 0 {
-		out = out[i:]
-	}
-	if err := json.NewDecoder(bytes.NewReader(out)).Decode(&st); err != nil {
-		return false, hresult.Wrap(err, hresult.E_FAIL, r.Name+" state")
-	}
-	return st.Status == "paused", nil
-}
-
 // Exists reports whether the runtime still has state for id.
 func (r *Runtime) Exists(ctx context.Context, id string) bool {
 	_, err := r.run(ctx, "state", id)

@@ -15,9 +15,6 @@ import (
 
 var _ driver.Sweeper = (*Driver)(nil)
 
-// runtimePrefix starts the name of every runtime container this driver makes.
-const runtimePrefix = "hcs-"
-
 // Sweep tears down what no kept system claims: runtime containers named with the driver's
 // prefix under its runtime roots (with the union on their root), cgroups below its cgroup
 // parent of containers its own directories show it made, unions mounted below systemsDir outside the kept state
@@ -96,7 +93,7 @@ func runtimeEntries(root string) []string {
 	entries, _ := os.ReadDir(root)
 	var ids []string
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), runtimePrefix) {
+		if e.IsDir() && strings.HasPrefix(e.Name(), runtimeIDPrefix) {
 			ids = append(ids, e.Name())
 		}
 	}
@@ -146,7 +143,7 @@ func (d *Driver) sweepSockets(claimed map[string]bool) error {
 	entries, _ := os.ReadDir(d.opts.SocketDir)
 	for _, e := range entries {
 		rid, ok := strings.CutSuffix(e.Name(), ".sock")
-		if !ok || !strings.HasPrefix(rid, runtimePrefix) || claimed[rid] {
+		if !ok || !strings.HasPrefix(rid, runtimeIDPrefix) || claimed[rid] {
 			continue
 		}
 		d.log.Warn("removing an agent socket no record claims", "socket", e.Name())

@@ -11,6 +11,9 @@ import (
 	"github.com/linuxhcs/hcs/hresult"
 )
 
+// consoleKeep is how much of the guest's console the driver keeps for crash reports.
+const consoleKeep = 64 << 10
+
 // sizePoll is how often a relayed console's host terminal is checked for a new size when
 // no input arrives.
 const sizePoll = 200 * time.Millisecond

@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"github.com/linuxhcs/hcs/internal/tail"
 	"net"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ type System struct {
 	// scsi maps Devices.Scsi keys to QEMU controller ids.
 	scsi map[string]string
 	// console keeps the end of the guest's console for crash reports.
-	console *ring
+	console *tail.Buffer
 
 	runMade bool // the run directory exists and is removed on Close
 	// exitOnce reports the VM's end once, whether QEMU exited or never ran.
@@ -60,7 +61,7 @@ func newSystem(d *Driver, req driver.CreateRequest, rid string) *System {
 	return &System{
 		d: d, id: req.ID, rid: rid, cfg: req.Config.VirtualMachine, dir: req.StateDir,
 		run: filepath.Join(d.opts.RunDir, rid), notify: req.Notify, uid: VMUID(req.ID),
-		scsi: ScsiControllerIDs(req.Config.VirtualMachine.Devices), console: newRing(consoleKeep),
+		scsi: ScsiControllerIDs(req.Config.VirtualMachine.Devices), console: tail.New(consoleKeep),
 		disks: map[string]bool{},
 	}
 }

@@ -25,26 +25,21 @@ func StatFields(pid int) []string {
 
 // StartTime returns a process's start time in clock ticks after boot (field 22), or 0 when
 // the process does not exist. With the pid it identifies a process across pid reuse.
-func StartTime(pid int) uint64 {
-	f := StatFields(pid)
-	if len(f) < 20 {
-		return 0
-	}
-	v, _ := strconv.ParseUint(f[19], 10, 64)
-	return v
-}
+func StartTime(pid int) uint64 { return startOf(StatFields(pid)) }
 
 // Alive reports whether the process pid that started at start (clock ticks, as StartTime
 // gives) still runs: it exists, is the same process, and has not exited. A process that has
 // exited but whose parent has not reaped it yet (a zombie, state Z or X) is not alive.
 func Alive(pid int, start uint64) bool {
 	f := StatFields(pid)
-	if len(f) < 20 || start == 0 {
-		return false
-	}
-	if f[0] == "Z" || f[0] == "X" {
-		return false
+	return start != 0 && startOf(f) == start && f[0] != "Z" && f[0] != "X"
+}
+
+// startOf returns the start time from StatFields' fields, 0 when they are too few.
+func startOf(f []string) uint64 {
+	if len(f) < 20 {
+		return 0
 	}
 	v, _ := strconv.ParseUint(f[19], 10, 64)
-	return v == start
+	return v
 }
