@@ -68,7 +68,7 @@ func recordStaging(parent, base string) (func(), error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the record's path is the service's business, not the caller's
 		}
-		return nil, hresult.Wrap(err, hresult.E_FAIL, "layer "+filepath.Join(parent, base)+": recording its staging in the service's state")
+		return nil, sysError(err, "layer "+filepath.Join(parent, base)+": recording its staging in the service's state")
 	}
 	return func() { os.Remove(path) }, nil
 }
