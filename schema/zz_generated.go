@@ -5192,6 +5192,9 @@ type LayerData struct {
 	SchemaVersion *Version `json:"SchemaVersion,omitempty"`
 	// Layers (Layer[], since 2.1).
 	Layers []Layer `json:"Layers,omitempty"`
+	// FilterType ("WCIFS" / "UnionFS", client-only (hcsshim)). Overlay filter of
+	// HcsAttachOverlayFilter and HcsDetachOverlayFilter (HCS-SCHEMA.md §9).
+	FilterType string `json:"FilterType,omitempty" hcsenum:"WCIFS,UnionFS"`
 }
 
 // LinuxKernelDirect is the spec's LinuxKernelDirect object. Used by: Chipset.

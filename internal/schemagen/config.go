@@ -70,3 +70,11 @@ var extensionValues = map[string][]EnumValue{
 		{Name: "CrashReports", Since: "Linux HCS", Note: "→ CrashReports: the crash reports stored by HcsSubmitWerReport"},
 	},
 }
+
+// extensionFields are members real clients send that the spec's catalog tables leave out; the
+// service decodes documents strictly, so a member missing here would make it refuse a
+// client's document. They are appended after the spec's fields.
+var extensionFields = map[string][]Field{
+	"LayerData": {{JSON: "FilterType", Type: `"WCIFS" / "UnionFS"`, Since: "client-only (hcsshim)",
+		Note: "Overlay filter of HcsAttachOverlayFilter and HcsDetachOverlayFilter (HCS-SCHEMA.md §9)"}},
+}

@@ -39,6 +39,7 @@ func Parse(src string) (*Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
+		st.Fields = append(st.Fields, extensionFields[st.Name]...)
 		c.Structs = append(c.Structs, st)
 	}
 	if len(c.Enums) == 0 || len(c.Structs) == 0 {
