@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"unicode/utf8"
 )
 
 // Limits on accepted documents.
@@ -18,75 +19,118 @@ const (
 )
 
 // Decode parses the JSON document doc into v, which must be a non-nil pointer. An empty or
-// all-whitespace doc means "no document": v is left unchanged and Decode returns nil.
-// Fields unknown to v's type are ignored (they may come from a newer schema minor). On
-// error v is left unchanged and the error is a *Error naming the byte offset (syntax
-// errors) or the field path (type errors).
+// all-white-space (JSON's: space, tab, CR, LF) doc means "no document": v is left unchanged and Decode returns nil.
+//
+// Decoding is strict, as in real HCS: a member that v's type does not have is an error
+// (HCS_E_INVALID_JSON naming the member's path, and where a member of that name belongs
+// when the schema has one elsewhere), as are values of the wrong kind or range, trailing
+// data, and documents over MaxDocumentSize or MaxDepth. Member names match the way
+// encoding/json matches them: the exact spelling first, else one that differs only in
+// case. The spec leaves open whether HCS itself is case-sensitive (HCS-SCHEMA.md §1.1)
+// and clients send the exact names, so accepting other cases refuses nothing a client
+// relies on. Free-form members (json.RawMessage, such as ModifySettingRequest.Settings)
+// are only checked to be JSON; whoever gives them a type decodes them with DecodeAt.
+//
+// On error v is left unchanged and the error is a *Error whose Path is a JSON path in the
+// document ("$.Container.Storage.Layers[1].Path"); syntax errors name the line, column and
+// byte offset.
 func Decode(doc string, v any) error {
-	return DecodeBytes([]byte(doc), v)
+	return DecodeAt(string(root), []byte(doc), v)
 }
 
 // DecodeBytes is Decode for a byte slice.
 func DecodeBytes(doc []byte, v any) error {
+	return DecodeAt(string(root), doc, v)
+}
+
+// DecodeAt is Decode for a free-form member of a document that has been decoded already,
+// such as the Settings of a ModifySettingRequest once its ResourcePath tells their type:
+// at is the member's JSON path ("$.Settings"), and errors name paths under it.
+func DecodeAt(at string, doc []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return &Error{Code: CodeInvalidArg, Reason: fmt.Sprintf("Decode needs a non-nil pointer, got %T", v)}
 	}
-	root := rootName(rv.Type().Elem())
-	if len(bytes.TrimSpace(doc)) == 0 {
+	if blank(doc) {
 		return nil
 	}
-	if len(doc) > MaxDocumentSize {
-		return invalid(root, fmt.Sprintf("document is %d bytes, more than the limit of %d", len(doc), MaxDocumentSize))
+	p, t := path(at), rv.Type().Elem()
+	if e := checkDocument(p, doc); e != nil {
+		return e
 	}
-	if off, ok := tooDeep(doc, MaxDepth); ok {
-		return invalid(root, fmt.Sprintf("nesting deeper than %d levels at byte offset %d", MaxDepth, off))
-	}
-	fresh := reflect.New(rv.Type().Elem())
 	dec := json.NewDecoder(bytes.NewReader(doc))
-	if err := dec.Decode(fresh.Interface()); err != nil {
-		return decodeError(root, len(doc), err)
+	dec.UseNumber()
+	s := &strict{dec: dec, root: t, at: p}
+	if e := s.value(p, t); e != nil {
+		return e
 	}
-	end := dec.InputOffset()
-	if _, err := dec.Token(); err != io.EOF {
-		return invalid(root, fmt.Sprintf("unexpected data after the document at byte offset %d", nextOffset(doc, end)))
+	fresh := reflect.New(t)
+	if err := json.Unmarshal(doc, fresh.Interface()); err != nil {
+		return decodeError(p, err)
 	}
 	rv.Elem().Set(fresh.Elem())
 	return nil
 }
 
-// rootName is the path prefix for a document of type t: its type name, if any.
-func rootName(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// checkDocument checks the size, depth and syntax of doc: one JSON value and nothing after.
+func checkDocument(p path, doc []byte) *Error {
+	if len(doc) > MaxDocumentSize {
+		return p.err(fmt.Sprintf("document is %d bytes, more than the limit of %d", len(doc), MaxDocumentSize))
 	}
-	return t.Name()
+	if off, ok := tooDeep(doc, MaxDepth); ok {
+		return p.err(fmt.Sprintf("nesting deeper than %d levels at %s", MaxDepth, position(doc, int64(off))))
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return syntaxError(p, doc, err)
+	}
+	if off := nextOffset(doc, dec.InputOffset()); off < int64(len(doc)) {
+		return p.err("unexpected data after the document at " + position(doc, off))
+	}
+	return nil
 }
 
-// decodeError converts an encoding/json error into a *Error.
-func decodeError(root string, size int, err error) *Error {
+// syntaxError describes the syntax error err a decoder found in doc. A decoder's offsets
+// are relative to where it started reading, so the position comes from json.Unmarshal,
+// which reports it from the start of doc.
+func syntaxError(p path, doc []byte, err error) *Error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return p.err(fmt.Sprintf("invalid JSON at %s: unexpected end of input", position(doc, int64(len(doc)))))
+	}
 	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return invalid(root, fmt.Sprintf("invalid JSON at byte offset %d: %s", max(syn.Offset-1, 0), syn.Error()))
-	case errors.As(err, &typ):
-		return invalid(joinPath(root, typ.Field), fmt.Sprintf("expected %s, got %s", typeWord(typ.Type), typ.Value))
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return invalid(root, fmt.Sprintf("invalid JSON at byte offset %d: unexpected end of input", size))
+	if !errors.As(json.Unmarshal(doc, new(json.RawMessage)), &syn) {
+		return p.err("invalid JSON: " + err.Error())
 	}
-	return invalid(root, err.Error())
+	return p.err(fmt.Sprintf("invalid JSON at %s: %s", position(doc, max(syn.Offset-1, 0)), syn.Error()))
 }
 
-// joinPath appends a dotted field path to the root name.
-func joinPath(root, field string) string {
-	switch {
-	case field == "":
-		return root
-	case root == "":
-		return field
+// position names byte offset off of doc as "line L, column C (byte offset off)"; lines and
+// columns count from 1, and columns count characters.
+func position(doc []byte, off int64) string {
+	off = min(off, int64(len(doc)))
+	before := doc[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("line %d, column %d (byte offset %d)", line, col, off)
+}
+
+// decodeError converts an error of encoding/json that the strict walk did not anticipate
+// into a *Error; encoding/json names the field without array indices.
+func decodeError(p path, err error) *Error {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return mismatch(joinPath(p, typ.Field), typ.Type, typ.Value)
 	}
-	return root + "." + field
+	return p.err(err.Error())
+}
+
+// joinPath appends encoding/json's dotted field path to p.
+func joinPath(p path, field string) path {
+	if field == "" {
+		return p
+	}
+	return p + "." + path(field)
 }
 
 // typeWord describes a Go type in JSON terms for error messages.

@@ -26,14 +26,20 @@
 //
 // # Decoding and validation
 //
-// Decode and DecodeBytes parse a document strictly (size and depth limits, no trailing
-// data, error positions) while accepting fields from newer schema minors. Each input
-// document has a Validate method that checks the rules the spec states: required fields,
-// mutually exclusive members, numeric ranges and every enumeration value anywhere in the
-// tree. Both report a *Error whose Path names the offending field from the document root,
-// starting with the document type, as in
+// Decode and DecodeBytes parse a document strictly, as real HCS does: size and depth
+// limits, no trailing data, and no member the schema does not know (a member that is
+// known elsewhere is reported with where it belongs). Member names match as in
+// encoding/json, the exact spelling first and then one differing only in case. Free-form
+// members (json.RawMessage, such as the Settings of a ModifySettingRequest, whose type
+// depends on its ResourcePath) are decoded, just as strictly, with DecodeAt once their
+// type is known. Each input document has a Validate method that checks the rules the spec
+// states: required fields, mutually exclusive members, numeric ranges and every
+// enumeration value anywhere in the tree. Both report a *Error whose Path is the JSON path
+// of the offending member, as in
 //
-//	ComputeSystem.Container.Storage.Layers[1].Path: required
+//	$.Container.Storage.Layers[1].Path: required
+//	$.Container.HostName: unknown member; HostName belongs in $.Container.GuestOs
+//	$: invalid JSON at line 3, column 14 (byte offset 40): invalid character '}' ...
 //
 // and whose code is HCS_E_INVALID_JSON, so errors.Is(err, hresult.HCS_E_INVALID_JSON)
 // holds.

@@ -14,9 +14,11 @@ const (
 type Error struct {
 	// Code is the HRESULT the failure maps to, normally CodeInvalidJSON.
 	Code int32
-	// Path names the offending field from the document root, starting with the document
-	// type ("ComputeSystem.Container.Storage.Layers[1].Path"); map entries appear as
-	// ["key"]. It is the bare type name for problems with the document as a whole.
+	// Path is the JSON path of the offending member, the form real HCS reports
+	// ("$.Container.Storage.Layers[1].Path"); map entries, and members whose names are not
+	// plain identifiers, appear as ["key"]. It is "$" for problems with the document as a
+	// whole, and the document's type name ("ComputeSystem") when there is no document at
+	// all.
 	Path string
 	// Reason says what is wrong.
 	Reason string

@@ -1,14 +1,25 @@
 package schema
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 )
 
-// fuzzDecodeValidate decodes doc into v and validates it; neither may panic, and every
-// error must be a *Error that says something.
+// fuzzDecodeValidate decodes doc into v and validates it; neither may panic, every error
+// must be a *Error that says something, and a document Decode accepts must also be one
+// encoding/json decodes without unknown fields.
 func fuzzDecodeValidate(t *testing.T, doc string, v validator) {
 	err := Decode(doc, v)
+	if err == nil && !Blank(doc) {
+		dec := json.NewDecoder(strings.NewReader(doc))
+		dec.DisallowUnknownFields()
+		if jerr := dec.Decode(reflect.New(reflect.TypeOf(v).Elem()).Interface()); jerr != nil {
+			t.Fatalf("Decode accepted %q, which encoding/json refuses: %v", doc, jerr)
+		}
+	}
 	if err == nil {
 		err = v.Validate()
 	}
@@ -21,6 +32,9 @@ func fuzzDecodeValidate(t *testing.T, doc string, v validator) {
 	}
 	if e.Path == "" && e.Reason == "" {
 		t.Fatalf("error with neither path nor reason for %q", doc)
+	}
+	if e.Code == CodeInvalidJSON && !strings.HasPrefix(e.Path, "$") {
+		t.Fatalf("error path %q is not a JSON path", e.Path)
 	}
 }
 

@@ -10,7 +10,11 @@ type Input[T any] interface {
 
 // Blank reports whether doc is no document at all: empty or only JSON white space. The spec
 // treats a NULL document and "" alike (HCS-API.md §1), and so does every helper here.
-func Blank(doc string) bool {
+func Blank(doc string) bool { return blank(doc) }
+
+// blank is Blank for a string or byte slice. Only JSON's white space counts: a form feed,
+// say, is not "no document" but an invalid one.
+func blank[T string | []byte](doc T) bool {
 	for i := 0; i < len(doc); i++ {
 		if !isSpace(doc[i]) {
 			return false

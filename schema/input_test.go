@@ -24,7 +24,7 @@ func TestDecodeRequired(t *testing.T) {
 		t.Fatalf("DecodeRequired = %v, %+v", err, q)
 	}
 	err = DecodeRequired("SystemQuery", `{"Ids":"a"}`, &q)
-	if !errors.As(err, &se) || se.Code != CodeInvalidJSON || se.Path != "SystemQuery.Ids" {
+	if !errors.As(err, &se) || se.Code != CodeInvalidJSON || se.Path != "$.Ids" {
 		t.Fatalf("a wrong type gave %v", err)
 	}
 	var m ModifySettingRequest

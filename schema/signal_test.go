@@ -63,7 +63,7 @@ func TestSignalDecodeErrors(t *testing.T) {
 	for _, doc := range []string{`{"Signal":1.5}`, `{"Signal":true}`, `{"Signal":{}}`, `{"Signal":[]}`, `{"Signal":99999999999999999999}`} {
 		var o SignalProcessOptions
 		e := asError(t, Decode(doc, &o))
-		if e.Path != "SignalProcessOptions.Signal" {
+		if e.Path != "$.Signal" {
 			t.Errorf("%s: path %q (%v)", doc, e.Path, e)
 		}
 	}

@@ -6,9 +6,9 @@ import (
 )
 
 // validate checks doc: first the rules of its type, then, anywhere in the tree, the rules
-// that follow from the types alone (see walk). root is the path prefix.
-func validate(root string, doc any, rules func(p path) *Error) error {
-	p := path(root)
+// that follow from the types alone (see walk). Paths start at the document's root, "$".
+func validate(doc any, rules func(p path) *Error) error {
+	p := root
 	if rules != nil {
 		if e := rules(p); e != nil {
 			return e
@@ -20,9 +20,10 @@ func validate(root string, doc any, rules func(p path) *Error) error {
 	return nil
 }
 
-// missing is the error for a required document passed as nil.
-func missing(root string) error {
-	return path(root).err("document is required")
+// missing is the error for a required document passed as nil; there is no document to
+// point into, so it names the document's type.
+func missing(name string) error {
+	return path(name).err("document is required")
 }
 
 // checkSchemaVersion requires Major 2 when a schema version is given.
@@ -34,26 +35,26 @@ func checkSchemaVersion(p path, v *Version) *Error {
 }
 
 // Validate checks a HcsShutDownComputeSystem options document; nil means no options.
-func (o *ShutdownOptions) Validate() error { return validate("ShutdownOptions", o, nil) }
+func (o *ShutdownOptions) Validate() error { return validate(o, nil) }
 
 // Validate checks a HcsSaveComputeSystem options document; nil means no options.
-func (o *SaveOptions) Validate() error { return validate("SaveOptions", o, nil) }
+func (o *SaveOptions) Validate() error { return validate(o, nil) }
 
 // Validate checks a HcsPauseComputeSystem options document; nil means no options.
-func (o *PauseOptions) Validate() error { return validate("PauseOptions", o, nil) }
+func (o *PauseOptions) Validate() error { return validate(o, nil) }
 
 // Validate checks a HcsCrashComputeSystem options document; nil means no options.
-func (o *CrashOptions) Validate() error { return validate("CrashOptions", o, nil) }
+func (o *CrashOptions) Validate() error { return validate(o, nil) }
 
 // Validate checks a HcsEnumerateComputeSystems query; nil means every system.
-func (q *SystemQuery) Validate() error { return validate("SystemQuery", q, nil) }
+func (q *SystemQuery) Validate() error { return validate(q, nil) }
 
 // Validate checks a HcsGetComputeSystemProperties query; nil means basic properties.
-func (q *SystemPropertyQuery) Validate() error { return validate("SystemPropertyQuery", q, nil) }
+func (q *SystemPropertyQuery) Validate() error { return validate(q, nil) }
 
 // Validate checks a HcsGetServiceProperties query; nil means no query.
 func (q *ServicePropertyQuery) Validate() error {
-	return validate("ServicePropertyQuery", q, nil)
+	return validate(q, nil)
 }
 
 // Validate checks a HcsModifyServiceSettings request: PropertyType is required.
@@ -61,7 +62,7 @@ func (r *ModificationRequest) Validate() error {
 	if r == nil {
 		return missing("ModificationRequest")
 	}
-	return validate("ModificationRequest", r, func(p path) *Error {
+	return validate(r, func(p path) *Error {
 		if r.PropertyType == "" {
 			return p.field("PropertyType").required()
 		}
@@ -74,7 +75,7 @@ func (r *CrashReport) Validate() error {
 	if r == nil {
 		return missing("CrashReport")
 	}
-	return validate("CrashReport", r, nil)
+	return validate(r, nil)
 }
 
 // Validate checks a HcsModifyComputeSystem request: ResourcePath is required unless the
@@ -83,7 +84,7 @@ func (r *ModifySettingRequest) Validate() error {
 	if r == nil {
 		return missing("ModifySettingRequest")
 	}
-	return validate("ModifySettingRequest", r, func(p path) *Error {
+	return validate(r, func(p path) *Error {
 		if r.ResourcePath == "" && !present(r.GuestRequest) {
 			return p.field("ResourcePath").required()
 		}

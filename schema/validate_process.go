@@ -6,7 +6,7 @@ func (pp *ProcessParameters) Validate() error {
 	if pp == nil {
 		return missing("ProcessParameters")
 	}
-	return validate("ProcessParameters", pp, func(p path) *Error {
+	return validate(pp, func(p path) *Error {
 		if pp.CommandLine == "" && len(pp.CommandArgs) == 0 {
 			return p.err("one of CommandLine, CommandArgs is required")
 		}
@@ -19,7 +19,7 @@ func (r *ProcessModifyRequest) Validate() error {
 	if r == nil {
 		return missing("ProcessModifyRequest")
 	}
-	return validate("ProcessModifyRequest", r, r.rules)
+	return validate(r, r.rules)
 }
 
 // rules applies the ProcessModifyRequest rules at p.
@@ -48,5 +48,5 @@ func (r *ProcessModifyRequest) rules(p path) *Error {
 // Validate checks a HcsSignalProcess options document: Signal, when given, is a signal
 // number 1..64 or a ProcessSignal name. nil means no options.
 func (o *SignalProcessOptions) Validate() error {
-	return validate("SignalProcessOptions", o, nil)
+	return validate(o, nil)
 }

@@ -6,7 +6,7 @@ func (d *LayerData) Validate() error {
 	if d == nil {
 		return missing("LayerData")
 	}
-	return validate("LayerData", d, func(p path) *Error {
+	return validate(d, func(p path) *Error {
 		if e := checkSchemaVersion(p.field("SchemaVersion"), d.SchemaVersion); e != nil {
 			return e
 		}
@@ -20,7 +20,7 @@ func (d *LayerData) Validate() error {
 }
 
 // Validate checks a HcsSetupBaseOSLayer / HcsSetupBaseOSVolume options document.
-func (o *OsLayerOptions) Validate() error { return validate("OsLayerOptions", o, nil) }
+func (o *OsLayerOptions) Validate() error { return validate(o, nil) }
 
 // Validate checks a HcsExportLayer options document.
-func (o *ExportLayerOptions) Validate() error { return validate("ExportLayerOptions", o, nil) }
+func (o *ExportLayerOptions) Validate() error { return validate(o, nil) }

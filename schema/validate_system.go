@@ -18,7 +18,7 @@ func (c *ComputeSystem) Validate() error {
 	if c == nil {
 		return missing("ComputeSystem")
 	}
-	return validate("ComputeSystem", c, c.rules)
+	return validate(c, c.rules)
 }
 
 // rules applies the ComputeSystem rules at p.

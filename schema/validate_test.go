@@ -48,18 +48,18 @@ func TestValidateComputeSystemKind(t *testing.T) {
 		{"ContainerAlone", `{"Container":{}}`, ""},
 		{"VirtualMachineAlone", `{"VirtualMachine":{}}`, ""},
 		{"HostedSystemWithHost", `{"HostingSystemId":"u","HostedSystem":{"Container":{}}}`, ""},
-		{"NoKind", `{"Owner":"x"}`, "ComputeSystem: exactly one of Container, VirtualMachine, HostedSystem is required"},
+		{"NoKind", `{"Owner":"x"}`, "$: exactly one of Container, VirtualMachine, HostedSystem is required"},
 		{"TwoKinds", `{"Container":{},"VirtualMachine":{}}`,
-			"ComputeSystem: exactly one of Container, VirtualMachine, HostedSystem is allowed, got Container and VirtualMachine"},
+			"$: exactly one of Container, VirtualMachine, HostedSystem is allowed, got Container and VirtualMachine"},
 		{"HostedSystemNeedsHostingSystemId", `{"HostedSystem":{"Container":{}}}`,
-			"ComputeSystem.HostingSystemId: required with HostedSystem"},
+			"$.HostingSystemId: required with HostedSystem"},
 		{"HostedSystemNeedsContainer", `{"HostingSystemId":"u","HostedSystem":{}}`,
-			"ComputeSystem.HostedSystem.Container: required"},
+			"$.HostedSystem.Container: required"},
 		{"SchemaMajor2", `{"SchemaVersion":{"Major":2,"Minor":9},"Container":{}}`, ""},
 		{"SchemaMajorNot2", `{"SchemaVersion":{"Major":1,"Minor":0},"Container":{}}`,
-			"ComputeSystem.SchemaVersion.Major: must be 2, got 1"},
+			"$.SchemaVersion.Major: must be 2, got 1"},
 		{"HostedSchemaMajorNot2", `{"HostingSystemId":"u","HostedSystem":{"SchemaVersion":{"Major":3},"Container":{}}}`,
-			"ComputeSystem.HostedSystem.SchemaVersion.Major: must be 2, got 3"},
+			"$.HostedSystem.SchemaVersion.Major: must be 2, got 3"},
 	})
 }
 
@@ -68,51 +68,51 @@ func TestValidateContainer(t *testing.T) {
 		{"ProcessorCountOnly", `{"Container":{"Processor":{"Count":2}}}`, ""},
 		{"ProcessorEmpty", `{"Container":{"Processor":{}}}`, ""},
 		{"ProcessorExclusive", `{"Container":{"Processor":{"Count":2,"Weight":5}}}`,
-			"ComputeSystem.Container.Processor: at most one of Count, Maximum, Weight may be set, got Count and Weight"},
+			"$.Container.Processor: at most one of Count, Maximum, Weight may be set, got Count and Weight"},
 		{"ProcessorWeightRange", `{"Container":{"Processor":{"Weight":10001}}}`,
-			"ComputeSystem.Container.Processor.Weight: must be in 0..10000, got 10001"},
+			"$.Container.Processor.Weight: must be in 0..10000, got 10001"},
 		{"ProcessorWeightNegative", `{"Container":{"Processor":{"Weight":-1}}}`,
-			"ComputeSystem.Container.Processor.Weight: must be in 0..10000, got -1"},
+			"$.Container.Processor.Weight: must be in 0..10000, got -1"},
 		{"ProcessorMaximumRange", `{"Container":{"Processor":{"Maximum":20000}}}`,
-			"ComputeSystem.Container.Processor.Maximum: must be in 1..10000, got 20000"},
+			"$.Container.Processor.Maximum: must be in 1..10000, got 20000"},
 		{"ProcessorMaximumTop", `{"Container":{"Processor":{"Maximum":10000}}}`, ""},
 		{"MappedDirectoryHostPath", `{"Container":{"MappedDirectories":[{"HostPath":"a","ContainerPath":"b"},{"ContainerPath":"b"}]}}`,
-			"ComputeSystem.Container.MappedDirectories[1].HostPath: required"},
+			"$.Container.MappedDirectories[1].HostPath: required"},
 		{"MappedDirectoryContainerPath", `{"Container":{"MappedDirectories":[{"HostPath":"a"}]}}`,
-			"ComputeSystem.Container.MappedDirectories[0].ContainerPath: required"},
+			"$.Container.MappedDirectories[0].ContainerPath: required"},
 		{"MappedPipeNames", `{"Container":{"MappedPipes":[{"HostPath":"a"}]}}`,
-			"ComputeSystem.Container.MappedPipes[0].ContainerPipeName: required"},
+			"$.Container.MappedPipes[0].ContainerPipeName: required"},
 		{"LayerPath", `{"Container":{"Storage":{"Layers":[{"Path":"a"},{"Id":"x"}]}}}`,
-			"ComputeSystem.Container.Storage.Layers[1].Path: required"},
+			"$.Container.Storage.Layers[1].Path: required"},
 		{"HostedLayerPath", `{"HostingSystemId":"u","HostedSystem":{"Container":{"Storage":{"Layers":[{}]}}}}`,
-			"ComputeSystem.HostedSystem.Container.Storage.Layers[0].Path: required"},
+			"$.HostedSystem.Container.Storage.Layers[0].Path: required"},
 		{"LayerPathTypeKnown", `{"Container":{"Storage":{"Layers":[{"Path":"a","PathType":"Relative"}]}}}`,
-			`ComputeSystem.Container.Storage.Layers[0].PathType: "Relative" is not one of AbsolutePath, VirtualSmbShareName`},
+			`$.Container.Storage.Layers[0].PathType: "Relative" is not one of AbsolutePath, VirtualSmbShareName`},
 	})
 }
 
 func TestValidateVirtualMachine(t *testing.T) {
 	runRules(t, func() validator { return new(ComputeSystem) }, []ruleCase{
 		{"MemorySizePositive", `{"VirtualMachine":{"ComputeTopology":{"Memory":{"Backing":"Virtual"}}}}`,
-			"ComputeSystem.VirtualMachine.ComputeTopology.Memory.SizeInMB: must be greater than 0"},
+			"$.VirtualMachine.ComputeTopology.Memory.SizeInMB: must be greater than 0"},
 		{"ProcessorCountPositive", `{"VirtualMachine":{"ComputeTopology":{"Memory":{"SizeInMB":1},"Processor":{"Weight":3}}}}`,
-			"ComputeSystem.VirtualMachine.ComputeTopology.Processor.Count: must be greater than 0"},
+			"$.VirtualMachine.ComputeTopology.Processor.Count: must be greater than 0"},
 		{"MemoryBackingKnown", `{"VirtualMachine":{"ComputeTopology":{"Memory":{"SizeInMB":1,"Backing":"Cloud"}}}}`,
-			`ComputeSystem.VirtualMachine.ComputeTopology.Memory.Backing: "Cloud" is not one of Physical, Virtual, Hybrid`},
+			`$.VirtualMachine.ComputeTopology.Memory.Backing: "Cloud" is not one of Physical, Virtual, Hybrid`},
 		{"ChipsetOneBoot", `{"VirtualMachine":{"Chipset":{"Uefi":{},"LinuxKernelDirect":{"KernelFilePath":"k"}}}}`,
-			"ComputeSystem.VirtualMachine.Chipset: at most one of Uefi, LinuxKernelDirect may be set"},
+			"$.VirtualMachine.Chipset: at most one of Uefi, LinuxKernelDirect may be set"},
 		{"KernelFilePathRequired", `{"VirtualMachine":{"Chipset":{"LinuxKernelDirect":{"InitRdPath":"i"}}}}`,
-			"ComputeSystem.VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: required"},
+			"$.VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: required"},
 		{"UefiBootDeviceKnown", `{"VirtualMachine":{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"Floppy"}}}}}`,
-			`ComputeSystem.VirtualMachine.Chipset.Uefi.BootThis.DeviceType: "Floppy" is not one of ScsiDrive, VmbFs, Network, File`},
+			`$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType: "Floppy" is not one of ScsiDrive, VmbFs, Network, File`},
 		{"AttachmentTypeKnown", `{"VirtualMachine":{"Devices":{"Scsi":{"0":{"Attachments":{"0":{"Type":"Tape"}}}}}}}`,
-			`ComputeSystem.VirtualMachine.Devices.Scsi["0"].Attachments["0"].Type: "Tape" is not one of VirtualDisk, Iso, PassThru`},
+			`$.VirtualMachine.Devices.Scsi["0"].Attachments["0"].Type: "Tape" is not one of VirtualDisk, Iso, PassThru`},
 		{"AttachmentKeyNumeric", `{"VirtualMachine":{"Devices":{"Scsi":{"0":{"Attachments":{"one":{}}}}}}}`,
-			`ComputeSystem.VirtualMachine.Devices.Scsi["0"].Attachments["one"]: map key must be a decimal uint32`},
+			`$.VirtualMachine.Devices.Scsi["0"].Attachments["one"]: map key must be a decimal uint32`},
 		{"PMemKeyRange", `{"VirtualMachine":{"Devices":{"VirtualPMem":{"Devices":{"256":{}}}}}}`,
-			`ComputeSystem.VirtualMachine.Devices.VirtualPMem.Devices["256"]: map key must be a decimal uint8`},
+			`$.VirtualMachine.Devices.VirtualPMem.Devices["256"]: map key must be a decimal uint8`},
 		{"ComPortIndex", `{"VirtualMachine":{"Devices":{"ComPorts":{"2":{}}}}}`,
-			`ComputeSystem.VirtualMachine.Devices.ComPorts["2"]: COM port index must be 0..1`},
+			`$.VirtualMachine.Devices.ComPorts["2"]: COM port index must be 0..1`},
 		{"ComPortOne", `{"VirtualMachine":{"Devices":{"ComPorts":{"1":{"NamedPipe":"p"}}}}}`, ""},
 	})
 }
@@ -121,10 +121,10 @@ func TestValidateProcessParameters(t *testing.T) {
 	runRules(t, func() validator { return new(ProcessParameters) }, []ruleCase{
 		{"CommandLine", `{"CommandLine":"sh"}`, ""},
 		{"CommandArgs", `{"CommandArgs":["sh","-c","true"]}`, ""},
-		{"CommandRequired", `{"WorkingDirectory":"/"}`, "ProcessParameters: one of CommandLine, CommandArgs is required"},
+		{"CommandRequired", `{"WorkingDirectory":"/"}`, "$: one of CommandLine, CommandArgs is required"},
 		{"ConsoleSizeTwo", `{"CommandLine":"sh","ConsoleSize":[24,80]}`, ""},
 		{"ConsoleSizeLength", `{"CommandLine":"sh","ConsoleSize":[24]}`,
-			"ProcessParameters.ConsoleSize: must have exactly 2 elements, got 1"},
+			"$.ConsoleSize: must have exactly 2 elements, got 1"},
 	})
 }
 
@@ -132,13 +132,13 @@ func TestValidateProcessModifyRequest(t *testing.T) {
 	runRules(t, func() validator { return new(ProcessModifyRequest) }, []ruleCase{
 		{"ConsoleSize", `{"Operation":"ConsoleSize","ConsoleSize":{"Height":40,"Width":160}}`, ""},
 		{"CloseHandle", `{"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}}`, ""},
-		{"OperationRequired", `{}`, "ProcessModifyRequest.Operation: required"},
-		{"OperationKnown", `{"Operation":"Resize"}`, `ProcessModifyRequest.Operation: "Resize" is not one of ConsoleSize, CloseHandle`},
-		{"ConsoleSizeMember", `{"Operation":"ConsoleSize"}`, "ProcessModifyRequest.ConsoleSize: required with Operation ConsoleSize"},
-		{"CloseHandleMember", `{"Operation":"CloseHandle"}`, "ProcessModifyRequest.CloseHandle: required with Operation CloseHandle"},
-		{"HandleRequired", `{"Operation":"CloseHandle","CloseHandle":{}}`, "ProcessModifyRequest.CloseHandle.Handle: required"},
+		{"OperationRequired", `{}`, "$.Operation: required"},
+		{"OperationKnown", `{"Operation":"Resize"}`, `$.Operation: "Resize" is not one of ConsoleSize, CloseHandle`},
+		{"ConsoleSizeMember", `{"Operation":"ConsoleSize"}`, "$.ConsoleSize: required with Operation ConsoleSize"},
+		{"CloseHandleMember", `{"Operation":"CloseHandle"}`, "$.CloseHandle: required with Operation CloseHandle"},
+		{"HandleRequired", `{"Operation":"CloseHandle","CloseHandle":{}}`, "$.CloseHandle.Handle: required"},
 		{"HandleKnown", `{"Operation":"CloseHandle","CloseHandle":{"Handle":"StdAux"}}`,
-			`ProcessModifyRequest.CloseHandle.Handle: "StdAux" is not one of StdIn, StdOut, StdErr, All`},
+			`$.CloseHandle.Handle: "StdAux" is not one of StdIn, StdOut, StdErr, All`},
 	})
 }
 
@@ -149,11 +149,11 @@ func TestValidateSignalProcessOptions(t *testing.T) {
 		{"NumberHighest", `{"Signal":64}`, ""},
 		{"Name", `{"Signal":"CtrlShutdown"}`, ""},
 		{"Absent", `{}`, ""},
-		{"NumberZero", `{"Signal":0}`, "SignalProcessOptions.Signal: signal number 0 is outside 1..64"},
-		{"NumberTooHigh", `{"Signal":65}`, "SignalProcessOptions.Signal: signal number 65 is outside 1..64"},
-		{"NumberNegative", `{"Signal":-9}`, "SignalProcessOptions.Signal: signal number -9 is outside 1..64"},
+		{"NumberZero", `{"Signal":0}`, "$.Signal: signal number 0 is outside 1..64"},
+		{"NumberTooHigh", `{"Signal":65}`, "$.Signal: signal number 65 is outside 1..64"},
+		{"NumberNegative", `{"Signal":-9}`, "$.Signal: signal number -9 is outside 1..64"},
 		{"NameKnown", `{"Signal":"SIGTERM"}`,
-			`SignalProcessOptions.Signal: "SIGTERM" is not one of CtrlC, CtrlBreak, CtrlClose, CtrlLogOff, CtrlShutdown or a signal number`},
+			`$.Signal: "SIGTERM" is not one of CtrlC, CtrlBreak, CtrlClose, CtrlLogOff, CtrlShutdown or a signal number`},
 	})
 }
 
@@ -161,10 +161,10 @@ func TestValidateModifySettingRequest(t *testing.T) {
 	runRules(t, func() validator { return new(ModifySettingRequest) }, []ruleCase{
 		{"Full", `{"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":4096}`, ""},
 		{"GuestRequestAlone", `{"GuestRequest":{"ResourceType":"Network","RequestType":"Add"}}`, ""},
-		{"ResourcePathRequired", `{"RequestType":"Add"}`, "ModifySettingRequest.ResourcePath: required"},
-		{"NullGuestRequestIsAbsent", `{"RequestType":"Add","GuestRequest":null}`, "ModifySettingRequest.ResourcePath: required"},
+		{"ResourcePathRequired", `{"RequestType":"Add"}`, "$.ResourcePath: required"},
+		{"NullGuestRequestIsAbsent", `{"RequestType":"Add","GuestRequest":null}`, "$.ResourcePath: required"},
 		{"RequestTypeKnown", `{"ResourcePath":"Container/Processor","RequestType":"Replace"}`,
-			`ModifySettingRequest.RequestType: "Replace" is not one of Add, Remove, Update, PreAdd`},
+			`$.RequestType: "Replace" is not one of Add, Remove, Update, PreAdd`},
 		{"SettingsOpaque", `{"ResourcePath":"x","RequestType":"Add","Settings":{"Type":"Bogus"}}`, ""},
 	})
 }
@@ -173,7 +173,7 @@ func TestValidateQueries(t *testing.T) {
 	runRules(t, func() validator { return new(SystemQuery) }, []ruleCase{
 		{"TypesKnown", `{"Types":["Container","VirtualMachine"]}`, ""},
 		{"TypesUnknown", `{"Types":["Container","Toaster"]}`,
-			`SystemQuery.Types[1]: "Toaster" is not one of Container, VirtualMachine, Host`},
+			`$.Types[1]: "Toaster" is not one of Container, VirtualMachine, Host`},
 	})
 	runRules(t, func() validator { return new(SystemPropertyQuery) }, []ruleCase{
 		{"PropertyTypesKnown", `{"PropertyTypes":["Statistics","ProcessList"]}`, ""},
@@ -181,7 +181,7 @@ func TestValidateQueries(t *testing.T) {
 	runRules(t, func() validator { return new(ServicePropertyQuery) }, []ruleCase{
 		{"ServicePropertyTypesKnown", `{"PropertyTypes":["Basic"]}`, ""},
 		{"ServicePropertyTypesUnknown", `{"PropertyTypes":["Gossip"]}`,
-			`ServicePropertyQuery.PropertyTypes[0]: "Gossip" is not one of Basic, CpuGroup, ProcessorTopology, ContainerCredentialGuard, QoSCapabilities, Memory, CacheAllocation, CacheMonitoring, MemoryBwAllocation, ServiceSettings, CrashReports`},
+			`$.PropertyTypes[0]: "Gossip" is not one of Basic, CpuGroup, ProcessorTopology, ContainerCredentialGuard, QoSCapabilities, Memory, CacheAllocation, CacheMonitoring, MemoryBwAllocation, ServiceSettings, CrashReports`},
 	})
 }
 
@@ -191,7 +191,7 @@ func TestValidateSystemPropertyQueryUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := asError(t, q.Validate())
-	if e.Path != "SystemPropertyQuery.PropertyTypes[1]" || !strings.HasPrefix(e.Reason, `"Weather" is not one of Memory, Statistics`) {
+	if e.Path != "$.PropertyTypes[1]" || !strings.HasPrefix(e.Reason, `"Weather" is not one of Memory, Statistics`) {
 		t.Errorf("got %v", e)
 	}
 }
@@ -200,36 +200,36 @@ func TestValidateLifecycleOptions(t *testing.T) {
 	runRules(t, func() validator { return new(ShutdownOptions) }, []ruleCase{
 		{"ShutdownKnown", `{"Mechanism":"GuestConnection","Type":"Reboot","Force":true}`, ""},
 		{"ShutdownMechanismKnown", `{"Mechanism":"Telepathy"}`,
-			`ShutdownOptions.Mechanism: "Telepathy" is not one of GuestConnection, IntegrationService`},
+			`$.Mechanism: "Telepathy" is not one of GuestConnection, IntegrationService`},
 	})
 	runRules(t, func() validator { return new(SaveOptions) }, []ruleCase{
 		{"SaveTypeKnown", `{"SaveType":"ToFile","SaveStateFilePath":"s.vmrs"}`, ""},
-		{"SaveTypeUnknown", `{"SaveType":"ToCloud"}`, `SaveOptions.SaveType: "ToCloud" is not one of ToFile, AsTemplate`},
+		{"SaveTypeUnknown", `{"SaveType":"ToCloud"}`, `$.SaveType: "ToCloud" is not one of ToFile, AsTemplate`},
 	})
 	runRules(t, func() validator { return new(PauseOptions) }, []ruleCase{
 		{"PauseKnown", `{"SuspensionLevel":"Suspend","HostedNotification":{"Reason":"Save"}}`, ""},
 		{"PauseReasonKnown", `{"HostedNotification":{"Reason":"Bored"}}`,
-			`PauseOptions.HostedNotification.Reason: "Bored" is not one of None, Save, Template`},
+			`$.HostedNotification.Reason: "Bored" is not one of None, Save, Template`},
 	})
 	runRules(t, func() validator { return new(CrashOptions) }, []ruleCase{
 		{"CrashTypeKnown", `{"Type":"CrashGuest"}`, ""},
-		{"CrashTypeUnknown", `{"Type":"CrashHost"}`, `CrashOptions.Type: "CrashHost" is not one of CrashGuest`},
+		{"CrashTypeUnknown", `{"Type":"CrashHost"}`, `$.Type: "CrashHost" is not one of CrashGuest`},
 	})
 }
 
 func TestValidateStorageDocuments(t *testing.T) {
 	runRules(t, func() validator { return new(LayerData) }, []ruleCase{
 		{"LayerDataValid", `{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Path":"a","PathType":"AbsolutePath"}]}`, ""},
-		{"LayerDataMajor", `{"SchemaVersion":{"Major":1},"Layers":[]}`, "LayerData.SchemaVersion.Major: must be 2, got 1"},
-		{"LayerDataPath", `{"Layers":[{"Path":"a"},{"Id":"b"}]}`, "LayerData.Layers[1].Path: required"},
+		{"LayerDataMajor", `{"SchemaVersion":{"Major":1},"Layers":[]}`, "$.SchemaVersion.Major: must be 2, got 1"},
+		{"LayerDataPath", `{"Layers":[{"Path":"a"},{"Id":"b"}]}`, "$.Layers[1].Path: required"},
 		{"LayerDataPathType", `{"Layers":[{"Path":"a","PathType":"Nowhere"}]}`,
-			`LayerData.Layers[0].PathType: "Nowhere" is not one of AbsolutePath, VirtualSmbShareName`},
+			`$.Layers[0].PathType: "Nowhere" is not one of AbsolutePath, VirtualSmbShareName`},
 		{"LayerDataCache", `{"Layers":[{"Path":"a","Cache":"Sometimes"}]}`,
-			`LayerData.Layers[0].Cache: "Sometimes" is not one of Unspecified, Disabled, Enabled, Private, PrivateAllowSharing`},
+			`$.Layers[0].Cache: "Sometimes" is not one of Unspecified, Disabled, Enabled, Private, PrivateAllowSharing`},
 	})
 	runRules(t, func() validator { return new(OsLayerOptions) }, []ruleCase{
 		{"OsLayerTypeKnown", `{"Type":"Vm"}`, ""},
-		{"OsLayerTypeUnknown", `{"Type":"Mainframe"}`, `OsLayerOptions.Type: "Mainframe" is not one of Container, Vm`},
+		{"OsLayerTypeUnknown", `{"Type":"Mainframe"}`, `$.Type: "Mainframe" is not one of Container, Vm`},
 	})
 	runRules(t, func() validator { return new(ExportLayerOptions) }, []ruleCase{
 		{"ExportLayerOptions", `{"IsWritableLayer":true}`, ""},
@@ -239,14 +239,14 @@ func TestValidateStorageDocuments(t *testing.T) {
 func TestValidateServiceDocuments(t *testing.T) {
 	runRules(t, func() validator { return new(ModificationRequest) }, []ruleCase{
 		{"ModificationValid", `{"PropertyType":"CpuGroup","Settings":{"Operation":"CreateGroup"}}`, ""},
-		{"ModificationPropertyTypeRequired", `{"Settings":{}}`, "ModificationRequest.PropertyType: required"},
+		{"ModificationPropertyTypeRequired", `{"Settings":{}}`, "$.PropertyType: required"},
 		{"ModificationPropertyTypeKnown", `{"PropertyType":"Gpu"}`,
-			`ModificationRequest.PropertyType: "Gpu" is not one of CpuGroup, ContainerCredentialGuard, ServiceSettings`},
+			`$.PropertyType: "Gpu" is not one of CpuGroup, ContainerCredentialGuard, ServiceSettings`},
 	})
 	runRules(t, func() validator { return new(CrashReport) }, []ruleCase{
 		{"CrashReportValid", `{"SystemId":"a","CrashParameters":[1,2,3,4,5],"CrashLog":"oops"}`, ""},
 		{"CrashReportPhaseKnown", `{"WindowsCrashInfo":{"FinalPhase":"Exploded"}}`,
-			`CrashReport.WindowsCrashInfo.FinalPhase: "Exploded" is not one of Inactive, CrashValues, Starting, Started, Writing, Complete`},
+			`$.WindowsCrashInfo.FinalPhase: "Exploded" is not one of Inactive, CrashValues, Starting, Started, Writing, Complete`},
 	})
 }
 

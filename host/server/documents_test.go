@@ -10,7 +10,7 @@ import (
 
 // The service is the one side that decodes and validates a document: the client passes it
 // through, and an asynchronous call's operation carries the service's HCS_E_INVALID_JSON,
-// with a ResultError that names the field, across the socket.
+// with a ResultError that names the field by its JSON path, across the socket.
 func TestInvalidDocumentsAreTheServiceVerdictNamingTheField(t *testing.T) {
 	d := startDaemon(t, daemonConfig{})
 	c := d.dial(t)
@@ -20,17 +20,22 @@ func TestInvalidDocumentsAreTheServiceVerdictNamingTheField(t *testing.T) {
 		name, field string
 		call        func(op *client.Operation) error
 	}{
-		{"ComputeSystem", "ComputeSystem.SchemaVersion.Major", func(op *client.Operation) error {
+		{"ComputeSystem", "$.SchemaVersion.Major", func(op *client.Operation) error {
 			s, err := c.CreateComputeSystem("bad-1", `{"SchemaVersion":{"Major":"two","Minor":1},"Container":{}}`, op)
 			closeLater(t, s)
 			return err
 		}},
-		{"ComputeSystem not JSON", "ComputeSystem", func(op *client.Operation) error {
+		{"ComputeSystem unknown member", "$.Container.HostName: unknown member; HostName belongs in $.Container.GuestOs", func(op *client.Operation) error {
+			s, err := c.CreateComputeSystem("bad-3", `{"Container":{"HostName":"x"}}`, op)
+			closeLater(t, s)
+			return err
+		}},
+		{"ComputeSystem not JSON", "$: invalid JSON at line 1, column 2", func(op *client.Operation) error {
 			s, err := c.CreateComputeSystem("bad-2", `{`, op)
 			closeLater(t, s)
 			return err
 		}},
-		{"ProcessParameters", "ProcessParameters.CommandArgs", func(op *client.Operation) error {
+		{"ProcessParameters", "$.CommandArgs", func(op *client.Operation) error {
 			p, err := sys.CreateProcess(`{"CommandArgs":"/bin/true"}`, op)
 			if p != nil {
 				t.Cleanup(func() { p.Close() })
@@ -38,19 +43,19 @@ func TestInvalidDocumentsAreTheServiceVerdictNamingTheField(t *testing.T) {
 			return err
 		}},
 		{"reserved options", "options", func(op *client.Operation) error { return sys.Resume(op, "{") }},
-		{"PauseOptions", "PauseOptions.SuspensionLevel", func(op *client.Operation) error {
+		{"PauseOptions", "$.SuspensionLevel", func(op *client.Operation) error {
 			return sys.Pause(op, `{"SuspensionLevel":"Nap"}`)
 		}},
-		{"ModifySettingRequest", "ModifySettingRequest.ResourcePath", func(op *client.Operation) error {
+		{"ModifySettingRequest", "$.ResourcePath", func(op *client.Operation) error {
 			return sys.Modify(op, `{"ResourcePath":5}`)
 		}},
-		{"SignalProcessOptions", "SignalProcessOptions.Signal", func(op *client.Operation) error {
+		{"SignalProcessOptions", "$.Signal", func(op *client.Operation) error {
 			return p.Signal(op, `{"Signal":"NOPE"}`)
 		}},
-		{"ProcessModifyRequest", "ProcessModifyRequest.ConsoleSize", func(op *client.Operation) error {
+		{"ProcessModifyRequest", "$.ConsoleSize", func(op *client.Operation) error {
 			return p.Modify(op, `{"Operation":"ConsoleSize"}`)
 		}},
-		{"SystemQuery", "SystemQuery.Ids", func(op *client.Operation) error {
+		{"SystemQuery", "$.Ids", func(op *client.Operation) error {
 			return c.EnumerateComputeSystems(`{"Ids":"x"}`, op)
 		}},
 	}

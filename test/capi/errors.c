@@ -173,6 +173,16 @@ static void check_invalid_json(void)
 	CHECK(HcsGetOperationType(op) == HcsOperationTypeCreate);
 	HcsCloseComputeSystem(sys);
 
+	/* A member in the wrong place: the error names its JSON path and where it belongs. */
+	sys = NULL;
+	CHECK_HR(HcsCreateComputeSystem(u"capi-badjson", u"{\"Container\":{\"HostName\":\"x\"}}",
+					op, NULL, &sys),
+		 S_OK);
+	CHECK_HR(HcsWaitForOperationResult(op, TEST_TIMEOUT_MS, &doc), HCS_E_INVALID_JSON);
+	CHECK_DOC(doc, "$.Container.HostName: unknown member; HostName belongs in $.Container.GuestOs");
+	LocalFree(doc);
+	HcsCloseComputeSystem(sys);
+
 	/* Not JSON at all. */
 	sys = NULL;
 	CHECK_HR(HcsCreateComputeSystem(u"capi-badjson", u"{not json", op, NULL, &sys), S_OK);
