@@ -36,3 +36,17 @@ func TestMisplacedMemberIsInvalidJSONNamingWhereItBelongs(t *testing.T) {
 		t.Fatalf("a refused create left a system behind: %v", err)
 	}
 }
+
+// The Settings of a request are free-form until the request says what they are; then they
+// are decoded as strictly as the request, and errors name their path under $.Settings.
+func TestUnknownMemberInSettingsIsInvalidJSON(t *testing.T) {
+	c, drv, _ := settingsHost(t)
+	err := c.ModifyServiceSettings(t.Context(), `{"PropertyType":"ServiceSettings","Settings":{"DefaultRuntime":"crun","Runtime":"crun"}}`)
+	wantCode(t, err, hresult.HCS_E_INVALID_JSON)
+	if !strings.Contains(err.Error(), "$.Settings.Runtime: unknown member") {
+		t.Fatalf("error %q does not name $.Settings.Runtime", err)
+	}
+	if drv.runtime != "runc" {
+		t.Fatalf("a refused request changed the runtime to %s", drv.runtime)
+	}
+}

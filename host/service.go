@@ -79,7 +79,7 @@ func (h *Host) modifyServiceSettings(doc string) error {
 		return hresult.Errorf(hresult.E_NOTIMPL, "ModificationRequest.PropertyType: %q cannot be modified on this host", req.PropertyType)
 	}
 	var set schema.ServiceSettings
-	if err := schema.DecodeBytes(req.Settings, &set); err != nil {
+	if err := schema.DecodeAt("$.Settings", req.Settings, &set); err != nil {
 		return err
 	}
 	return h.applySettings(set)

@@ -2,7 +2,6 @@ package container
 
 import (
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,8 +29,8 @@ func makeShared(path string) error {
 // running container.
 func (s *System) modifyMappedDirectory(ctx context.Context, req *schema.ModifySettingRequest) error {
 	var md schema.MappedDirectory
-	if err := json.Unmarshal(req.Settings, &md); err != nil {
-		return hresult.Errorf(hresult.HCS_E_INVALID_JSON, "ModifySettingRequest.Settings: a MappedDirectory: %v", err)
+	if err := schema.DecodeAt("$.Settings", req.Settings, &md); err != nil {
+		return err
 	}
 	if err := checkMappedTarget(md.ContainerPath); err != nil {
 		return err

@@ -47,7 +47,7 @@ func (s *System) updateProcessor(ctx context.Context, req *schema.ModifySettingR
 		return err
 	}
 	var p schema.ContainerProcessor
-	if err := schema.DecodeBytes(req.Settings, &p); err != nil {
+	if err := schema.DecodeAt("$.Settings", req.Settings, &p); err != nil {
 		return err
 	}
 	flags, err := processorFlags(&p, hostCPUs())

@@ -2,7 +2,6 @@ package vm
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,8 +42,8 @@ func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingReques
 	switch req.RequestType {
 	case schema.ModifyRequestTypeAdd:
 		var a schema.Attachment
-		if err := json.Unmarshal(req.Settings, &a); err != nil {
-			return hresult.Wrap(err, hresult.E_INVALIDARG, "ModifySettingRequest.Settings: an Attachment")
+		if err := schema.DecodeAt("$.Settings", req.Settings, &a); err != nil {
+			return err
 		}
 		return s.addDisk(ctx, ctrl, lun, a)
 	case schema.ModifyRequestTypeRemove:
