@@ -60,7 +60,7 @@ func (h *Host) recoverOne(ctx context.Context, dir string) (id string, live, usa
 		return "", false, false
 	}
 	cfg := new(schema.ComputeSystem)
-	if err := schema.DecodeRequired("ComputeSystem", string(r.Config), cfg); err != nil {
+	if err := schema.DecodeRecorded(string(r.Config), cfg); err != nil {
 		h.log.Warn("a system's recorded configuration is invalid; its leftovers will be swept", "id", r.ID, "err", err)
 		return "", false, false
 	}

@@ -47,6 +47,11 @@ func DecodeBytes(doc []byte, v any) error {
 // such as the Settings of a ModifySettingRequest once its ResourcePath tells their type:
 // at is the member's JSON path ("$.Settings"), and errors name paths under it.
 func DecodeAt(at string, doc []byte, v any) error {
+	return decode(at, doc, v, false)
+}
+
+// decode is DecodeAt; lenient skips unknown members instead of refusing them.
+func decode(at string, doc []byte, v any, lenient bool) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return &Error{Code: CodeInvalidArg, Reason: fmt.Sprintf("Decode needs a non-nil pointer, got %T", v)}
@@ -60,7 +65,7 @@ func DecodeAt(at string, doc []byte, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
-	s := &strict{dec: dec, root: t, at: p}
+	s := &strict{dec: dec, root: t, at: p, lenient: lenient}
 	if e := s.value(p, t); e != nil {
 		return e
 	}

@@ -37,6 +37,17 @@ func DecodeRequired[P interface{ Validate() error }](name, doc string, v P) erro
 	return v.Validate()
 }
 
+// DecodeRecorded decodes and validates a document this service accepted earlier and kept,
+// such as a system's configuration read back after a restart. Members the schema does not
+// know are skipped instead of refused: a service from before decoding was strict accepted
+// them, and refusing the record now would abandon a system that is still running.
+func DecodeRecorded(doc string, v interface{ Validate() error }) error {
+	if err := decode(string(root), []byte(doc), v, true); err != nil {
+		return err
+	}
+	return v.Validate()
+}
+
 // CheckRequired reports a required document that is missing altogether (blank) as an
 // E_INVALIDARG *Error naming name, without reading the document: it is the one check a
 // caller may make before handing the document to the side that decodes it.

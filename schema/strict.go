@@ -19,6 +19,8 @@ type strict struct {
 	// root is the type being decoded and at the path it sits at, for "belongs in" hints.
 	root reflect.Type
 	at   path
+	// lenient skips unknown members; see DecodeRecorded.
+	lenient bool
 }
 
 var (
@@ -102,6 +104,12 @@ func (s *strict) object(p path, t reflect.Type) *Error {
 			return e
 		}
 		f, ok := fields.lookup(name)
+		if !ok && s.lenient {
+			if e := s.opaque(p.field(name), rawMessageType); e != nil {
+				return e
+			}
+			continue
+		}
 		if !ok {
 			return s.unknown(p, name)
 		}

@@ -152,3 +152,22 @@ func TestEmbeddedStructMembersArePromoted(t *testing.T) {
 	}
 	wantDecodeError(t, `{"Skip":"x"}`, &v, "$.Skip: unknown member")
 }
+
+func TestRecordedDocumentsSkipUnknownMembers(t *testing.T) {
+	var c ComputeSystem
+	doc := `{"Owner":"a","Old":{"x":[1]},"Container":{"HostName":"h","GuestOs":{"HostName":"g"}}}`
+	if err := DecodeRecorded(doc, &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Owner != "a" || c.Container.GuestOs.HostName != "g" {
+		t.Fatalf("decoded %+v", c)
+	}
+	e := asError(t, DecodeRecorded(`{"Old":1,"Container":{"Storage":{"Layers":[{"Path":7}]}}}`, new(ComputeSystem)))
+	if e.Error() != "$.Container.Storage.Layers[0].Path: expected string, got number" {
+		t.Errorf("a type error in a recorded document: %q", e.Error())
+	}
+	e = asError(t, DecodeRecorded(`{"Old":1}`, new(ComputeSystem)))
+	if !strings.Contains(e.Error(), "exactly one of Container") {
+		t.Errorf("a recorded document is validated: %q", e.Error())
+	}
+}

@@ -11,7 +11,7 @@ var handWritten = []string{
 // reserved are Go names declared by hand in the schema package; a generated
 // name equal to one of them is a collision.
 var reserved = []string{
-	"Error", "Decode", "DecodeBytes", "DecodeAt", "Validate", "CodeInvalidJSON", "CodeInvalidArg",
+	"Error", "Decode", "DecodeBytes", "DecodeAt", "DecodeRecorded", "Validate", "CodeInvalidJSON", "CodeInvalidArg",
 	"MaxDocumentSize", "MaxDepth", "ProcessSignalValue", "SignalNumber", "SignalName",
 	"NumaProcessorsCount",
 }
