@@ -98,4 +98,8 @@ func TestMappedDirectoryHotAddAndRemove(t *testing.T) {
 	if !hresult.Is(err, hresult.E_INVALIDARG) {
 		t.Fatalf("mapping onto /proc: %v", err)
 	}
+	err = modify(t, sys, schema.ModifyRequestTypeAdd, `{"HostPath":"/tmp","ContainerPath":"/mnt/x","Readonly":true,"Mode":1}`)
+	if !hresult.Is(err, hresult.HCS_E_INVALID_JSON) || !strings.Contains(err.Error(), "$.Settings.Mode: unknown member") {
+		t.Fatalf("a member a MappedDirectory does not have: %v", err)
+	}
 }
