@@ -146,10 +146,10 @@ func TestDocumentsGoToTheServiceUnreadAndItsVerdictIsTheResult(t *testing.T) {
 
 func TestSynchronousCallsReturnTheServiceVerdictOnDocuments(t *testing.T) {
 	f, c := newTestClient(t)
-	f.fail("ModifyServiceSettings", hresult.New(hresult.HCS_E_INVALID_JSON, "ModificationRequest.PropertyType: required"))
+	f.fail("ModifyServiceSettings", hresult.New(hresult.HCS_E_INVALID_JSON, "$.PropertyType: required"))
 	err := c.ModifyServiceSettings(t.Context(), "{}")
 	wantCode(t, "ModifyServiceSettings", err, hresult.HCS_E_INVALID_JSON)
-	if !strings.Contains(err.Error(), "ModificationRequest.PropertyType") {
+	if !strings.Contains(err.Error(), "$.PropertyType") {
 		t.Fatalf("error %q is not the service's", err)
 	}
 }

@@ -144,7 +144,7 @@ func (p *process) modify(ctx context.Context, doc string) error {
 	case schema.ModifyOperationCloseHandle:
 		return p.stdio.closeHandle(req.CloseHandle.Handle)
 	}
-	return hresult.Errorf(hresult.E_INVALIDARG, "ProcessModifyRequest.Operation: %q is not supported", req.Operation)
+	return hresult.Errorf(hresult.E_INVALIDARG, "$.Operation: %q is not supported", req.Operation)
 }
 
 func (p *process) resize(ctx context.Context, height, width uint16) error {

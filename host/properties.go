@@ -78,7 +78,7 @@ func (s *system) answerQueries(ctx context.Context, queries map[string]json.RawM
 		t := schema.SystemPropertyType(name)
 		var r schema.PropertyResponse
 		if !t.Valid() {
-			r.Error = resultError(hresult.Errorf(hresult.E_INVALIDARG, "System_PropertyQuery.Queries: %q is not a property type", name))
+			r.Error = resultError(hresult.Errorf(hresult.E_INVALIDARG, "$.Queries[%q]: not a property type", name))
 			out[name] = r
 			continue
 		}

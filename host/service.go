@@ -76,7 +76,7 @@ func (h *Host) modifyServiceSettings(doc string) error {
 		return err
 	}
 	if req.PropertyType != schema.ModifyPropertyTypeServiceSettings {
-		return hresult.Errorf(hresult.E_NOTIMPL, "ModificationRequest.PropertyType: %q cannot be modified on this host", req.PropertyType)
+		return hresult.Errorf(hresult.E_NOTIMPL, "$.PropertyType: %q cannot be modified on this host", req.PropertyType)
 	}
 	var set schema.ServiceSettings
 	if err := schema.DecodeAt("$.Settings", req.Settings, &set); err != nil {

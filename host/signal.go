@@ -26,7 +26,7 @@ func signalNumber(opts *schema.SignalProcessOptions) (int, error) {
 	}
 	if n, ok := opts.Signal.Number(); ok {
 		if n < 1 || n > 64 {
-			return 0, hresult.Errorf(hresult.E_INVALIDARG, "SignalProcessOptions.Signal: %d is not a signal number (1-64)", n)
+			return 0, hresult.Errorf(hresult.E_INVALIDARG, "$.Signal: %d is not a signal number (1-64)", n)
 		}
 		return int(n), nil
 	}
@@ -34,5 +34,5 @@ func signalNumber(opts *schema.SignalProcessOptions) (int, error) {
 	if sig, ok := consoleSignals[name]; ok {
 		return sig, nil
 	}
-	return 0, hresult.Errorf(hresult.E_INVALIDARG, "SignalProcessOptions.Signal: %q is not a known signal", name)
+	return 0, hresult.Errorf(hresult.E_INVALIDARG, "$.Signal: %q is not a known signal", name)
 }

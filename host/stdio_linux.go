@@ -187,7 +187,7 @@ func (st *stdioSet) resize(height, width uint16) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.console == nil {
-		return hresult.New(hresult.E_INVALIDARG, "ProcessModifyRequest.ConsoleSize: the process has no console (EmulateConsole was not set)")
+		return hresult.New(hresult.E_INVALIDARG, "$.ConsoleSize: the process has no console (EmulateConsole was not set)")
 	}
 	return setWinsize(st.console, height, width)
 }
