@@ -18,13 +18,17 @@ const (
 	MaxDepth = 64
 )
 
-// Decode parses the JSON document doc into v, which must be a non-nil pointer. An empty or
-// all-white-space (JSON's: space, tab, CR, LF) doc means "no document": v is left unchanged and Decode returns nil.
+// Decode parses the JSON document doc into v, which must be a non-nil pointer. An empty doc,
+// or one of JSON white space only (space, tab, CR, LF), means "no document": v is left
+// unchanged and Decode returns nil.
 //
 // Decoding is strict, as in real HCS: a member that v's type does not have is an error
 // (HCS_E_INVALID_JSON naming the member's path, and where a member of that name belongs
 // when the schema has one elsewhere), as are values of the wrong kind or range, trailing
-// data, and documents over MaxDocumentSize or MaxDepth. Member names match the way
+// data, and documents over MaxDocumentSize or MaxDepth. The spec's porting notes suggest
+// accepting members of newer schema minors, but HCS refuses them (hcsshim reports
+// "$.FilterType" refused that way) and clients send newer members only to a host whose
+// supported schema versions include them, which ours lists. Member names match the way
 // encoding/json matches them: the exact spelling first, else one that differs only in
 // case. The spec leaves open whether HCS itself is case-sensitive (HCS-SCHEMA.md §1.1)
 // and clients send the exact names, so accepting other cases refuses nothing a client
