@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"fmt"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/hresult"
@@ -8,8 +10,9 @@ import (
 
 // AttachLayerStorageFilter is HcsAttachLayerStorageFilter: it mounts the union of the
 // writable layer at layerPath over the read-only layers in layerData (topmost first) on
-// layerPath itself, which then shows the merged view. An empty LayerData uses the layers
-// the writable layer was initialised with. A layer already attached is refused (errBusy).
+// layerPath itself, which then shows the merged view. A parent may be a read-only layer or a
+// plain directory. An empty LayerData uses the layers the writable layer was initialised
+// with. A layer already attached is refused (errBusy).
 func AttachLayerStorageFilter(layerPath, layerData string) error {
 	if err := checkAbs("layerPath", layerPath); err != nil {
 		return err
@@ -52,9 +55,9 @@ func storedParents(path string) ([]string, error) {
 	if err != nil {
 		return nil, invalidLayer(path, "reading its layer chain: %v", err)
 	}
-	for _, p := range c.Parents {
-		if kind, err := LayerKind(p); err != nil || kind != KindReadOnly {
-			return nil, notKind(err, p, "a read-only layer (a parent recorded in "+path+")")
+	for i, p := range c.Parents {
+		if err := checkParentLayer(fmt.Sprintf("%s: recorded parent %d", path, i), p); err != nil {
+			return nil, err
 		}
 	}
 	return c.Parents, nil

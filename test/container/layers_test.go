@@ -66,3 +66,26 @@ func TestContainerOnImportedLayers(t *testing.T) {
 		}
 	})
 }
+
+// TestContainerOnWritableLayerOverPlainDirectory initialises a writable layer over a plain
+// directory tree (as containers take one) and runs a container on it.
+func TestContainerOnWritableLayerOverPlainDirectory(t *testing.T) {
+	forEachRuntime(t, func(t *testing.T, e *env) {
+		base, err := testlayer.Busybox()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rw := filepath.Join(t.TempDir(), "rw")
+		chain := fmt.Sprintf(`{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Id":"00000000-0000-0000-0000-000000000001","Path":%q}]}`, base)
+		if err := e.c.InitializeWritableLayer(t.Context(), rw, chain, ""); err != nil {
+			t.Fatalf("InitializeWritableLayer over a plain directory: %v", err)
+		}
+		doc := &schema.ComputeSystem{Container: &schema.Container{Storage: &schema.Storage{
+			Layers: []schema.Layer{{Path: base}}, Path: rw,
+		}}}
+		sys := e.start("plain-parent-"+e.runtime, doc)
+		if out := mustRun(t, sys, "busybox true && echo BUSYBOX"); out != "BUSYBOX\n" {
+			t.Fatalf("in the container: %q", out)
+		}
+	})
+}
