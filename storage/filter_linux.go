@@ -12,7 +12,8 @@ import (
 // writable layer at layerPath over the read-only layers in layerData (topmost first) on
 // layerPath itself, which then shows the merged view. A parent may be a read-only layer or a
 // plain directory. An empty LayerData uses the layers the writable layer was initialised
-// with. A layer already attached is refused (errBusy).
+// with; a layer that ends up with no parents at all is refused (see Attach). A layer
+// already attached is refused (errBusy).
 func AttachLayerStorageFilter(layerPath, layerData string) error {
 	if err := checkAbs("layerPath", layerPath); err != nil {
 		return err
@@ -40,6 +41,12 @@ func AttachLayerStorageFilter(layerPath, layerData string) error {
 	}
 	return Attach(layerPath, parents)
 }
+
+// RecordedParents returns the parent layers the writable layer at path was initialised with,
+// topmost first and checked as AttachLayerStorageFilter checks them; none for a layer made
+// without a chain (PrepareWritable). The layer must not be attached, since the union hides
+// the record.
+func RecordedParents(path string) ([]string, error) { return storedParents(path) }
 
 // storedParents returns the parents recorded in the writable layer at path.
 func storedParents(path string) ([]string, error) {

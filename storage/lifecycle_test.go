@@ -216,3 +216,21 @@ func TestWritableLayerOverPlainDirectories(t *testing.T) {
 		}
 	}
 }
+
+// A writable layer with no parents is refused at attach instead of becoming an empty root.
+func TestAttachRefusesAWritableLayerWithoutParents(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := scratch(t)
+	w := filepath.Join(base, "rw")
+	if err := InitializeWritableLayer(w, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Detach(w) }) // should an attach succeed after all
+	for _, ld := range []string{"", `{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[]}`} {
+		wantCode(t, AttachLayerStorageFilter(w, ld), hresult.HCS_E_INVALID_LAYER,
+			"writable layer "+w+" has no parent layers")
+		if attached, _ := IsAttached(w); attached {
+			t.Fatalf("LayerData %q: the layer was attached", ld)
+		}
+	}
+}

@@ -165,3 +165,17 @@ func TestWritableLayerOverAPlainDirectoryThroughTheSocket(t *testing.T) {
 	wantHresult(t, "a writable layer as a parent", c.InitializeWritableLayer(t.Context(), filepath.Join(dir, "rw2"), nested, ""),
 		hresult.HCS_E_INVALID_LAYER, "LayerData.Layers[0].Path: "+rw+" is a writable layer, not a read-only layer or a plain directory")
 }
+
+// A writable layer initialised with no parents cannot be attached: the union would be an
+// empty root filesystem.
+func TestWritableLayerWithoutParentsIsRefusedAtAttachThroughTheSocket(t *testing.T) {
+	testutil.RequireRoot(t)
+	c := daemon(t)
+	rw := filepath.Join(t.TempDir(), "rw")
+	if err := c.InitializeWritableLayer(t.Context(), rw, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.DetachLayerStorageFilter(context.Background(), rw) }) // should it attach after all
+	wantHresult(t, "AttachLayerStorageFilter", c.AttachLayerStorageFilter(t.Context(), rw, ""),
+		hresult.HCS_E_INVALID_LAYER, "writable layer "+rw+" has no parent layers")
+}
