@@ -52,6 +52,8 @@ type System struct {
 	// panicked is set once a crash was reported, which happens once.
 	panicked bool
 	disks    map[string]bool
+	// modified says cfg was changed before Start (see modifyBeforeStart) and is persisted.
+	modified bool
 }
 
 var _ driver.System = (*System)(nil)
