@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/driver/drivertest"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -93,5 +95,29 @@ func TestModifyBeforeStartPlan9Shares(t *testing.T) {
 	args := strings.Join(v.sys.cmd.Args, " ")
 	if !strings.Contains(args, keep) || strings.Contains(args, drop) {
 		t.Fatalf("QEMU command line %q: want the share %s and not %s", args, keep, drop)
+	}
+}
+
+// TestModifyBeforeStartSurvivesRecovery: a VM changed before Start and recovered after a
+// service restart (from the document it was created with) keeps the change.
+func TestModifyBeforeStartSurvivesRecovery(t *testing.T) {
+	requireVM(t)
+	d := newTestDriver(t)
+	doc := vmDoc(env.kernel, env.initrd)
+	v := createVM(t, d, doc)
+	dir := t.TempDir()
+	b, _ := json.Marshal(schema.Plan9Share{Name: "late", AccessName: "late", Path: dir, Port: 564})
+	if err := v.modify(&schema.ModifySettingRequest{ResourcePath: plan9SharesPath, RequestType: schema.ModifyRequestTypeAdd, Settings: b}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	r, err := d.Recover(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: drivertest.NewRecorder()})
+	if err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	got := r.System.(*System)
+	if r.Started || !strings.Contains(strings.Join(got.cmd.Args, " "), dir) {
+		t.Fatalf("recovered VM (started %v) with QEMU command line %q: want it created, with the share %s", r.Started, got.cmd.Args, dir)
 	}
 }

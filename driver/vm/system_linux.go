@@ -84,7 +84,7 @@ func (s *System) agentSession() (*agentsession.Session, error) {
 	if sess := s.agent.Get(); sess != nil {
 		return sess, nil
 	}
-	if s.cfg.GuestConnection == nil {
+	if s.config().GuestConnection == nil {
 		return nil, hresult.Errorf(hresult.HCS_E_SYSTEM_NOT_CONFIGURED_FOR_OPERATION,
 			"VM %s has no GuestConnection: processes need the guest agent", s.id)
 	}
