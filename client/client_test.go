@@ -287,3 +287,26 @@ func TestHandleClosedDuringCreationIsReleasedWhenCreated(t *testing.T) {
 		t.Fatalf("CloseSystem calls %+v after a failed creation", got)
 	}
 }
+
+// A call takes its handle when it is made: closing the handle while the call runs neither
+// fails the call nor lets the service forget the handle before the call is answered.
+func TestHandleClosedDuringACallIsReleasedWhenTheCallIsDone(t *testing.T) {
+	f, c := newTestClient(t)
+	s := createSystem(t, c, "closed-during-call")
+	g := f.gate("SystemOp")
+	op := NewOperation(nil, nil)
+	defer op.Close()
+	if err := s.Start(op, ""); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	started := g.wait(t)
+	if got := f.callsTo("CloseSystem"); len(got) != 0 {
+		t.Fatalf("CloseSystem sent while a call on the handle ran: %+v", got)
+	}
+	g.open(t, fakeReply{})
+	mustWait(t, op)
+	if got := f.callsTo("CloseSystem"); len(got) != 1 || got[0].Ref != started.Ref {
+		t.Fatalf("CloseSystem calls %+v, want one for handle %d once the call was done", got, started.Ref)
+	}
+}

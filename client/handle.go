@@ -22,8 +22,12 @@ type handle struct {
 
 	events eventQueue
 
-	mu            sync.Mutex
-	closed        bool
+	mu     sync.Mutex
+	closed bool
+	// holds counts the calls made on the handle that have not finished: the service keeps
+	// the reference until the last of them is done, so closing the handle right after a call
+	// never drops that call.
+	holds         int
 	exitType      EventType
 	exit          *Event
 	exitDelivered bool
@@ -65,13 +69,7 @@ func (h *handle) created(err error) {
 		h.c.unregister(h.ref)
 	}
 	close(h.ready)
-	h.mu.Lock()
-	closed := h.closed
-	h.mu.Unlock()
-	if closed && err == nil {
-		// Closed while being created: release the service side now.
-		h.release()
-	}
+	h.releaseIfUnused() // closed while being created: release the service side now
 }
 
 // resolve waits until the handle's creating call completed and returns its reference.
@@ -79,11 +77,7 @@ func (h *handle) resolve() (wire.Ref, error) {
 	if err := h.checkOpen(); err != nil {
 		return 0, err
 	}
-	<-h.ready
-	if h.createErr != nil {
-		return 0, hresult.Wrap(h.createErr, notFoundCode(h.kind), "the "+h.kind+" was not created")
-	}
-	return h.ref, nil
+	return h.resolveHeld()
 }
 
 func notFoundCode(kind string) hresult.HRESULT {
@@ -99,6 +93,10 @@ func (h *handle) checkOpen() error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.closedErrLocked()
+}
+
+func (h *handle) closedErrLocked() error {
 	if h.closed {
 		return hresult.New(hresult.ERROR_INVALID_HANDLE, h.kind+" handle is closed")
 	}
@@ -193,7 +191,8 @@ func (h *handle) await(ctx context.Context, ch <-chan struct{}, what string) err
 }
 
 // close releases the handle: no callback runs after it returns. A handle still being created
-// is released when its creation completes.
+// is released when its creation completes, one that calls still hold when the last of them
+// is done.
 func (h *handle) close() {
 	h.mu.Lock()
 	if h.closed {
@@ -203,12 +202,86 @@ func (h *handle) close() {
 	h.closed = true
 	h.mu.Unlock()
 	h.events.close()
+	h.releaseIfUnused()
+}
+
+// hold takes the handle for one call when the call is made: from then on the call no
+// longer depends on the handle staying open, only on its creation succeeding (see
+// resolveHeld). Each hold that succeeded is ended by unhold.
+func (h *handle) hold() error {
+	if err := h.c.check(); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.closedErrLocked(); err != nil {
+		return err
+	}
+	h.holds++
+	return nil
+}
+
+// track runs one call on the handle tracked by op: the handle is held from the moment the
+// call is made (see hold) until work is done, and work gets its service reference.
+func (h *handle) track(op *Operation, ca call, validate func() error,
+	work func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error)) error {
+	if err := h.hold(); err != nil {
+		return op.fail(ca, err)
+	}
+	if validate != nil {
+		if err := validate(); err != nil {
+			h.unhold()
+			return op.fail(ca, err)
+		}
+	}
+	if err := op.begin(ca); err != nil {
+		h.unhold()
+		return err
+	}
+	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
+		defer h.unhold()
+		ref, err := h.resolveHeld()
+		if err != nil {
+			return "", nil, err
+		}
+		doc, info, err := work(ctx, ref)
+		return doc, info, h.c.serviceErr(err)
+	})
+	return nil
+}
+
+// unhold ends a call's hold; ending the last hold on a closed handle releases it.
+func (h *handle) unhold() {
+	h.mu.Lock()
+	h.holds--
+	h.mu.Unlock()
+	h.releaseIfUnused()
+}
+
+// resolveHeld is resolve for a call that holds the handle: it waits until the creating call
+// completed and returns the reference even when the handle was closed since the call was
+// made.
+func (h *handle) resolveHeld() (wire.Ref, error) {
+	<-h.ready
+	if h.createErr != nil {
+		return 0, hresult.Wrap(h.createErr, notFoundCode(h.kind), "the "+h.kind+" was not created")
+	}
+	return h.ref, nil
+}
+
+// releaseIfUnused releases a closed handle whose creation succeeded once no call holds it;
+// whichever of close, created and unhold comes last does it.
+func (h *handle) releaseIfUnused() {
 	select {
 	case <-h.ready:
-		if h.createErr == nil {
-			h.release()
-		}
-	default: // created() releases it
+	default:
+		return // created() decides
+	}
+	h.mu.Lock()
+	unused := h.closed && h.holds == 0
+	h.mu.Unlock()
+	if unused && h.createErr == nil {
+		h.release()
 	}
 }
 

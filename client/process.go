@@ -37,29 +37,23 @@ func (p *Process) System() *System { return p.system }
 func (s *System) CreateProcess(processParameters string, op *Operation) (*Process, error) {
 	// A call that fails before it starts returns no process handle, so the operation names none.
 	ca := call{typ: OperationTypeCreateProcess, system: s, events: &s.h.events}
-	if err := s.h.checkOpen(); err != nil {
+	if err := s.h.hold(); err != nil {
 		return nil, op.fail(ca, err)
 	}
 	if err := requireDocument("ProcessParameters", processParameters); err != nil {
+		s.h.unhold()
 		return nil, op.fail(ca, err)
 	}
 	p := newProcess(s)
 	ca.process = p
 	if err := op.begin(ca); err != nil {
+		s.h.unhold()
 		return nil, err
 	}
 	p.h.opening(p)
 	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
-		sref, err := s.h.resolve()
-		if err != nil {
-			p.h.created(err)
-			return "", nil, err
-		}
-		info, err := s.h.c.svc.CreateProcess(ctx, sref, p.h.ref, processParameters)
-		err = s.h.c.serviceErr(err)
-		if err == nil {
-			p.pid.Store(info.ProcessID)
-		}
+		defer s.h.unhold()
+		info, err := p.create(ctx, processParameters)
 		p.h.created(err)
 		if err != nil {
 			return "", nil, err
@@ -67,6 +61,22 @@ func (s *System) CreateProcess(processParameters string, op *Operation) (*Proces
 		return "", processInformation(info), nil
 	})
 	return p, nil
+}
+
+// create runs the service call that creates the process, through its system handle, which
+// the caller holds.
+func (p *Process) create(ctx context.Context, params string) (wire.ProcessInfo, error) {
+	s := p.system
+	sref, err := s.h.resolveHeld()
+	if err != nil {
+		return wire.ProcessInfo{}, err
+	}
+	info, err := s.h.c.svc.CreateProcess(ctx, sref, p.h.ref, params)
+	if err = s.h.c.serviceErr(err); err != nil {
+		return wire.ProcessInfo{}, err
+	}
+	p.pid.Store(info.ProcessID)
+	return info, nil
 }
 
 func processInformation(info wire.ProcessInfo) *ProcessInformation {
@@ -94,7 +104,8 @@ func (s *System) OpenProcess(ctx context.Context, processID uint32, requestedAcc
 	return p, nil
 }
 
-// Close is HcsCloseProcess: it releases the handle only.
+// Close is HcsCloseProcess: it releases the handle only. Calls already made on it go on, as
+// for System.Close.
 func (p *Process) Close() error {
 	p.h.close()
 	return nil

@@ -9,27 +9,7 @@ import (
 // async validates a call on p and runs it tracked by op.
 func (p *Process) async(op *Operation, typ OperationType, validate func() error,
 	work func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error)) error {
-	ca := call{typ: typ, system: p.system, process: p, events: &p.h.events}
-	if err := p.h.checkOpen(); err != nil {
-		return op.fail(ca, err)
-	}
-	if validate != nil {
-		if err := validate(); err != nil {
-			return op.fail(ca, err)
-		}
-	}
-	if err := op.begin(ca); err != nil {
-		return err
-	}
-	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
-		ref, err := p.h.resolve()
-		if err != nil {
-			return "", nil, err
-		}
-		doc, info, err := work(ctx, ref)
-		return doc, info, p.h.c.serviceErr(err)
-	})
-	return nil
+	return p.h.track(op, call{typ: typ, system: p.system, process: p, events: &p.h.events}, validate, work)
 }
 
 // Terminate is HcsTerminateProcess: a forced kill (SIGKILL). HCS documents no operation type

@@ -83,7 +83,9 @@ func (c *Client) OpenComputeSystem(ctx context.Context, id string, requestedAcce
 }
 
 // Close is HcsCloseComputeSystem: it releases the handle only. No event callback runs after
-// it returns; it waits for a running callback unless called from inside it.
+// it returns; it waits for a running callback unless called from inside it. Calls already
+// made on the handle go on with their real result: the handle was taken when each was made,
+// and the service lets go of it once the last is done.
 func (s *System) Close() error {
 	s.h.close()
 	return nil
@@ -106,26 +108,10 @@ func (s *System) WaitForExit(ctx context.Context) (string, error) {
 func (s *System) async(op *Operation, typ OperationType, validate func() error,
 	work func(ctx context.Context, ref wire.Ref) (string, error)) error {
 	ca := call{typ: typ, system: s, events: &s.h.events}
-	if err := s.h.checkOpen(); err != nil {
-		return op.fail(ca, err)
-	}
-	if validate != nil {
-		if err := validate(); err != nil {
-			return op.fail(ca, err)
-		}
-	}
-	if err := op.begin(ca); err != nil {
-		return err
-	}
-	op.run(func(ctx context.Context) (string, *ProcessInformation, error) {
-		ref, err := s.h.resolve()
-		if err != nil {
-			return "", nil, err
-		}
+	return s.h.track(op, ca, validate, func(ctx context.Context, ref wire.Ref) (string, *ProcessInformation, error) {
 		doc, err := work(ctx, ref)
-		return doc, nil, s.h.c.serviceErr(err)
+		return doc, nil, err
 	})
-	return nil
 }
 
 // lifecycle runs one of the lifecycle operations through the service.

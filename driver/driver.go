@@ -100,7 +100,10 @@ type System interface {
 	// Properties fills the driver-owned parts of props (Statistics, Memory, ProcessList, ...)
 	// for the requested property types. Basic fields are filled by the host.
 	Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error
-	// Modify applies a validated ModifySettingRequest.
+	// Modify applies a validated ModifySettingRequest. It is also called on a system that
+	// was created but not started (never at the same time as Start): a change made then is
+	// part of the system when it starts. A resource that cannot change before Start is
+	// refused with HCS_E_INVALID_STATE.
 	Modify(ctx context.Context, req *schema.ModifySettingRequest) error
 	// CreateProcess starts the process req describes. Its exit goes to req.OnExit, which
 	// the caller registers before the process exists.

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"fmt"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/hresult"
@@ -8,8 +10,10 @@ import (
 
 // AttachLayerStorageFilter is HcsAttachLayerStorageFilter: it mounts the union of the
 // writable layer at layerPath over the read-only layers in layerData (topmost first) on
-// layerPath itself, which then shows the merged view. An empty LayerData uses the layers
-// the writable layer was initialised with. A layer already attached is refused (errBusy).
+// layerPath itself, which then shows the merged view. A parent may be a read-only layer or a
+// plain directory. An empty LayerData uses the layers the writable layer was initialised
+// with; a layer that ends up with no parents at all is refused (see Attach). A layer
+// already attached is refused (errBusy).
 func AttachLayerStorageFilter(layerPath, layerData string) error {
 	if err := checkAbs("layerPath", layerPath); err != nil {
 		return err
@@ -38,6 +42,12 @@ func AttachLayerStorageFilter(layerPath, layerData string) error {
 	return Attach(layerPath, parents)
 }
 
+// RecordedParents returns the parent layers the writable layer at path was initialised with,
+// topmost first and checked as AttachLayerStorageFilter checks them; none for a layer made
+// without a chain (PrepareWritable). The layer must not be attached, since the union hides
+// the record.
+func RecordedParents(path string) ([]string, error) { return storedParents(path) }
+
 // storedParents returns the parents recorded in the writable layer at path.
 func storedParents(path string) ([]string, error) {
 	fd, err := unix.Open(path, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -52,9 +62,9 @@ func storedParents(path string) ([]string, error) {
 	if err != nil {
 		return nil, invalidLayer(path, "reading its layer chain: %v", err)
 	}
-	for _, p := range c.Parents {
-		if kind, err := LayerKind(p); err != nil || kind != KindReadOnly {
-			return nil, notKind(err, p, "a read-only layer (a parent recorded in "+path+")")
+	for i, p := range c.Parents {
+		if err := checkParentLayer(fmt.Sprintf("%s: recorded parent %d", path, i), p); err != nil {
+			return nil, err
 		}
 	}
 	return c.Parents, nil

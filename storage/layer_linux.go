@@ -84,21 +84,33 @@ func parseLayerData(doc string) (*schema.LayerData, error) {
 	return ld, nil
 }
 
-// parentPaths returns the paths of the layers in ld, topmost first, checking that each is
-// a read-only layer.
+// parentPaths returns the paths of the layers in ld, topmost first, checking that each can
+// be a parent (see checkParentLayer).
 func parentPaths(ld *schema.LayerData) ([]string, error) {
 	var paths []string
 	for i, l := range ld.Layers {
-		kind, err := LayerKind(l.Path)
-		if err != nil {
+		p := filepath.Clean(l.Path)
+		if err := checkParentLayer(fmt.Sprintf("LayerData.Layers[%d].Path", i), p); err != nil {
 			return nil, err
 		}
-		if kind != KindReadOnly {
-			return nil, invalidLayer(fmt.Sprintf("LayerData.Layers[%d].Path", i), "%s is not a read-only layer", l.Path)
-		}
-		paths = append(paths, filepath.Clean(l.Path))
+		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// checkParentLayer accepts as a parent layer a read-only layer or a plain directory (one
+// with no layer marker), since a container takes any directory tree as a read-only layer
+// and the layer calls should not be stricter. A writable layer or a legacy folder is
+// refused: its files are not in the directory itself, where the union would look.
+func checkParentLayer(field, p string) error {
+	kind, err := LayerKind(p)
+	if err != nil {
+		return err
+	}
+	if kind != "" && kind != KindReadOnly {
+		return invalidLayer(field, "%s is a %s layer, not a read-only layer or a plain directory", p, kind)
+	}
+	return checkParent(p)
 }
 
 // realPath returns the canonical path of the directory fd (as mountinfo shows paths).

@@ -147,8 +147,14 @@ func TestInitializeChecksParents(t *testing.T) {
 	base := scratch(t)
 	plain := filepath.Join(base, "plain")
 	os.Mkdir(plain, 0o755)
-	wantCode(t, InitializeWritableLayer(filepath.Join(base, "w"), layerData(plain), ""),
-		hresult.HCS_E_INVALID_LAYER, "Layers[0].Path", "not a read-only layer")
+	other := filepath.Join(base, "other")
+	if err := InitializeWritableLayer(other, layerData(plain), ""); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, InitializeWritableLayer(filepath.Join(base, "w"), layerData(other), ""),
+		hresult.HCS_E_INVALID_LAYER, "Layers[0].Path", other+" is a writable layer, not a read-only layer or a plain directory")
+	wantCode(t, InitializeWritableLayer(filepath.Join(base, "w"), layerData(filepath.Join(base, "missing")), ""),
+		hresult.ERROR_NOT_FOUND, "parent layer "+filepath.Join(base, "missing"))
 	wantCode(t, InitializeWritableLayer(filepath.Join(base, "w"), layerData("rel"), ""), hresult.E_INVALIDARG)
 	wantCode(t, InitializeWritableLayer(filepath.Join(base, "w"), layerData(plain, plain), ""),
 		hresult.E_INVALIDARG, "twice")
@@ -184,4 +190,47 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// A plain directory is a parent layer to the layer calls as it is to containers.
+func TestWritableLayerOverPlainDirectories(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := scratch(t)
+	top, bottom := filepath.Join(base, "top"), filepath.Join(base, "bottom")
+	os.MkdirAll(filepath.Join(top, "etc"), 0o755)
+	os.MkdirAll(filepath.Join(bottom, "etc"), 0o755)
+	os.WriteFile(filepath.Join(top, "etc", "motd"), []byte("top"), 0o644)
+	os.WriteFile(filepath.Join(bottom, "etc", "motd"), []byte("bottom"), 0o644)
+	os.WriteFile(filepath.Join(bottom, "etc", "hostname"), []byte("bottom"), 0o644)
+	w := filepath.Join(base, "rw")
+	if err := InitializeWritableLayer(w, layerData(top, bottom), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := AttachLayerStorageFilter(w, ""); err != nil { // the chain recorded at initialisation
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Detach(w) })
+	for name, want := range map[string]string{"etc/motd": "top", "etc/hostname": "bottom"} {
+		if b, err := os.ReadFile(filepath.Join(w, name)); err != nil || string(b) != want {
+			t.Errorf("%s in the union: %q (%v), want %q", name, b, err, want)
+		}
+	}
+}
+
+// A writable layer with no parents is refused at attach instead of becoming an empty root.
+func TestAttachRefusesAWritableLayerWithoutParents(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := scratch(t)
+	w := filepath.Join(base, "rw")
+	if err := InitializeWritableLayer(w, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Detach(w) }) // should an attach succeed after all
+	for _, ld := range []string{"", `{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[]}`} {
+		wantCode(t, AttachLayerStorageFilter(w, ld), hresult.HCS_E_INVALID_LAYER,
+			"writable layer "+w+" has no parent layers")
+		if attached, _ := IsAttached(w); attached {
+			t.Fatalf("LayerData %q: the layer was attached", ld)
+		}
+	}
 }

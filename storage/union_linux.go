@@ -55,12 +55,21 @@ func IsWritable(path string) bool {
 }
 
 // Attach mounts the union of the writable layer at path over parents (topmost first) on path
-// itself. With no parents an empty read-only layer stands in, since overlayfs needs one.
-// Parents may be any directories; AttachLayerStorageFilter is the HCS call, which accepts
-// only read-only layers.
+// itself. Parents may be any directories; AttachLayerStorageFilter is the HCS call, which
+// also refuses writable layers as parents.
+//
+// A writable layer needs at least one parent: with none the union would be an empty root
+// filesystem, which nothing can run in, so it is refused with HCS_E_INVALID_LAYER. (The
+// spec gives no code for this; E_INVALIDARG would blame the arguments, but an empty LayerData
+// is a valid argument meaning "the layers recorded at initialisation": what is wrong is the
+// layer's chain.)
 func Attach(path string, parents []string) error {
 	if !IsWritable(path) {
 		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER, "%s is not a writable layer (no %s folder)", path, DataDir)
+	}
+	if len(parents) == 0 {
+		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER,
+			"writable layer %s has no parent layers: initialise it over at least one read-only layer or directory, or pass its parents in LayerData", path)
 	}
 	for i, p := range parents {
 		if !filepath.IsAbs(p) {
@@ -69,13 +78,6 @@ func Attach(path string, parents []string) error {
 		if err := checkParent(p); err != nil {
 			return err
 		}
-	}
-	if len(parents) == 0 {
-		empty := filepath.Join(path, DataDir, "empty")
-		if err := os.MkdirAll(empty, 0o755); err != nil {
-			return hresult.Wrap(err, 0, "writable layer "+path)
-		}
-		parents = []string{empty}
 	}
 	return mountUnion(path, parents)
 }

@@ -86,8 +86,12 @@ func TestAttachRefusesWhatIsNotAWritableLayer(t *testing.T) {
 	}
 	w := t.TempDir()
 	PrepareWritable(w)
+	t.Cleanup(func() { Detach(w) }) // should an attach succeed after all
 	if err := Attach(w, []string{"relative/path"}); !hresult.Is(err, hresult.E_INVALIDARG) {
 		t.Fatalf("relative parent: %v", err)
+	}
+	if err := Attach(w, nil); !hresult.Is(err, hresult.HCS_E_INVALID_LAYER) || !strings.Contains(err.Error(), "no parent layers") {
+		t.Fatalf("no parents: %v", err)
 	}
 }
 

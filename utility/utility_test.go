@@ -124,3 +124,58 @@ func TestVhdHandleCrossesTheSocket(t *testing.T) {
 		t.Fatalf("the image was not formatted ext4: %v\n%s", err, out)
 	}
 }
+
+// wantHresult fails unless err carries code and its message holds each of want.
+func wantHresult(t *testing.T, what string, err error, code hresult.HRESULT, want ...string) {
+	t.Helper()
+	if !hresult.Is(err, code) {
+		t.Fatalf("%s: %v, want %s", what, err, code)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%s: message %q does not say %q", what, err.Error(), w)
+		}
+	}
+}
+
+// HcsInitializeWritableLayer takes plain directories as parents, as containers do, and the
+// layer attaches over the parents it recorded.
+func TestWritableLayerOverAPlainDirectoryThroughTheSocket(t *testing.T) {
+	testutil.RequireRoot(t)
+	c := daemon(t)
+	dir := t.TempDir()
+	plain, rw := filepath.Join(dir, "plain"), filepath.Join(dir, "rw")
+	os.MkdirAll(filepath.Join(plain, "etc"), 0o755)
+	os.WriteFile(filepath.Join(plain, "etc", "motd"), []byte("plain\n"), 0o644)
+	data := `{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Id":"00000000-0000-0000-0000-000000000001","Path":"` + plain + `"}]}`
+	if err := c.InitializeWritableLayer(t.Context(), rw, data, ""); err != nil {
+		t.Fatalf("InitializeWritableLayer over a plain directory: %v", err)
+	}
+	if err := c.AttachLayerStorageFilter(t.Context(), rw, ""); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(rw, "etc", "motd"))
+	if err := c.DetachLayerStorageFilter(t.Context(), rw); err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != "plain\n" {
+		t.Fatalf("through the attached layer: %q", b)
+	}
+	nested := `{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Id":"00000000-0000-0000-0000-000000000001","Path":"` + rw + `"}]}`
+	wantHresult(t, "a writable layer as a parent", c.InitializeWritableLayer(t.Context(), filepath.Join(dir, "rw2"), nested, ""),
+		hresult.HCS_E_INVALID_LAYER, "LayerData.Layers[0].Path: "+rw+" is a writable layer, not a read-only layer or a plain directory")
+}
+
+// A writable layer initialised with no parents cannot be attached: the union would be an
+// empty root filesystem.
+func TestWritableLayerWithoutParentsIsRefusedAtAttachThroughTheSocket(t *testing.T) {
+	testutil.RequireRoot(t)
+	c := daemon(t)
+	rw := filepath.Join(t.TempDir(), "rw")
+	if err := c.InitializeWritableLayer(t.Context(), rw, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.DetachLayerStorageFilter(context.Background(), rw) }) // should it attach after all
+	wantHresult(t, "AttachLayerStorageFilter", c.AttachLayerStorageFilter(t.Context(), rw, ""),
+		hresult.HCS_E_INVALID_LAYER, "writable layer "+rw+" has no parent layers")
+}

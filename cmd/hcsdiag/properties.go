@@ -88,13 +88,15 @@ func propertyQuery(e *env, s *client.System, p *parsed) (string, error) {
 
 var modifyVerb = &verb{
 	name:     "modify",
-	summary:  "change a running compute system",
+	summary:  "change a created or running compute system",
 	synopsis: []string{"hcsdiag modify ID [FILE]"},
 	description: `Sends the ModifySettingRequest document in FILE, or on stdin when FILE is - or absent,
 to the system (HcsModifyComputeSystem) and waits for the change. A container takes
 Container/Memory/SizeInMB and Container/Processor updates and adds or removes
 Container/MappedDirectories; a VM takes the VirtualMachine/... resource paths its
-driver supports. examples/modify.json changes the memory limit.`,
+driver supports. A system that was created but not started takes them too: the change is
+part of the system when it starts (a VM then also takes 9p shares and a new memory
+size). examples/modify.json changes the memory limit.`,
 	examples: `$ hcsdiag modify demo examples/modify.json
 $ echo '{"ResourcePath":"Container/Memory/SizeInMB","RequestType":"Update","Settings":256}' | hcsdiag modify demo`,
 	minArgs: 1, maxArgs: 2, stopAfter: -1,

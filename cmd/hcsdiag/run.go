@@ -18,8 +18,7 @@ var runVerb = &verb{
 	synopsis: []string{"hcsdiag run [--rm] [--name ID] [--memory MB] --layer DIR [--layer DIR]... [-i] [-t] [-e KEY=VALUE]... " +
 		"[-w DIR] [-u USER] [--] COMMAND [ARG]..."},
 	description: `Creates a container over the read-only layers given with --layer (topmost first) and a
-new writable layer in a temporary directory (HcsInitializeWritableLayer; over plain
-directories the container makes the empty directory a writable layer), starts it,
+new writable layer in a temporary directory (HcsInitializeWritableLayer), starts it,
 runs COMMAND in it as hcsdiag exec does, and exits with the command's exit status.
 Options are read up to the command; everything from COMMAND on belongs to it.
 
@@ -102,10 +101,8 @@ func (r *container) setUp(layers []schema.Layer, mb uint64, rm bool) error {
 	if r.rw, err = os.MkdirTemp("", "hcsdiag-run-"); err != nil {
 		return annotate(err, "writable layer")
 	}
-	// Over imported layers the writable layer records its parents; over plain directory
-	// trees, which storage does not take as parents, the container makes the empty
-	// directory its writable layer itself.
-	if err := r.c.InitializeWritableLayer(r.e.ctx, r.rw, layerData(layers), ""); err != nil && !hresult.Is(err, hresult.HCS_E_INVALID_LAYER) {
+	// The writable layer records its parents, imported layers or plain directory trees.
+	if err := r.c.InitializeWritableLayer(r.e.ctx, r.rw, layerData(layers), ""); err != nil {
 		return err
 	}
 	doc := schema.ComputeSystem{

@@ -2,10 +2,12 @@ package container
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/linuxhcs/hcs/hresult"
@@ -26,7 +28,7 @@ func makeShared(path string) error {
 }
 
 // modifyMappedDirectory adds (RequestType Add) or removes (Remove) a mapped directory of a
-// running container.
+// running container, or of one not yet started (see mapBeforeStart).
 func (s *System) modifyMappedDirectory(ctx context.Context, req *schema.ModifySettingRequest) error {
 	var md schema.MappedDirectory
 	if err := schema.DecodeAt("$.Settings", req.Settings, &md); err != nil {
@@ -35,10 +37,15 @@ func (s *System) modifyMappedDirectory(ctx context.Context, req *schema.ModifySe
 	if err := checkMappedTarget(md.ContainerPath); err != nil {
 		return err
 	}
-	switch req.RequestType {
-	case schema.ModifyRequestTypeAdd:
+	started := s.hasStarted()
+	switch {
+	case req.RequestType == schema.ModifyRequestTypeAdd && !started:
+		return s.mapBeforeStart(md)
+	case req.RequestType == schema.ModifyRequestTypeAdd:
 		return s.addMapped(md)
-	case schema.ModifyRequestTypeRemove:
+	case req.RequestType == schema.ModifyRequestTypeRemove && !started:
+		return s.unmapBeforeStart(md.ContainerPath)
+	case req.RequestType == schema.ModifyRequestTypeRemove:
 		return s.removeMapped(md.ContainerPath)
 	}
 	return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.RequestType: %q must be Add or Remove for Container/MappedDirectories", req.RequestType)
@@ -142,7 +149,8 @@ func (s *System) removeMapped(containerPath string) error {
 	}
 	s.mu.Unlock()
 	if idx < 0 {
-		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "Container/MappedDirectories: %s was not added to this container", containerPath)
+		return hresult.Errorf(hresult.ERROR_NOT_FOUND,
+			"Container/MappedDirectories: %s was not added to this container while it runs (directories mapped at creation or before start stay for its life)", containerPath)
 	}
 	target, err := s.openTarget(containerPath)
 	if err != nil {
@@ -166,4 +174,47 @@ func (s *System) unmapAll() {
 	for i := len(paths) - 1; i >= 0; i-- {
 		_ = s.removeMapped(paths[i])
 	}
+}
+
+// mapBeforeStart adds a mapped directory to the bundle of a container that has not started,
+// where the runtime mounts it as it mounts those of the configuration. (Mounting it into the
+// root on the host, as for a running container, would reach the container too, but whether
+// a later unmount follows it there depends on the runtime.)
+func (s *System) mapBeforeStart(md schema.MappedDirectory) error {
+	if err := checkMappedDirectory("ModifySettingRequest.Settings", md); err != nil {
+		return err
+	}
+	if _, err := os.Stat(md.HostPath); err != nil {
+		return hresult.Wrap(err, hresult.E_INVALIDARG, "ModifySettingRequest.Settings.HostPath "+md.HostPath)
+	}
+	return s.editSpec(func(spec *specs.Spec) error {
+		if mountIndex(spec, md.ContainerPath) >= 0 {
+			return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings.ContainerPath: %s is already mapped", md.ContainerPath)
+		}
+		spec.Mounts = append(spec.Mounts, bindMount(md))
+		return nil
+	})
+}
+
+// unmapBeforeStart removes a mapped directory from the bundle of a container that has not
+// started: one of its configuration or one added since.
+func (s *System) unmapBeforeStart(containerPath string) error {
+	return s.editSpec(func(spec *specs.Spec) error {
+		i := mountIndex(spec, containerPath)
+		if i < 0 || spec.Mounts[i].Type != "bind" {
+			return hresult.Errorf(hresult.ERROR_NOT_FOUND, "Container/MappedDirectories: %s is not mapped into this container", containerPath)
+		}
+		spec.Mounts = append(spec.Mounts[:i], spec.Mounts[i+1:]...)
+		return nil
+	})
+}
+
+// mountIndex returns the index of the mount on containerPath in spec, or -1.
+func mountIndex(spec *specs.Spec, containerPath string) int {
+	for i, m := range spec.Mounts {
+		if m.Destination == containerPath {
+			return i
+		}
+	}
+	return -1
 }

@@ -45,18 +45,18 @@ func mappedMounts(dirs []schema.MappedDirectory) ([]specs.Mount, error) {
 			return nil, invalidArg(field+".ContainerPath", "%q is already mapped by MappedDirectories[%d]", d.ContainerPath, j)
 		}
 		seen[d.ContainerPath] = i
-		opts := []string{"rbind", "rprivate"}
-		if d.ReadOnly {
-			opts = append(opts, "ro", "rro")
-		}
-		mounts = append(mounts, specs.Mount{
-			Destination: d.ContainerPath,
-			Type:        "bind",
-			Source:      d.HostPath,
-			Options:     opts,
-		})
+		mounts = append(mounts, bindMount(d))
 	}
 	return mounts, nil
+}
+
+// bindMount is the mount of one mapped directory.
+func bindMount(d schema.MappedDirectory) specs.Mount {
+	opts := []string{"rbind", "rprivate"}
+	if d.ReadOnly {
+		opts = append(opts, "ro", "rro")
+	}
+	return specs.Mount{Destination: d.ContainerPath, Type: "bind", Source: d.HostPath, Options: opts}
 }
 
 // checkMappedDirectory validates one mapped directory; field is its path in the document.

@@ -114,7 +114,9 @@ func networkNamespace(c *schema.Container) string {
 
 // attachRootfs makes the container's root: Storage.Path when given (attached by the caller
 // already, or attached here for the container's life), else a scratch layer in the state
-// directory.
+// directory. A writable layer attached here is put over Storage.Layers, or when those are
+// empty over the parents it was initialised with; with neither it is refused, as
+// AttachLayerStorageFilter refuses it, instead of giving the container an empty root.
 func (s *System) attachRootfs() error {
 	var layers []string
 	if s.cfg.Storage != nil {
@@ -135,6 +137,10 @@ func (s *System) attachRootfs() error {
 	if err := s.ensureWritable(); err != nil {
 		return err
 	}
+	layers, err := s.parentLayers(layers)
+	if err != nil {
+		return err
+	}
 	s.attached = true // intent first: a crash from here on is undone by Cleanup
 	if err := s.saveState(); err != nil {
 		return err
@@ -143,6 +149,23 @@ func (s *System) attachRootfs() error {
 		return err
 	}
 	return makeShared(s.rootfs)
+}
+
+// parentLayers returns the layers the writable layer goes over: those the configuration
+// lists, else those the layer recorded at initialisation.
+func (s *System) parentLayers(layers []string) ([]string, error) {
+	if len(layers) > 0 {
+		return layers, nil
+	}
+	recorded, err := storage.RecordedParents(s.rootfs)
+	if err != nil {
+		return nil, hresult.Wrap(err, 0, "Container.Storage.Path")
+	}
+	if len(recorded) == 0 {
+		return nil, hresult.Errorf(hresult.HCS_E_INVALID_LAYER,
+			"Container.Storage: Layers is empty and the writable layer %s records no parent layers, so the container would have an empty root filesystem", s.rootfs)
+	}
+	return recorded, nil
 }
 
 // ensureWritable initialises a scratch, missing or empty Storage.Path as a writable layer;

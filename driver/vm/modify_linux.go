@@ -16,18 +16,23 @@ const unplugWait = 10 * time.Second
 
 // Modify hot-adds and removes SCSI disks on the VM's existing controllers. QEMU cannot add
 // a 9p file-system backend or (on this machine type, without memory slots) memory at run
-// time: those requests fail with E_NOTIMPL, as does anything forwarded to the guest.
+// time: those requests fail with E_NOTIMPL, as does anything forwarded to the guest. Before
+// the VM starts, disks, 9p shares and the memory size can all change (see
+// modifyBeforeStart).
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
 	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
 		return notImpl("ModifySettingRequest.GuestRequest", "requests to the guest")
 	}
+	if !s.launched() {
+		return s.modifyBeforeStart(req)
+	}
 	parts := strings.Split(req.ResourcePath, "/")
 	switch {
-	case len(parts) == 6 && parts[0] == "VirtualMachine" && parts[1] == "Devices" && parts[2] == "Scsi" && parts[4] == "Attachments":
+	case scsiAttachmentPath(parts):
 		return s.modifyDisk(ctx, req, parts[3], parts[5])
-	case req.ResourcePath == "VirtualMachine/Devices/Plan9/Shares":
+	case req.ResourcePath == plan9SharesPath:
 		return notImpl("ModifySettingRequest.ResourcePath", "adding or removing 9p shares of a running VM (QEMU has no run-time 9p backend)")
-	case req.ResourcePath == "VirtualMachine/ComputeTopology/Memory/SizeInMB":
+	case req.ResourcePath == memorySizePath:
 		return notImpl("ModifySettingRequest.ResourcePath", "changing the memory of a running VM")
 	}
 	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)

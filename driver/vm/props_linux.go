@@ -75,7 +75,7 @@ func procStatus(pid int) map[string]uint64 {
 // pages.
 func (s *System) memory() *schema.MemoryInformationForVm {
 	mb := uint64(DefaultMemoryMB)
-	if t := s.cfg.ComputeTopology; t != nil && t.Memory != nil && t.Memory.SizeInMB > 0 {
+	if t := s.config().ComputeTopology; t != nil && t.Memory != nil && t.Memory.SizeInMB > 0 {
 		mb = t.Memory.SizeInMB
 	}
 	return &schema.MemoryInformationForVm{VirtualNodeCount: 1, VirtualMachineMemory: &schema.VmMemory{AssignedMemory: mb << 8}}

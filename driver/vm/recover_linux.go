@@ -29,6 +29,9 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 		return driver.Recovered{}, fmt.Errorf("VM %s: its state names no run directory: %w", req.ID, driver.ErrSystemGone)
 	}
 	s := newSystem(d, req, p.RunID)
+	if p.Config != nil {
+		s.cfg, s.scsi, s.modified = p.Config, ScsiControllerIDs(p.Config.Devices), true
+	}
 	var err error
 	s.runMade = true
 	if s.cmd, err = BuildCommand(s.commandConfig()); err != nil {

@@ -197,6 +197,9 @@ func withQEMUExit(ctx context.Context, done <-chan struct{}) (context.Context, c
 	return ctx, cancel
 }
 
+// launched reports whether QEMU was started (it may have exited since).
+func (s *System) launched() bool { return s.qemuDone() != nil }
+
 // qemuDone returns a channel closed when QEMU exited (never, when it did not start).
 func (s *System) qemuDone() <-chan struct{} {
 	s.mu.Lock()

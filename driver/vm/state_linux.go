@@ -6,6 +6,7 @@ import (
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/durable"
+	"github.com/linuxhcs/hcs/schema"
 )
 
 // persisted is what the driver keeps in a system's state directory, written before each
@@ -16,6 +17,9 @@ type persisted struct {
 	// reused pid is not mistaken for it).
 	Pid      int    `json:"Pid,omitempty"`
 	PidStart uint64 `json:"PidStart,omitempty"`
+	// Config is the VM's configuration when it was modified before Start; the service's
+	// copy is the one it was created with.
+	Config *schema.VirtualMachine `json:"Config,omitempty"`
 }
 
 const stateFile = "vm.json"
@@ -26,6 +30,9 @@ func (s *System) saveState() error {
 	s.mu.Lock()
 	if s.qemu != nil {
 		p.Pid, p.PidStart = s.qemu.pid, s.qemu.start
+	}
+	if s.modified {
+		p.Config = s.cfg
 	}
 	s.mu.Unlock()
 	err := durable.WriteJSON(filepath.Join(s.dir, stateFile), p, 0o600)

@@ -52,6 +52,8 @@ type System struct {
 	// panicked is set once a crash was reported, which happens once.
 	panicked bool
 	disks    map[string]bool
+	// modified says cfg was changed before Start (see modifyBeforeStart) and is persisted.
+	modified bool
 }
 
 var _ driver.System = (*System)(nil)
@@ -82,7 +84,7 @@ func (s *System) agentSession() (*agentsession.Session, error) {
 	if sess := s.agent.Get(); sess != nil {
 		return sess, nil
 	}
-	if s.cfg.GuestConnection == nil {
+	if s.config().GuestConnection == nil {
 		return nil, hresult.Errorf(hresult.HCS_E_SYSTEM_NOT_CONFIGURED_FOR_OPERATION,
 			"VM %s has no GuestConnection: processes need the guest agent", s.id)
 	}

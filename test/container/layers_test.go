@@ -8,8 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/testlayer"
 	"github.com/linuxhcs/hcs/schema"
+	"github.com/linuxhcs/hcs/storage"
 )
 
 // tarLayer packs dir as a layer.tar in a new transport folder.
@@ -63,6 +66,54 @@ func TestContainerOnImportedLayers(t *testing.T) {
 		}
 		if strings.Contains(out, "GROUP") {
 			t.Fatal("a whiteout did not hide /etc/group")
+		}
+	})
+}
+
+// TestContainerOnWritableLayerOverPlainDirectory initialises a writable layer over a plain
+// directory tree (as containers take one) and runs a container that names only the
+// writable layer: it goes over the parents the layer recorded.
+func TestContainerOnWritableLayerOverPlainDirectory(t *testing.T) {
+	forEachRuntime(t, func(t *testing.T, e *env) {
+		base, err := testlayer.Busybox()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rw := filepath.Join(t.TempDir(), "rw")
+		chain := fmt.Sprintf(`{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Id":"00000000-0000-0000-0000-000000000001","Path":%q}]}`, base)
+		if err := e.c.InitializeWritableLayer(t.Context(), rw, chain, ""); err != nil {
+			t.Fatalf("InitializeWritableLayer over a plain directory: %v", err)
+		}
+		doc := &schema.ComputeSystem{Container: &schema.Container{Storage: &schema.Storage{Path: rw}}}
+		sys := e.start("plain-parent-"+e.runtime, doc)
+		if out := mustRun(t, sys, "busybox true && echo BUSYBOX"); out != "BUSYBOX\n" {
+			t.Fatalf("in the container: %q", out)
+		}
+	})
+}
+
+// TestContainerOnWritableLayerWithoutParentsIsRefused: a writable layer initialised with no
+// parents gives a container nothing to run; creating one on it fails instead of mounting an
+// empty root filesystem.
+func TestContainerOnWritableLayerWithoutParentsIsRefused(t *testing.T) {
+	forEachRuntime(t, func(t *testing.T, e *env) {
+		rw := filepath.Join(t.TempDir(), "rw")
+		if err := e.c.InitializeWritableLayer(t.Context(), rw, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		op := client.NewOperation(nil, nil)
+		defer op.Close()
+		sys, err := e.c.CreateComputeSystem("no-parents-"+e.runtime, `{"Container":{"Storage":{"Path":"`+rw+`"}}}`, op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { stopAndClose(t, sys) })
+		_, err = op.Wait(timeout(t))
+		if !hresult.Is(err, hresult.HCS_E_INVALID_LAYER) || !strings.Contains(err.Error(), "writable layer "+rw+" records no parent layers") {
+			t.Fatalf("creating a container on a writable layer without parents: %v, want HCS_E_INVALID_LAYER", err)
+		}
+		if attached, _ := storage.IsAttached(rw); attached {
+			t.Fatal("the writable layer was left attached")
 		}
 	})
 }

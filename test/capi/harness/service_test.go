@@ -39,8 +39,9 @@ func serviceEnv(t *testing.T, s *hcsdtest.Daemon) []string {
 }
 
 // TestWithService runs the C tests that talk to hcsd: the error paths that need a service,
-// a container's whole life, callbacks, the storage and VM file functions, a program using L""
-// with -fshort-wchar, and then all but the last under valgrind.
+// a container's whole life, handles closed right after a call, callbacks, the storage and VM
+// file functions, a program using L"" with -fshort-wchar, and then all but the last under
+// valgrind.
 func TestWithService(t *testing.T) {
 	testutil.RequireRoot(t)
 	s := startService(t)
@@ -51,6 +52,7 @@ func TestWithService(t *testing.T) {
 	}{
 		{"errors", func(t *testing.T) string { return cTest(t, "errors", c11) }, []string{"online"}},
 		{"lifecycle", func(t *testing.T) string { return cTest(t, "lifecycle", c11) }, nil},
+		{"closeafter", func(t *testing.T) string { return cTest(t, "closeafter", c11) }, nil},
 		{"callbacks", func(t *testing.T) string { return cTest(t, "callbacks", c11) }, nil},
 		{"storage", func(t *testing.T) string { return cTest(t, "storage", c11) }, nil},
 		{"shortwchar", func(t *testing.T) string { return cTest(t, "shortwchar", c11Short) }, nil},
@@ -60,7 +62,7 @@ func TestWithService(t *testing.T) {
 			runProgram(t, serviceEnv(t, s), append([]string{tc.prog(t)}, tc.args...)...)
 		})
 	}
-	for _, tc := range tests[:4] {
+	for _, tc := range tests[:5] {
 		t.Run("valgrind/"+tc.name, func(t *testing.T) {
 			memcheck(t, serviceEnv(t, s), append([]string{tc.prog(t)}, tc.args...)...)
 		})
