@@ -30,6 +30,10 @@ type Recovered struct {
 	// Started says whether the system had been started (Running or Paused); a system that
 	// was only created is ready to start.
 	Started bool
+	// Paused, when the driver can tell, says whether it found the started system paused.
+	// A crash between freezing (or thawing) a system and recording that leaves the record
+	// behind; what the driver finds wins. Nil leaves the recorded state.
+	Paused *bool
 	// Processes are the processes CreateProcess started that still run. Exits of the others
 	// that happened while the service was down are reported through Notifier.ProcessExited,
 	// possibly before Recover returns.

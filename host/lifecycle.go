@@ -78,7 +78,11 @@ func (s *system) start(ctx context.Context) error {
 		s.mu.Lock()
 		s.startedAt = time.Now()
 		s.mu.Unlock()
-		return s.step(nil, schema.StateRunning)
+		if err := s.step(nil, schema.StateRunning); err != nil {
+			return err
+		}
+		stepStartRecorded.Reach()
+		return nil
 	}
 	cleanup, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
 	defer cancel()

@@ -99,7 +99,7 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	s.recovering = make(chan struct{})
 	s.mu.Unlock()
 	if state != r.State {
-		h.log.Info("the system was started before the service stopped; recording it running", "id", r.ID, "recorded", r.State)
+		h.log.Info("the system is not in its recorded state; recording the state it was found in", "id", r.ID, "recorded", r.State, "found", state)
 		if err := s.persist(); err != nil {
 			h.log.Warn("saving the adopted system's state failed", "id", r.ID, "err", err)
 		}
@@ -122,18 +122,26 @@ func (h *Host) reattach(ctx context.Context, s *system, rec driver.Recoverer, re
 	if s.cfg.ShouldTerminateOnLastHandleClosed {
 		h.tasks.after(h.opts.ReattachGrace, s.terminateUnreferenced)
 	}
-	h.log.Info("reattached compute system", "id", r.ID, "state", r.State, "processes", len(got.Processes))
+	h.log.Info("reattached compute system", "id", r.ID, "state", state, "processes", len(got.Processes))
 	return true
 }
 
 // recoveredState is the state of a reattached system: the recorded one, unless the driver
-// found running a system whose record says it was only created (the service stopped while
-// starting it).
+// found it otherwise. A system whose record says it was only created but that runs was being
+// started when the service stopped; one found paused or running while its record says the
+// other was being paused or resumed.
 func recoveredState(r record, got driver.Recovered) (schema.State, time.Time) {
-	if got.Started && r.State == schema.StateCreated {
-		return schema.StateRunning, time.Now()
+	state, startedAt := r.State, r.Started
+	if got.Started && state == schema.StateCreated {
+		state, startedAt = schema.StateRunning, time.Now()
 	}
-	return r.State, r.Started
+	if got.Paused != nil && (state == schema.StateRunning || state == schema.StatePaused) {
+		state = schema.StateRunning
+		if *got.Paused {
+			state = schema.StatePaused
+		}
+	}
+	return state, startedAt
 }
 
 // rollBack releases what a system left and removes its state directory.

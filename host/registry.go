@@ -115,6 +115,7 @@ func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, conf
 		h.forget(s)
 		return err
 	}
+	stepCreateDone.Reach()
 	s.addHandle(k)
 	return nil
 }
@@ -126,17 +127,20 @@ func (s *system) createDriver(ctx context.Context, drv driver.Driver) error {
 	if err := os.Mkdir(s.stateDir, 0o700); err != nil {
 		return hresult.Wrap(withoutStatePath(err), hresult.E_FAIL, `compute system "`+s.id+`": creating its state directory`)
 	}
+	stepCreateDirMade.Reach()
 	// The record says Creating before the driver does anything, so a crash during Create is
 	// rolled back on restart.
 	if err := s.persist(); err != nil {
 		os.RemoveAll(s.stateDir)
 		return err
 	}
+	stepCreateRecorded.Reach()
 	ds, err := drv.Create(ctx, driver.CreateRequest{ID: s.id, Config: s.cfg, StateDir: s.stateDir, Notify: &notifier{s}})
 	if err != nil {
 		os.RemoveAll(s.stateDir)
 		return hresult.Wrap(err, 0, `compute system "`+s.id+`"`)
 	}
+	stepCreateDriverDone.Reach()
 	s.ds = ds
 	return nil
 }

@@ -74,6 +74,7 @@ func (s *system) closeDriver(ctx context.Context) {
 			if err := s.ds.Close(ctx); err != nil {
 				s.h.log.Error("releasing compute system resources failed", "id", s.id, "err", err)
 			}
+			stepCloseDriverClosed.Reach()
 		}
 		if s.stateDir != "" {
 			os.RemoveAll(s.stateDir)

@@ -137,6 +137,7 @@ func stage(layerPath string, kind Kind, fill func(root int) error) error {
 	if err != nil {
 		return err
 	}
+	stepImportJournaled.Reach()
 	sweepLeftovers(pfd, base)
 	tmp, root, err := newStaging(pfd, base)
 	if err != nil {
@@ -153,6 +154,7 @@ func stage(layerPath string, kind Kind, fill func(root int) error) error {
 	if err := fill(root); err != nil {
 		return err
 	}
+	stepImportFilled.Reach()
 	if err := finishStage(root, pfd, tmp, base, kind); err != nil {
 		return hresult.Wrap(err, 0, "layer "+layerPath)
 	}
@@ -177,6 +179,7 @@ func finishStage(root, pfd int, tmp, base string, kind Kind) error {
 		}
 		return sysError(err, "moving the layer into place")
 	}
+	stepImportRenamed.Reach()
 	return sysError(unix.Fsync(pfd), "flushing the layer folder")
 }
 

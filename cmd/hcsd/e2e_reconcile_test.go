@@ -13,6 +13,7 @@ import (
 
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/driver/container"
+	"github.com/linuxhcs/hcs/internal/faultpoint"
 )
 
 // TestHcsdKilledDuringConcurrentStarts kills hcsd while several starts are under way, each
@@ -38,11 +39,11 @@ func killDuringStarts(t *testing.T, d *daemonRun, layer string) {
 			}
 		}
 	})
-	t.Setenv(container.HangEnv, container.HangAfterRuntimeRun)
+	t.Setenv(faultpoint.Env, faultpoint.Setting("hang", container.StepRuntimeRan))
 	d.start(t)
 	startAllAndKill(t, d, layer, ids, rws, rids, ids[2])
 
-	t.Setenv(container.HangEnv, "")
+	t.Setenv(faultpoint.Env, "")
 	d.start(t)
 	c := d.dial(t)
 	states := listStates(t, c)

@@ -13,7 +13,9 @@ import (
 // agentImage holds the hcs-agent binary in a sealed memfd. Each container's init is started
 // from a duplicate of it as /proc/self/fd/N: the container's root stays untouched, and the
 // seals make the image unwritable, so a process in the container cannot replace its own
-// init through /proc/1/exe.
+// init through /proc/1/exe. The driver loads it when it is made: every container of one
+// service then runs the same agent even if the binary on disk is replaced meanwhile, and the
+// service holds the same descriptors before its first container as after its last.
 type agentImage struct {
 	path string
 
@@ -22,12 +24,16 @@ type agentImage struct {
 	err  error
 }
 
-// file returns a new descriptor of the sealed image (the caller closes it), loading the
-// image on first use.
-func (a *agentImage) file() (*os.File, error) {
+// load copies the binary into the sealed image, once.
+func (a *agentImage) load() error {
 	a.once.Do(func() { a.fd, a.err = sealedCopy(a.path) })
-	if a.err != nil {
-		return nil, a.err
+	return a.err
+}
+
+// file returns a new descriptor of the sealed image (the caller closes it).
+func (a *agentImage) file() (*os.File, error) {
+	if err := a.load(); err != nil {
+		return nil, err
 	}
 	fd, err := unix.FcntlInt(a.fd.Fd(), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {

@@ -111,6 +111,9 @@ func New(opts Options) (*Driver, error) {
 	if err := d.SetRuntime(name); err != nil {
 		return nil, err
 	}
+	if err := d.agent.load(); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

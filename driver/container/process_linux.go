@@ -31,6 +31,7 @@ func (s *System) CreateProcess(ctx context.Context, req driver.ProcessRequest) (
 	if err != nil {
 		return nil, err
 	}
+	stepExecSpawned.Reach()
 	return &Process{s: s, pid: pid}, nil
 }
 

@@ -80,7 +80,7 @@ func (s *System) reattach(ctx context.Context) (driver.Recovered, error) {
 	s.mu.Unlock()
 	s.setAgentLog(reopenAgentLog(s.d.log, s.id, s.pid))
 	go s.waitExit(w)
-	return driver.Recovered{System: s, Started: true, Reattach: s.reconnect}, nil
+	return driver.Recovered{System: s, Started: true, Paused: &paused, Reattach: s.reconnect}, nil
 }
 
 // abandon gives up a container that could not be reattached. The host releases it with

@@ -54,6 +54,7 @@ func (s *System) Terminate(ctx context.Context) error {
 	if err := s.killInit(ctx); err != nil {
 		return err
 	}
+	stepTerminateKilled.Reach()
 	return s.waitInit(ctx)
 }
 
@@ -91,6 +92,7 @@ func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
 	if err := s.rt.Pause(ctx, s.rid); err != nil {
 		return err
 	}
+	stepPauseFrozen.Reach()
 	s.setPaused(true)
 	return nil
 }
@@ -112,6 +114,7 @@ func (s *System) Resume(ctx context.Context) error {
 	if err := s.rt.Resume(ctx, s.rid); err != nil {
 		return err
 	}
+	stepResumeThawed.Reach()
 	s.setPaused(false)
 	s.thawed()
 	return nil
@@ -191,6 +194,7 @@ func (s *System) release(ctx context.Context) error {
 		if err := s.rt.Delete(ctx, s.rid); err != nil {
 			errs = append(errs, err)
 		}
+		stepCloseDeleted.Reach()
 	}
 	if err := s.waitInit(ctx); err != nil {
 		errs = append(errs, err)
@@ -206,6 +210,7 @@ func (s *System) release(ctx context.Context) error {
 		if err := detachRoot(s.rootfs); err != nil {
 			errs = append(errs, err)
 		}
+		stepCloseRootDetached.Reach()
 	}
 	if s.scratch {
 		os.RemoveAll(s.rootfs)

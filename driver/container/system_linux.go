@@ -85,9 +85,11 @@ func (s *System) prepare(ctx context.Context) error {
 	if err := s.saveState(); err != nil {
 		return err
 	}
+	stepCreateRecorded.Reach()
 	if err := s.attachRootfs(); err != nil {
 		return err
 	}
+	stepCreateAttached.Reach()
 	spec, err := BuildSpec(SpecInput{
 		ID: s.id, Container: s.cfg, RootfsPath: s.rootfs,
 		Args:    protocol.AgentArgs("/proc/self/fd/3", 4),
@@ -101,7 +103,11 @@ func (s *System) prepare(ctx context.Context) error {
 	if err := os.MkdirAll(s.bundle(), 0o700); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "container bundle")
 	}
-	return writeJSON(filepath.Join(s.bundle(), "config.json"), spec)
+	if err := writeJSON(filepath.Join(s.bundle(), "config.json"), spec); err != nil {
+		return err
+	}
+	stepCreateBundle.Reach()
+	return nil
 }
 
 // networkNamespace returns the namespace path Networking.Namespace names, if it is a path.
@@ -200,6 +206,7 @@ func (s *System) Start(ctx context.Context) error {
 		return err
 	}
 	defer ln.Close()
+	stepStartListening.Reach()
 	alog, out, err := newAgentLog(s.d.log, s.id)
 	if err != nil {
 		return err
@@ -217,7 +224,7 @@ func (s *System) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	hangAt(HangAfterRuntimeRun)
+	stepStartRuntimeRan.Reach()
 	w, err := watchStarted(pid, s.rt.Path)
 	if err != nil {
 		return err
@@ -232,7 +239,12 @@ func (s *System) Start(ctx context.Context) error {
 	if err := s.saveState(); err != nil {
 		return err
 	}
-	return s.handshake(ctx, ln.path, w, nil)
+	stepStartInitSaved.Reach()
+	if err := s.handshake(ctx, ln.path, w, nil); err != nil {
+		return err
+	}
+	stepStartConnected.Reach()
+	return nil
 }
 
 // connect dials the agent and keeps the session. unclaimed receives the exits of processes

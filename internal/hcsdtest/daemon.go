@@ -43,6 +43,9 @@ type Daemon struct {
 	AgentDir string
 	// Cgroup is the cgroup parent of the service's containers.
 	Cgroup string
+	// Env is added to hcsd's environment by the next Start, after the test process's own:
+	// how a test sets faultpoint.Env or a PATH with wrapped runtimes.
+	Env []string
 
 	bin    string
 	cmd    *exec.Cmd
@@ -85,6 +88,7 @@ func (d *Daemon) Start() error {
 	}
 	cmd := exec.Command(filepath.Join(d.bin, "hcsd"), "--config", d.Config, "--socket", d.Socket)
 	cmd.Stderr = &d.log
+	cmd.Env = append(os.Environ(), d.Env...)
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -159,6 +163,21 @@ func (d *Daemon) Kill() {
 	d.cmd.Process.Kill()
 	<-d.exited
 	d.exited = nil
+}
+
+// AwaitExit waits at most timeout for hcsd to exit by itself and returns how it ended; ok
+// is false when it was not running or still runs.
+func (d *Daemon) AwaitExit(timeout time.Duration) (status error, ok bool) {
+	if !d.Running() {
+		return nil, false
+	}
+	select {
+	case status = <-d.exited:
+		d.exited = nil
+		return status, true
+	case <-time.After(timeout):
+		return nil, false
+	}
 }
 
 // Log returns what hcsd has written to its standard error so far, at debug level.
