@@ -5,9 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/linuxhcs/hcs/driver"
+	"github.com/linuxhcs/hcs/storage"
 )
 
 // sweep releases what systems without a usable record left. Every driver that can is asked
@@ -49,13 +49,9 @@ func keptDirs(root string, unusable []string) []string {
 	return keep
 }
 
-// mountedBelow reports whether anything is mounted on or below dir.
+// mountedBelow reports whether anything is mounted on or below dir (or whether the mount
+// table cannot be read, which is no proof of the contrary).
 func mountedBelow(dir string) bool {
-	b, _ := os.ReadFile("/proc/self/mountinfo")
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 4 && (f[4] == dir || strings.HasPrefix(f[4], dir+"/")) {
-			return true
-		}
-	}
-	return false
+	points, err := storage.MountPointsBelow(dir)
+	return err != nil || len(points) > 0
 }

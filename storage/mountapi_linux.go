@@ -14,12 +14,15 @@ var errOldKernel = errors.New("overlayfs without lowerdir+")
 
 // mountUnionFds mounts the union with fsopen/fsconfig/fsmount/move_mount, giving every layer
 // as an open descriptor (or, before Linux 6.13, as its path, one parameter per layer).
-func mountUnionFds(path string, parents []string) error {
+func mountUnionFds(path string, parents []string, source string) error {
 	fsfd, err := unix.Fsopen("overlay", unix.FSOPEN_CLOEXEC)
 	if err != nil {
 		return errOldKernel
 	}
 	defer unix.Close(fsfd)
+	if err := unix.FsconfigSetString(fsfd, "source", source); err != nil {
+		return unionError(fsfd, path, "source", err)
+	}
 	for i, p := range parents {
 		if err := setDir(fsfd, "lowerdir+", p, nil); err != nil {
 			if i == 0 && errors.Is(err, unix.EINVAL) {

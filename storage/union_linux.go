@@ -64,6 +64,20 @@ func IsWritable(path string) bool {
 // is a valid argument meaning "the layers recorded at initialisation": what is wrong is the
 // layer's chain.)
 func Attach(path string, parents []string) error {
+	return AttachMarked(path, parents, defaultUnionSource)
+}
+
+// defaultUnionSource is the mount source of a union attached without a mark.
+const defaultUnionSource = "overlay"
+
+// AttachMarked is Attach with source as the union's mount source (the field
+// /proc/self/mountinfo shows before the options): a mark by which whoever attached the union
+// finds it again when every record of it is lost (see MarkedUnions). source must be
+// non-empty and hold no whitespace or commas.
+func AttachMarked(path string, parents []string, source string) error {
+	if source == "" || strings.ContainsAny(source, " \t\n,") {
+		return hresult.Errorf(hresult.E_INVALIDARG, "union mark %q: must be non-empty, without blanks or commas", source)
+	}
 	if !IsWritable(path) {
 		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER, "%s is not a writable layer (no %s folder)", path, DataDir)
 	}
@@ -79,7 +93,7 @@ func Attach(path string, parents []string) error {
 			return err
 		}
 	}
-	return mountUnion(path, parents)
+	return mountUnion(path, parents, source)
 }
 
 // checkParent fails for a parent layer that is missing or not a directory, naming it: the
@@ -103,10 +117,10 @@ func checkParent(p string) error {
 // open descriptor (no length limit, no escaping, and /proc/self/mountinfo then names every
 // layer by its real path, which DestroyLayer relies on), or through mount(2) on kernels
 // older than 6.8.
-func mountUnion(path string, parents []string) error {
-	err := mountUnionFds(path, parents)
+func mountUnion(path string, parents []string, source string) error {
+	err := mountUnionFds(path, parents, source)
 	if err == errOldKernel {
-		return mountUnionLegacy(path, parents)
+		return mountUnionLegacy(path, parents, source)
 	}
 	return err
 }
@@ -114,7 +128,7 @@ func mountUnion(path string, parents []string) error {
 // mountUnionLegacy mounts overlayfs with mount(2). Parents whose paths would not fit the
 // option string or contain characters it cannot carry are passed through /proc/self/fd
 // links of O_PATH descriptors, which the kernel resolves at mount time.
-func mountUnionLegacy(path string, parents []string) error {
+func mountUnionLegacy(path string, parents []string, source string) error {
 	lower := strings.Join(parents, ":")
 	if len(lower) > maxMountData || strings.ContainsAny(lower, ",\\") || hasColon(parents) {
 		fds, closeAll, err := openPaths(parents)
@@ -125,7 +139,7 @@ func mountUnionLegacy(path string, parents []string) error {
 		lower = strings.Join(fds, ":")
 	}
 	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s,%s", lower, upperDir(path), workDir(path), unionOptions)
-	if err := unix.Mount("overlay", path, "overlay", 0, data); err != nil {
+	if err := unix.Mount(source, path, "overlay", 0, data); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "attaching the union on "+path)
 	}
 	return nil

@@ -2,6 +2,7 @@ package container
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -68,3 +69,15 @@ func (s *System) ownsSocket() bool {
 	defer s.mu.Unlock()
 	return !s.nameTaken
 }
+
+// unionMarkPrefix begins the mark (storage.AttachMarked) of every union this driver
+// attaches: it names the driver's runtime root, by a digest, so that services sharing a host
+// tell their unions apart.
+func (d *Driver) unionMarkPrefix() string {
+	sum := sha256.Sum256([]byte(d.opts.RuntimeRoot))
+	return "hcs-container:" + hex.EncodeToString(sum[:8]) + ":"
+}
+
+// unionMark is the mark of the union on the root of the container the runtime knows as rid:
+// the sweep finds it by that mark when the container's records are lost.
+func (d *Driver) unionMark(rid string) string { return d.unionMarkPrefix() + rid }

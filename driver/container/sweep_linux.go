@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/linuxhcs/hcs/driver"
@@ -31,7 +30,8 @@ func (d *Driver) Sweep(ctx context.Context, systemsDir string, keep []string) er
 		}
 	}
 	traces := d.unclaimedTraces(systemsDir, keep, claimed)
-	errs = append(errs, d.sweepCgroups(traces), d.sweepMounts(systemsDir, keep), d.sweepSockets(claimed))
+	errs = append(errs, d.sweepMarkedUnions(claimed), d.sweepCgroups(traces), d.sweepMounts(systemsDir, keep),
+		d.sweepSockets(claimed))
 	return errors.Join(errs...)
 }
 
@@ -122,11 +122,36 @@ func (d *Driver) tearDownUnclaimed(ctx context.Context, rt *Runtime, rid string)
 	return detachRoot(st.Rootfs)
 }
 
+// sweepMarkedUnions detaches the unions this driver attached (marked with its union mark)
+// for containers no record claims: a caller's writable layer whose container's records
+// were lost before it ever ran, for example, which no runtime entry names.
+func (d *Driver) sweepMarkedUnions(claimed map[string]bool) error {
+	unions, err := storage.MarkedUnions(d.unionMarkPrefix())
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, u := range unions {
+		if rid := strings.TrimPrefix(u.Mark, d.unionMarkPrefix()); !claimed[rid] {
+			d.log.Warn("detaching the union of a container no record claims", "runtimeId", rid, "path", u.Path)
+			errs = append(errs, detachRoot(u.Path))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // sweepMounts detaches the unions mounted below systemsDir outside every kept state
 // directory (the scratch roots of systems whose records were lost).
 func (d *Driver) sweepMounts(systemsDir string, keep []string) error {
+	points, err := storage.MountPointsBelow(systemsDir)
+	if err != nil {
+		return err
+	}
 	var errs []error
-	for _, point := range mountsBelow(systemsDir) {
+	for _, point := range points {
+		if point == systemsDir {
+			continue
+		}
 		if within(point, keep) {
 			continue
 		}
@@ -150,20 +175,6 @@ func (d *Driver) sweepSockets(claimed map[string]bool) error {
 		os.Remove(filepath.Join(d.opts.SocketDir, e.Name()))
 	}
 	return nil
-}
-
-// mountsBelow lists this process's mount points strictly below dir, deepest first, so a
-// mount is detached before the one it sits on.
-func mountsBelow(dir string) []string {
-	b, _ := os.ReadFile("/proc/self/mountinfo")
-	var out []string
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
-			out = append(out, f[4])
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(out)))
-	return out
 }
 
 // within reports whether path is one of dirs or below one.

@@ -151,7 +151,7 @@ func (s *System) attachRootfs() error {
 	if err := s.saveState(); err != nil {
 		return err
 	}
-	if err := storage.Attach(s.rootfs, layers); err != nil {
+	if err := storage.AttachMarked(s.rootfs, layers, s.d.unionMark(s.rid)); err != nil {
 		return err
 	}
 	return makeShared(s.rootfs)
