@@ -153,13 +153,23 @@ func (r *Runtime) Kill(ctx context.Context, id, signal string) error {
 // container the runtime does not know (never created, or deleted already) is not an error,
 // which saves a state query before every delete.
 func (r *Runtime) Delete(ctx context.Context, id string) error {
-	out, err := r.run(ctx, "delete", "--force", id)
-	if err != nil && notExist(out) {
-		return nil
+	var err error
+	for range deleteAttempts {
+		var out []byte
+		out, err = r.run(ctx, "delete", "--force", id)
+		if err == nil || notExist(out) {
+			return nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
 	}
 	return err
 }
 
+// deleteAttempts is how many times Delete runs the runtime: a delete that died (killed, or
+// crashed) half way leaves the entry, and running it again, which is safe, removes it.
+const deleteAttempts = 2
 // notExist recognises the runtimes' "no such container" answers.
 func notExist(output []byte) bool {
 	s := strings.ToLower(string(output))

@@ -199,6 +199,9 @@ func (s *System) release(ctx context.Context) error {
 	if err := s.waitInit(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	if s.hasStarted() {
+		errs = append(errs, s.d.removeCgroups(s.rid))
+	}
 	s.mu.Lock()
 	if s.watch != nil {
 		s.watch.release()

@@ -31,6 +31,21 @@ func (d *Driver) sweepCgroups(traces map[string]bool) error {
 	return errors.Join(errs...)
 }
 
+// removeCgroups removes the cgroups of the container the runtime knows as rid, in every
+// hierarchy, killing what is left in them. The runtime's delete removes them; a runtime that
+// died while making the container leaves them without an entry to delete.
+func (d *Driver) removeCgroups(rid string) error {
+	var errs []error
+	for _, parent := range d.cgroupParentDirs() {
+		dir := filepath.Join(parent, rid)
+		if _, err := os.Stat(dir); err == nil {
+			d.log.Warn("removing a cgroup the runtime left", "cgroup", dir)
+			errs = append(errs, removeCgroup(dir))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // cgroupParentDirs returns the driver's cgroup parent in every mounted hierarchy.
 func (d *Driver) cgroupParentDirs() []string {
 	dirs, _ := filepath.Glob(filepath.Join(cgroupRoot, "*", d.opts.CgroupParent))

@@ -61,6 +61,8 @@ type service struct {
 	t        *testing.T
 	runtime  string
 	baseline hcsdtest.Census
+	// env is added to hcsd's environment at every start.
+	env []string
 	// work holds the writable layers and layer imports of the test, below Base so that the
 	// census counts their mounts.
 	work string
@@ -96,7 +98,7 @@ func (s *service) in(t *testing.T) (restore func()) {
 // start runs hcsd, with env added to its environment for this run only.
 func (s *service) start(env ...string) {
 	s.t.Helper()
-	s.Env = env
+	s.Env = append(append([]string{}, s.env...), env...)
 	if err := s.Start(); err != nil {
 		s.t.Fatal(err)
 	}
