@@ -18,6 +18,11 @@ const (
 	Hcsdiag Binary = "hcsdiag"
 )
 
+// RaceEnv names the environment variable that, set to 1, makes Build build hcsd and
+// hcsdiag with the race detector (the agent runs without cgo, which the detector needs): the
+// fault suite runs its services so, and fails on any race they report (RacesIn).
+const RaceEnv = "HCSDTEST_RACE"
+
 // Build builds the binaries into dir, as make does into bin/: the agent static (without
 // cgo), the others with cgo.
 func Build(dir string, bins ...Binary) error {
@@ -30,7 +35,11 @@ func Build(dir string, bins ...Binary) error {
 		if b == Agent {
 			cgo = "0"
 		}
-		cmd := exec.Command("go", "build", "-o", dir, pkg)
+		args := []string{"build", "-o", dir}
+		if cgo == "1" && os.Getenv(RaceEnv) == "1" {
+			args = append(args, "-race")
+		}
+		cmd := exec.Command("go", append(args, pkg)...)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -3,6 +3,7 @@ package hcsdtest
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,4 +153,27 @@ func countDescriptors(c Census, pid int) {
 			c["hcsd descriptor "+numbered.ReplaceAllString(link, "")]++
 		}
 	}
+}
+
+// Len returns the number of things counted.
+func (c Census) Len() int {
+	n := 0
+	for _, k := range c {
+		n += k
+	}
+	return n
+}
+
+// Summary counts the things by kind (the first word of each line): "3 mount, 12 state".
+func (c Census) Summary() string {
+	kinds := map[string]int{}
+	for line, n := range c {
+		kind, _, _ := strings.Cut(line, " ")
+		kinds[kind] += n
+	}
+	var parts []string
+	for _, kind := range slices.Sorted(maps.Keys(kinds)) {
+		parts = append(parts, fmt.Sprintf("%d %s", kinds[kind], kind))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -179,6 +180,10 @@ func (d *Daemon) AwaitExit(timeout time.Duration) (status error, ok bool) {
 		return nil, false
 	}
 }
+
+// RacesIn reports whether an hcsd built with the race detector (RaceEnv) reported a data
+// race in its log.
+func (d *Daemon) RacesIn() bool { return strings.Contains(d.Log(), "WARNING: DATA RACE") }
 
 // Log returns what hcsd has written to its standard error so far, at debug level.
 func (d *Daemon) Log() string { return d.log.String() }

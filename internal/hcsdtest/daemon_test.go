@@ -3,9 +3,12 @@ package hcsdtest
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linuxhcs/hcs/internal/testutil"
 )
@@ -60,4 +63,53 @@ func TestStartReportsAnHcsdThatExits(t *testing.T) {
 	if d.Running() {
 		t.Fatal("Running after hcsd exited")
 	}
+}
+
+func TestCensusSeesWhatIsLeftOnTheHost(t *testing.T) {
+	testutil.RequireRoot(t)
+	d := New(t, Options{Name: "census"})
+	if err := os.MkdirAll(d.StateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before := d.Census()
+	mnt := filepath.Join(d.Base, "mnt")
+	hierarchy := "/sys/fs/cgroup/memory" // a v1 hierarchy on hybrid hosts
+	if _, err := os.Stat(hierarchy); err != nil {
+		hierarchy = "/sys/fs/cgroup" // the unified one
+	}
+	cgroup := filepath.Join(hierarchy, d.Cgroup, "left")
+	for _, dir := range []string{mnt, cgroup} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testutil.MountTmpfs(t, mnt, "size=1m")
+	t.Cleanup(func() { os.Remove(cgroup) })
+	if err := os.WriteFile(filepath.Join(d.StateDir, "stray"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sleeper := exec.Command("tail", "-f", filepath.Join(d.StateDir, "stray")) // names the service's directory
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sleeper.Process.Kill(); sleeper.Wait() })
+	for i := 0; i < 500 && !strings.HasPrefix(cmdline(sleeper.Process.Pid), "tail"); i++ {
+		time.Sleep(10 * time.Millisecond) // until it has exec'd
+	}
+
+	diff := strings.Join(d.Census().Diff(before), "\n")
+	for _, want := range []string{"+ mount " + mnt, "+ cgroup " + cgroup, "+ state stray", "+ process " + strconv.Itoa(sleeper.Process.Pid)} {
+		if !strings.Contains(diff, want) {
+			t.Errorf("the census diff does not show %q:\n%s", want, diff)
+		}
+	}
+	if diff := d.Census().Diff(d.Census()); len(diff) != 0 {
+		t.Errorf("two censuses of an unchanged host differ: %v", diff)
+	}
+}
+
+// cmdline returns the command line of pid.
+func cmdline(pid int) string {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	return string(b)
 }

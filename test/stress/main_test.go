@@ -130,8 +130,14 @@ func (s *service) checkCensus() {
 	if left, err := s.TerminateAll(); err != nil || len(left) > 0 {
 		s.t.Errorf("systems still there at the end: %v %v", left, err)
 	}
-	if diff := s.settledCensus(s.baseline).Diff(s.baseline); len(diff) > 0 {
+	final := s.settledCensus(s.baseline)
+	if diff := final.Diff(s.baseline); len(diff) > 0 {
 		s.t.Errorf("the census differs from the one taken before the test:\n%s", strings.Join(diff, "\n"))
+	} else {
+		s.t.Logf("census after the test: the same %d things as before it (%s)", final.Len(), final.Summary())
+	}
+	if s.RacesIn() {
+		s.t.Error("hcsd reported a data race (see its log)")
 	}
 }
 
