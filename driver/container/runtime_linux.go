@@ -170,6 +170,7 @@ func (r *Runtime) Delete(ctx context.Context, id string) error {
 // deleteAttempts is how many times Delete runs the runtime: a delete that died (killed, or
 // crashed) half way leaves the entry, and running it again, which is safe, removes it.
 const deleteAttempts = 2
+
 // notExist recognises the runtimes' "no such container" answers.
 func notExist(output []byte) bool {
 	s := strings.ToLower(string(output))
