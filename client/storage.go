@@ -4,9 +4,8 @@ import (
 	"context"
 	"os"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/fdconn"
 	"github.com/linuxhcs/hcs/wire"
 )
 
@@ -24,7 +23,7 @@ func (c *Client) utility(ctx context.Context, fn wire.UtilityFunc, file *os.File
 	}
 	// The call may outlive the caller's wait, and the caller may then close file: it gets a
 	// descriptor of its own, or the number could name another file by the time it is sent.
-	own, err := dupFile(file)
+	own, err := fdconn.Dup(file)
 	if err != nil {
 		return "", hresult.Wrap(err, hresult.E_INVALIDARG, string(fn)+": the VHD handle")
 	}
@@ -34,26 +33,6 @@ func (c *Client) utility(ctx context.Context, fn wire.UtilityFunc, file *os.File
 		}
 		return c.svc.Utility(ctx, fn, args, own)
 	}, nil)
-}
-
-// dupFile returns a new descriptor for f, or nil for nil.
-func dupFile(f *os.File) (*os.File, error) {
-	if f == nil {
-		return nil, nil
-	}
-	raw, err := f.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
-	var fd int
-	var dupErr error
-	if err := raw.Control(func(orig uintptr) { fd, dupErr = unix.FcntlInt(orig, unix.F_DUPFD_CLOEXEC, 0) }); err != nil {
-		return nil, err
-	}
-	if dupErr != nil {
-		return nil, dupErr
-	}
-	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
 func (c *Client) utilityErr(ctx context.Context, fn wire.UtilityFunc, file *os.File, args ...string) error {

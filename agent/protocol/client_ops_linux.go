@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/hresult"
-	"golang.org/x/sys/unix"
+	"github.com/linuxhcs/hcs/internal/fdconn"
 )
 
 // Spawn starts a process and returns its pid. files are the descriptors the request
@@ -53,7 +53,7 @@ func (r *SpawnRequest) FDCount() int {
 func dupFiles(files []*os.File) ([]int, error) {
 	fds := make([]int, 0, len(files))
 	for _, f := range files {
-		fd, err := dupFile(f)
+		fd, err := dupFD(f)
 		if err != nil {
 			closeFDs(fds)
 			return nil, hresult.Wrap(err, hresult.E_INVALIDARG, "Spawn: file "+f.Name())
@@ -61,24 +61,6 @@ func dupFiles(files []*os.File) ([]int, error) {
 		fds = append(fds, fd)
 	}
 	return fds, nil
-}
-
-func dupFile(f *os.File) (int, error) {
-	if f == nil {
-		return -1, fmt.Errorf("nil file")
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	fd := -1
-	var derr error
-	if err := rc.Control(func(s uintptr) {
-		fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0)
-	}); err != nil {
-		return -1, err
-	}
-	return fd, derr
 }
 
 // Signal sends sig to pid. A process that has exited, or that the agent did not spawn,
@@ -142,4 +124,12 @@ func durationMs(d time.Duration) uint32 {
 		return ^uint32(0)
 	}
 	return uint32(ms)
+}
+
+// dupFD duplicates f's descriptor to send it, refusing a nil file.
+func dupFD(f *os.File) (int, error) {
+	if f == nil {
+		return -1, fmt.Errorf("nil file")
+	}
+	return fdconn.DupFD(f)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/fdconn"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -108,18 +109,12 @@ func closeIf(f *os.File) {
 
 // dupNonblock returns a non-blocking duplicate of f.
 func dupNonblock(f *os.File) (*os.File, error) {
-	rc, err := f.SyscallConn()
+	d, err := fdconn.Dup(f)
 	if err != nil {
-		return nil, hresult.Wrap(err, hresult.E_INVALIDARG, "process stdio")
+		return nil, hresult.Wrap(err, hresult.E_FAIL, "process stdio")
 	}
-	fd := -1
-	var derr error
-	rc.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) })
-	if derr != nil {
-		return nil, hresult.Wrap(derr, hresult.E_FAIL, "process stdio")
-	}
-	unix.SetNonblock(fd, true)
-	return os.NewFile(uintptr(fd), f.Name()), nil
+	unix.SetNonblock(int(d.Fd()), true)
+	return d, nil
 }
 
 // Pid implements driver.Process.

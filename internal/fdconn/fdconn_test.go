@@ -226,3 +226,30 @@ func FuzzReadFrame(f *testing.F) {
 		}
 	})
 }
+
+func TestDupGivesAnIndependentCloseOnExecDescriptor(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	d, err := Dup(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close() // the duplicate keeps the pipe open
+	if flags, err := unix.FcntlInt(d.Fd(), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC == 0 {
+		t.Errorf("duplicate flags %#x, %v: want close-on-exec", flags, err)
+	}
+	if _, err := d.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	b, _ := io.ReadAll(r)
+	if string(b) != "x" {
+		t.Fatalf("read %q through the duplicate", b)
+	}
+	if f, err := Dup(nil); f != nil || err != nil {
+		t.Fatalf("Dup(nil) = %v, %v", f, err)
+	}
+}
