@@ -11,7 +11,6 @@ import (
 	"github.com/linuxhcs/hcs/driver/container"
 	"github.com/linuxhcs/hcs/host"
 	"github.com/linuxhcs/hcs/internal/testlayer"
-	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -24,7 +23,7 @@ const trueProcess = `{"CommandArgs":["/bin/true"]}`
 func hcsClient(b *testing.B, runtime string) *client.Client {
 	b.Helper()
 	requireContainers(b, runtime)
-	agent, err := testlayer.Agent(testutil.ModuleRoot(b))
+	agent, err := testlayer.Agent()
 	if err != nil {
 		b.Fatal(err)
 	}

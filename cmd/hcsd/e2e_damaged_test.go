@@ -55,7 +55,7 @@ func TestHcsdSweepsWhatDamagedRecordsLeft(t *testing.T) {
 			rids["scratch"] = d.runtimeID(t, "scratch")
 			d.Kill()
 			for _, id := range []string{"named", "scratch"} {
-				damage(t, filepath.Join(d.StateDir, "systems", id, c.file), c.content)
+				testutil.Spoil(t, filepath.Join(d.StateDir, "systems", id, c.file), c.content)
 			}
 
 			d.start(t)
@@ -72,19 +72,6 @@ func TestHcsdSweepsWhatDamagedRecordsLeft(t *testing.T) {
 			}
 			d.stop(t)
 		})
-	}
-}
-
-// damage overwrites path with content, or removes it when content is "-".
-func damage(t *testing.T, path, content string) {
-	var err error
-	if content == "-" {
-		err = os.Remove(path)
-	} else {
-		err = os.WriteFile(path, []byte(content), 0o600)
-	}
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -126,7 +113,7 @@ func TestHcsdSweepsAContainerOnlyItsCgroupKnows(t *testing.T) {
 	d.Kill()
 	pid := d.awaitRunning(t, rid)
 	t.Cleanup(func() { killCgroup(t, d, pid, rid) }) // without its runtime entry, nothing else would
-	damage(t, filepath.Join(d.StateDir, "systems", "orphan", "system.json"), "-")
+	testutil.Spoil(t, filepath.Join(d.StateDir, "systems", "orphan", "system.json"), "-")
 	if err := os.RemoveAll(filepath.Join(d.stateRoot(), rid)); err != nil {
 		t.Fatal(err)
 	}

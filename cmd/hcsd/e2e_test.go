@@ -220,15 +220,7 @@ func (d *daemonRun) checkRunning(t *testing.T, rid string) {
 // recorded in its state.
 func (d *daemonRun) runtimeID(t *testing.T, id string) string {
 	t.Helper()
-	var st struct{ RuntimeID string }
-	b, err := os.ReadFile(filepath.Join(d.StateDir, "systems", id, "driver.json"))
-	if err == nil {
-		err = json.Unmarshal(b, &st)
-	}
-	if err != nil || st.RuntimeID == "" {
-		t.Fatalf("the runtime id of %s: %v (driver.json %s)", id, err, b)
-	}
-	return st.RuntimeID
+	return testutil.ReadContainerRecord(t, filepath.Join(d.StateDir, "systems", id)).RuntimeID
 }
 
 // removeContainer deletes the container rid (when known) with its runtime and detaches its

@@ -81,7 +81,7 @@ func newDriver(t *testing.T, runtime string, tweaks ...func(*container.Options))
 func newLoggingDriver(t *testing.T, runtime string, logger *slog.Logger, tweaks ...func(*container.Options)) *container.Driver {
 	t.Helper()
 	testutil.RequireRoot(t)
-	agent, err := testlayer.Agent(testutil.ModuleRoot(t))
+	agent, err := testlayer.Agent()
 	if err != nil {
 		t.Fatal(err)
 	}

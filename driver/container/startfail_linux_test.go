@@ -2,7 +2,6 @@ package container_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/linuxhcs/hcs/driver/container"
 	"github.com/linuxhcs/hcs/driver/drivertest"
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -139,16 +139,7 @@ func TestStartReportsAnOOMKilledInit(t *testing.T) {
 	}
 }
 
-// recordedRuntimeID reads the runtime container name the driver recorded in stateDir.
 func recordedRuntimeID(t *testing.T, stateDir string) string {
 	t.Helper()
-	var st struct{ RuntimeID string }
-	b, err := os.ReadFile(filepath.Join(stateDir, "driver.json"))
-	if err == nil {
-		err = json.Unmarshal(b, &st)
-	}
-	if err != nil || st.RuntimeID == "" {
-		t.Fatalf("the recorded runtime id: %v (driver.json %s)", err, b)
-	}
-	return st.RuntimeID
+	return testutil.ReadContainerRecord(t, stateDir).RuntimeID
 }

@@ -61,11 +61,7 @@ func setupEnv() error {
 		return fmt.Errorf("no /boot/vmlinuz-*-cloud-amd64: run scripts/setup.sh")
 	}
 	env.kernel = kernels[len(kernels)-1]
-	root, err := moduleRoot()
-	if err != nil {
-		return err
-	}
-	if env.agent, err = testlayer.Agent(root); err != nil {
+	if env.agent, err = testlayer.Agent(); err != nil {
 		return err
 	}
 	env.initrd, err = buildInitrd(env.kernel)
@@ -80,16 +76,6 @@ func buildInitrd(kernel string) (string, error) {
 		return "", err
 	}
 	return out, nil
-}
-
-func moduleRoot() (string, error) {
-	wd, _ := os.Getwd()
-	for d := wd; d != "/"; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-	}
-	return "", fmt.Errorf("no go.mod above %s", wd)
 }
 
 // requireVM skips (or, under CI, fails) a test that needs to run VMs here.

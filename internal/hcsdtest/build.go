@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
+
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // Binary is a command of this module a test may need built.
@@ -49,11 +49,12 @@ func Build(dir string, bins ...Binary) error {
 	return nil
 }
 
-// moduleRoot returns the directory of the module's go.mod.
+// moduleRoot returns the directory of the module's go.mod, above the working directory (go
+// test runs each test in its package's directory).
 func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
+	wd, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
+		return "", err
 	}
-	return filepath.Dir(strings.TrimSpace(string(out))), nil
+	return testutil.FindModuleRoot(wd)
 }

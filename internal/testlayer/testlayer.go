@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/linuxhcs/hcs/internal/hcsdtest"
 )
 
 // BusyboxPath is where Debian's busybox-static installs the static binary.
@@ -113,9 +115,9 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return os.WriteFile(dst, b, mode)
 }
 
-// Agent builds cmd/hcs-agent (static) and returns its path. moduleRoot is the directory of
-// go.mod.
-func Agent(moduleRoot string) (string, error) {
+// Agent builds cmd/hcs-agent (static, as hcsdtest.Build does) once per test process and
+// returns its path.
+func Agent() (string, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	if agent != "" {
@@ -125,13 +127,9 @@ func Agent(moduleRoot string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out := filepath.Join(r, "hcs-agent")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./cmd/hcs-agent")
-	cmd.Dir = moduleRoot
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building hcs-agent: %v\n%s", err, b)
+	if err := hcsdtest.Build(r, hcsdtest.Agent); err != nil {
+		return "", err
 	}
-	agent = out
-	return out, nil
+	agent = filepath.Join(r, string(hcsdtest.Agent))
+	return agent, nil
 }

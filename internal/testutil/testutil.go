@@ -41,7 +41,7 @@ func ModuleRoot(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := findModuleRoot(wd)
+	root, err := FindModuleRoot(wd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,8 @@ func specPath(moduleRoot, name string) (string, error) {
 	return p, nil
 }
 
-func findModuleRoot(dir string) (string, error) {
+// FindModuleRoot returns the directory holding go.mod at dir or above it.
+func FindModuleRoot(dir string) (string, error) {
 	for d := filepath.Clean(dir); ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			return d, nil

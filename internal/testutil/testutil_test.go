@@ -100,12 +100,12 @@ func must(t *testing.T, err error) {
 func TestFindModuleRoot(t *testing.T) {
 	repo, deep := layout(t, false)
 	for _, dir := range []string{repo, deep} {
-		got, err := findModuleRoot(dir)
+		got, err := FindModuleRoot(dir)
 		if err != nil || got != repo {
-			t.Errorf("findModuleRoot(%s) = %q, %v; want %q", dir, got, err, repo)
+			t.Errorf("FindModuleRoot(%s) = %q, %v; want %q", dir, got, err, repo)
 		}
 	}
-	if got, err := findModuleRoot(filepath.Dir(repo)); err == nil {
+	if got, err := FindModuleRoot(filepath.Dir(repo)); err == nil {
 		t.Errorf("findModuleRoot above the module = %q, want an error", got)
 	}
 }

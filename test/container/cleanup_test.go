@@ -1,8 +1,6 @@
 package container_test
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -10,6 +8,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -128,13 +127,5 @@ func newFiles(before, after map[string]string) []string {
 // recorded in its state.
 func (e *env) runtimeID(id string) string {
 	e.t.Helper()
-	var st struct{ RuntimeID string }
-	b, err := os.ReadFile(filepath.Join(e.stateDir, "systems", id, "driver.json"))
-	if err == nil {
-		err = json.Unmarshal(b, &st)
-	}
-	if err != nil || st.RuntimeID == "" {
-		e.t.Fatalf("the runtime id of %s: %v (driver.json %s)", id, err, b)
-	}
-	return st.RuntimeID
+	return testutil.ReadContainerRecord(e.t, filepath.Join(e.stateDir, "systems", id)).RuntimeID
 }

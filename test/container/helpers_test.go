@@ -81,7 +81,7 @@ func runtimesUsed() []*container.Runtime {
 func newEnv(t *testing.T, runtime, mode string) *env {
 	t.Helper()
 	testutil.RequireRoot(t)
-	agent, err := testlayer.Agent(testutil.ModuleRoot(t))
+	agent, err := testlayer.Agent()
 	if err != nil {
 		t.Fatal(err)
 	}

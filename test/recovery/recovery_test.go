@@ -51,7 +51,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	testutil.RequireRoot(t)
-	agent, err := testlayer.Agent(testutil.ModuleRoot(t))
+	agent, err := testlayer.Agent()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,16 +143,17 @@ func TestRestartReattachesRunningContainer(t *testing.T) {
 
 	again := reopened(t, e, "survivor", schema.StateRunning)
 	// The reader still talks to its client directly, and its exit reaches the new service.
-	io.WriteString(reader.StdInput, "hi\n")
-	out, _ := io.ReadAll(reader.StdOutput)
-	if string(out) != "got hi\n" {
-		t.Fatalf("reader output %q", out)
-	}
+	// It is opened before it is let go: a process that ended with no handle open is gone.
 	rp, err := again.OpenProcess(t.Context(), reader.ProcessID, client.GenericAll)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rp.Close()
+	io.WriteString(reader.StdInput, "hi\n")
+	out, _ := io.ReadAll(reader.StdOutput)
+	if string(out) != "got hi\n" {
+		t.Fatalf("reader output %q", out)
+	}
 	st, err := rp.WaitForExit(ctx(t))
 	if err != nil || !strings.Contains(st, `"ExitCode":7`) {
 		t.Fatalf("reader exit %s, %v", st, err)
@@ -245,12 +246,10 @@ func TestRestartForgetsContainerThatDiedWhileDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	do(t, func(op *client.Operation) error { return sys.Start(op, "") })
-	var d struct{ Pid int }
-	b, _ := os.ReadFile(filepath.Join(e.state, "systems", "gone", "driver.json"))
-	json.Unmarshal(b, &d)
+	d := testutil.ReadContainerRecord(t, filepath.Join(e.state, "systems", "gone"))
 	first.Close(ctx(t), false)
 	if d.Pid <= 0 {
-		t.Fatalf("no init pid recorded: %s", b)
+		t.Fatalf("no init pid recorded: %+v", d)
 	}
 	p, _ := os.FindProcess(d.Pid)
 	p.Kill()

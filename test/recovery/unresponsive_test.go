@@ -2,8 +2,6 @@ package recovery_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/linuxhcs/hcs/client"
 	"github.com/linuxhcs/hcs/hresult"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // TestRestartDoesNotWaitOnAnUnresponsiveAgent stops a container's agent (SIGSTOP: it still
@@ -31,12 +30,10 @@ func TestRestartDoesNotWaitOnAnUnresponsiveAgent(t *testing.T) {
 		t.Fatal(err)
 	}
 	do(t, func(op *client.Operation) error { return sys.Start(op, "") })
-	var d struct{ Pid int }
-	b, _ := os.ReadFile(filepath.Join(e.state, "systems", "mute", "driver.json"))
-	json.Unmarshal(b, &d)
+	d := testutil.ReadContainerRecord(t, filepath.Join(e.state, "systems", "mute"))
 	first.Close(ctx(t), false)
 	if d.Pid <= 0 {
-		t.Fatalf("no init pid recorded: %s", b)
+		t.Fatalf("no init pid recorded: %+v", d)
 	}
 	if err := syscall.Kill(d.Pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)

@@ -3,12 +3,11 @@
 package stress
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // damages are the ways a system's records are found spoiled after a crash: each replaces a
@@ -44,7 +43,7 @@ func TestDamagedRecords(t *testing.T) {
 		s.Kill()
 		for i, id := range ids {
 			d := damages[i/3]
-			spoil(t, filepath.Join(s.StateDir, "systems", id, d.file), d.content)
+			testutil.Spoil(t, filepath.Join(s.StateDir, "systems", id, d.file), d.content)
 		}
 		s.start()
 		c = s.dial()
@@ -72,19 +71,5 @@ func (s *service) makeInState(c *client.Client, id, state string) {
 		if err := pause(ctx(s.t), sys); err != nil {
 			s.t.Fatal(err)
 		}
-	}
-}
-
-// spoil overwrites path with content, or removes it when content is "-".
-func spoil(t *testing.T, path, content string) {
-	t.Helper()
-	var err error
-	if content == "-" {
-		err = os.Remove(path)
-	} else {
-		err = os.WriteFile(path, []byte(content), 0o600)
-	}
-	if err != nil {
-		t.Fatal(fmt.Errorf("spoiling %s: %w", path, err))
 	}
 }

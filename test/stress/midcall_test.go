@@ -4,17 +4,15 @@ package stress
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/linuxhcs/hcs/client"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // delays are how long after a call begins its agent or runtime is killed.
@@ -87,24 +85,8 @@ func TestAgentKilledMidCall(t *testing.T) {
 	})
 }
 
-// initPid returns the pid of the init (the agent) of system id, as the runtime reports it.
+// initPid returns the pid of the init (the agent) of system id, as the driver recorded it.
 func (s *service) initPid(t *testing.T, id string) int {
 	t.Helper()
-	var rec struct{ RuntimeID string }
-	b, err := os.ReadFile(filepath.Join(s.StateDir, "systems", id, "driver.json"))
-	if err == nil {
-		err = json.Unmarshal(b, &rec)
-	}
-	if err != nil {
-		t.Fatalf("the runtime id of %s: %v", id, err)
-	}
-	out, err := exec.Command(s.runtime, "--root", filepath.Join(s.RuntimeRoot, s.runtime), "state", rec.RuntimeID).Output()
-	var st struct{ Pid int }
-	if err == nil {
-		err = json.Unmarshal(out, &st)
-	}
-	if err != nil || st.Pid <= 0 {
-		t.Fatalf("%s state of %s: %v: %s", s.runtime, id, err, out)
-	}
-	return st.Pid
+	return testutil.ReadContainerRecord(t, filepath.Join(s.StateDir, "systems", id)).Pid
 }
