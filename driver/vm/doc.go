@@ -92,7 +92,7 @@
 // protocol.SyncPreamble in both directions, so a session that ended mid-frame (the service
 // restarted, the guest was restored) cannot corrupt the next. The agent keeps the port open
 // for its life and starts a new session whenever the host connects again; Recover relies on
-// that. GuestConnection.UseVsock is accepted, but the transport is virtio-serial: vsock
+// that, in the background and, for a VM it found paused, once the VM is resumed. GuestConnection.UseVsock is accepted, but the transport is virtio-serial: vsock
 // needs /dev/vhost-vsock, which the machines this is built on do not have.
 //
 // # VM utility functions

@@ -10,16 +10,18 @@ import (
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/driver/agentsession"
+	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/procfs"
 )
 
 var _ driver.Recoverer = (*Driver)(nil)
 
 // Recover reattaches to a VM after the service restarted: QEMU (same pid and start time)
-// is watched through a pidfd, QMP and the console are reconnected, and the guest agent,
-// which lost its host, starts a new session (re-sending every exit not acknowledged) when
-// the driver connects to its port again. Processes started before keep running; their
-// relayed stdio ended with the old service.
+// is watched through a pidfd, QMP and the console are reconnected, and QEMU says whether the
+// guest runs or is paused. In the background (Recovered.Reattach), once the guest runs, the
+// guest agent, which lost its host, starts a new session (re-sending every exit not
+// acknowledged) when the driver connects to its port again. Processes started before keep
+// running; their relayed stdio ended with the old service.
 func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.Recovered, error) {
 	var p persisted
 	if err := driver.RecoverableState(req, stateFile, &p, req.Config != nil && req.Config.VirtualMachine != nil); err != nil {
@@ -46,7 +48,9 @@ func (d *Driver) Recover(ctx context.Context, req driver.CreateRequest) (driver.
 	return s.reattach(ctx, p)
 }
 
-// reattach adopts QEMU and reconnects to it and to the agent.
+// reattach adopts QEMU and reconnects to it (QMP and the console answer whatever the guest
+// does) and asks it whether the guest runs. The guest agent is left to Recovered.Reattach
+// (reconnectGuest), which the host runs in the background: recovery never waits on a guest.
 func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, error) {
 	proc, err := adoptQEMU(p.Pid, p.PidStart)
 	if err != nil {
@@ -56,20 +60,58 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 	s.qemu, s.startAt = proc, time.Now()
 	s.mu.Unlock()
 	go s.waitExit(proc)
-	// The agent re-sends every exit it reported while nobody listened; those of processes
-	// the session does not know go to the host's recovery path.
-	reconnect := func(ctx context.Context) error { return s.connectAgent(ctx, agentsession.Sink(s.notify.ProcessExited)) }
-	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"connect to the console", s.connectConsole},
-		{"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", reconnect}} {
+	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"connect to the console", s.connectConsole}} {
 		if err := st.run(ctx); err != nil {
 			return driver.Recovered{}, s.withLog(st.name, err)
 		}
 	}
-	procs, err := s.adoptProcesses(ctx)
+	running, err := s.guestRunning(ctx, s.monitor())
 	if err != nil {
-		return driver.Recovered{}, err
+		return driver.Recovered{}, s.withLog("ask QEMU whether the guest runs", err)
 	}
-	return driver.Recovered{System: s, Started: true, Processes: procs}, nil
+	paused := !running
+	if paused {
+		s.mu.Lock()
+		s.resumed = make(chan struct{})
+		s.mu.Unlock()
+	}
+	return driver.Recovered{System: s, Started: true, Paused: &paused, Reattach: s.reconnectGuest}, nil
+}
+
+// reconnectGuest reconnects to the guest agent of a recovered VM, once it is resumed if it
+// was found paused. The agent re-sends every exit it reported while nobody listened; those
+// of processes the session does not know go to the host's recovery path. It returns the
+// processes the agent spawned that still run.
+func (s *System) reconnectGuest(ctx context.Context) ([]driver.Process, error) {
+	s.mu.Lock()
+	resumed, proc := s.resumed, s.qemu
+	s.mu.Unlock()
+	if resumed != nil {
+		select {
+		case <-resumed:
+		case <-proc.done:
+			return nil, fmt.Errorf("VM %s: QEMU ended while the VM was paused: %w", s.id, driver.ErrSystemGone)
+		case <-ctx.Done():
+			return nil, hresult.Wrap(ctx.Err(), 0, "VM "+s.id+": waiting for it to be resumed")
+		}
+	}
+	reconnect := func(ctx context.Context) error { return s.connectAgent(ctx, agentsession.Sink(s.notify.ProcessExited)) }
+	for _, st := range []step{{"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", reconnect}} {
+		if err := st.run(ctx); err != nil {
+			return nil, s.withLog(st.name, err)
+		}
+	}
+	return s.adoptProcesses(ctx)
+}
+
+// guestResumed lets a reconnectGuest that waits for a resume go on.
+func (s *System) guestResumed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.resumed != nil {
+		close(s.resumed)
+		s.resumed = nil
+	}
 }
 
 // adoptProcesses records the processes the agent spawned that still run.

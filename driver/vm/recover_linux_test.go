@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/driver/drivertest"
@@ -46,13 +47,17 @@ func TestRecover(t *testing.T) {
 	}
 	v2 := &vm{t: t, id: v.id, sys: r.System.(*System), rec: rec}
 	t.Cleanup(v2.cleanup)
-	if !r.Started || len(r.Processes) != 1 || r.Processes[0].Pid() != sleeper {
-		t.Fatalf("recovered %+v, want started with process %d", r, sleeper)
+	if !r.Started || r.Paused == nil || *r.Paused || r.Reattach == nil {
+		t.Fatalf("recovered %+v, want started, found running, with the guest left to Reattach", r)
+	}
+	procs, err := r.Reattach(ctx)
+	if err != nil || len(procs) != 1 || procs[0].Pid() != sleeper {
+		t.Fatalf("Reattach = %v, %v; want process %d", procs, err, sleeper)
 	}
 	if out, code := v2.sh("echo after restart"); code != 0 || !strings.Contains(out, "after restart") {
 		t.Errorf("a process after the recovery: %q, exit %d", out, code)
 	}
-	v2.must("Kill", r.Processes[0].Kill)
+	v2.must("Kill", procs[0].Kill)
 	if code, ok := rec.WaitProcessExited(sleeper, timeout); !ok || code != 137 {
 		t.Errorf("the adopted process's exit: %d, %v; want 137", code, ok)
 	}
@@ -60,6 +65,53 @@ func TestRecover(t *testing.T) {
 	if st := v2.waitExit(); st.Cause != driver.ExitStopped {
 		t.Errorf("exit %+v, want ForcedExit", st)
 	}
+}
+
+// TestRecoverPausedWaitsForResume: a VM found paused is recovered at once, reported paused,
+// and its guest agent reconnected only once it is resumed.
+func TestRecoverPausedWaitsForResume(t *testing.T) {
+	requireVM(t)
+	d := newTestDriver(t)
+	doc := vmDoc(env.kernel, env.initrd)
+	v := createVM(t, d, doc)
+	v.start()
+	sleeper := v.spawnBackground("exec sleep 1000")
+	v.must("Pause", func(ctx context.Context) error { return v.sys.Pause(ctx, nil) })
+	v.sys.abandon()
+
+	rec := drivertest.NewRecorder()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	r, err := d.Recover(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: rec})
+	if err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	v2 := &vm{t: t, id: v.id, sys: r.System.(*System), rec: rec}
+	t.Cleanup(v2.cleanup)
+	if r.Paused == nil || !*r.Paused {
+		t.Fatalf("recovered %+v, want it found paused", r)
+	}
+	type result struct {
+		procs []driver.Process
+		err   error
+	}
+	reattached := make(chan result, 1)
+	go func() { p, err := r.Reattach(ctx); reattached <- result{p, err} }()
+	select {
+	case got := <-reattached:
+		t.Fatalf("Reattach returned (%v, %v) while the guest was paused", got.procs, got.err)
+	case <-time.After(time.Second):
+	}
+	v2.must("Resume", v2.sys.Resume)
+	got := <-reattached
+	if got.err != nil || len(got.procs) != 1 || got.procs[0].Pid() != sleeper {
+		t.Fatalf("Reattach after the resume = %v, %v; want process %d", got.procs, got.err, sleeper)
+	}
+	if out, code := v2.sh("echo resumed"); code != 0 || !strings.Contains(out, "resumed") {
+		t.Errorf("a process after the resume: %q, exit %d", out, code)
+	}
+	v2.must("Terminate", v2.sys.Terminate)
+	v2.waitExit()
 }
 
 // TestCleanup releases what a VM left: QEMU is killed and the run directory removed.

@@ -32,6 +32,7 @@ func (s *System) Resume(ctx context.Context) error {
 	if err := m.Execute(ctx, "cont", nil, nil); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "resume")
 	}
+	s.guestResumed()
 	return nil
 }
 

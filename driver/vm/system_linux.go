@@ -54,6 +54,9 @@ type System struct {
 	disks    map[string]bool
 	// modified says cfg was changed before Start (see modifyBeforeStart) and is persisted.
 	modified bool
+	// resumed, set while a VM recovered paused waits to be resumed, is closed by Resume: its
+	// guest agent can answer only then (see reconnectGuest).
+	resumed chan struct{}
 }
 
 var _ driver.System = (*System)(nil)
