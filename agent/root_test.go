@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
 // requireRoot skips a test that needs root, except in CI (CI=true), where running without
@@ -17,10 +18,7 @@ func requireRoot(t *testing.T) {
 	if os.Geteuid() == 0 {
 		return
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("this test needs root (new pid and mount namespaces); CI must run it as root")
-	}
-	t.Skip("needs root: runs the agent as pid 1 of new pid and mount namespaces")
+	testutil.SkipOrFail(t, "needs root: runs the agent as pid 1 of new pid and mount namespaces")
 }
 
 // startPid1Agent runs the agent as pid 1 of a new pid and mount namespace.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/schema"
 )
 
@@ -16,7 +17,7 @@ func TestUEFIFirmwareRuns(t *testing.T) {
 	requireVM(t)
 	d := newTestDriver(t)
 	if d.fw.Code == "" {
-		t.Skip("OVMF is not installed")
+		testutil.SkipOrFail(t, "OVMF is not installed (scripts/setup.sh installs ovmf)")
 	}
 	doc := &schema.ComputeSystem{VirtualMachine: &schema.VirtualMachine{
 		Chipset:         &schema.Chipset{Uefi: &schema.Uefi{}},

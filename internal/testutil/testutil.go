@@ -29,7 +29,7 @@ func RequireRoot(t testing.TB) {
 func requireRoot(t testing.TB, isRoot bool) {
 	t.Helper()
 	if !isRoot {
-		skipOrFail(t, "test needs root")
+		SkipOrFail(t, "test needs root")
 	}
 }
 
@@ -55,7 +55,7 @@ func SpecPath(t testing.TB, name string) string {
 	t.Helper()
 	p, err := specPath(ModuleRoot(t), name)
 	if err != nil {
-		skipOrFail(t, err.Error())
+		SkipOrFail(t, err.Error())
 	}
 	return p
 }
@@ -82,7 +82,9 @@ func FindModuleRoot(dir string) (string, error) {
 	}
 }
 
-func skipOrFail(t testing.TB, reason string) {
+// SkipOrFail skips the test for reason, or, under CI, where the machine is set up to run
+// everything (scripts/setup.sh), fails it: nothing may be skipped there.
+func SkipOrFail(t testing.TB, reason string) {
 	t.Helper()
 	if InCI() {
 		t.Fatal(reason + " (CI=true: a test that cannot run fails rather than skips)")

@@ -79,15 +79,6 @@ func requireBin(t *testing.T, name string) string {
 	return p
 }
 
-// skipOrFail skips the test, or fails it under CI, where nothing may be skipped.
-func skipOrFail(t *testing.T, why string) {
-	t.Helper()
-	if testutil.InCI() {
-		t.Fatalf("%s (CI=true: failing instead of skipping)", why)
-	}
-	t.Skip(why)
-}
-
 // A compiler invocation for the C programs.
 type compiler struct {
 	cc    string   // gcc or g++
@@ -141,7 +132,7 @@ func runProgram(t *testing.T, env []string, argv ...string) string {
 	out, err := execProgram(env, argv...)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == skipExit {
-		skipOrFail(t, strings.TrimSpace(out))
+		testutil.SkipOrFail(t, strings.TrimSpace(out))
 	}
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)

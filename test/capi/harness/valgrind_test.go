@@ -3,6 +3,7 @@
 package harness
 
 import (
+	"github.com/linuxhcs/hcs/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +27,7 @@ var (
 func valgrindLibrary(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("valgrind"); err != nil {
-		skipOrFail(t, "valgrind is not installed (scripts/setup.sh installs it)")
+		testutil.SkipOrFail(t, "valgrind is not installed (scripts/setup.sh installs it)")
 	}
 	valgrindOnce.Do(func() {
 		dir := filepath.Join(buildDir, "valgrind")
