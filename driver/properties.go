@@ -18,7 +18,7 @@ func (f PropertyFillers) Fill(types []schema.SystemPropertyType, kind string) er
 	for _, t := range types {
 		fill, ok := f[t]
 		if !ok {
-			return hresult.Errorf(hresult.E_NOTIMPL, "$.PropertyTypes: %q is not available for %s", t, kind)
+			return hresult.Errorf(hresult.E_NOTIMPL, "property type %q is not available for %s", t, kind)
 		}
 		if err := fill(); err != nil {
 			return err

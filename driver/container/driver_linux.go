@@ -191,7 +191,7 @@ func findAgent(path string) (string, error) {
 // and writes the runtime bundle. The container's init starts with Start.
 func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.System, error) {
 	if req.Config == nil || req.Config.Container == nil {
-		return nil, hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
+		return nil, hresult.New(hresult.E_INVALIDARG, "$.Container: required by the container driver")
 	}
 	rt := d.Runtime()
 	rid, err := d.allocateRuntimeID(rt)

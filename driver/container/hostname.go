@@ -19,7 +19,7 @@ const (
 func hostnameFor(in SpecInput) (string, error) {
 	if g := in.Container.GuestOs; g != nil && g.HostName != "" {
 		if why := hostnameProblem(g.HostName); why != "" {
-			return "", invalidArg("Container.GuestOs.HostName", "%s, got %q", why, g.HostName)
+			return "", invalidArg("$.Container.GuestOs.HostName", "%s, got %q", why, g.HostName)
 		}
 		return g.HostName, nil
 	}

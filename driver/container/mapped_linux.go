@@ -48,12 +48,12 @@ func (s *System) modifyMappedDirectory(ctx context.Context, req *schema.ModifySe
 	case req.RequestType == schema.ModifyRequestTypeRemove:
 		return s.removeMapped(md.ContainerPath)
 	}
-	return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.RequestType: %q must be Add or Remove for Container/MappedDirectories", req.RequestType)
+	return hresult.Errorf(hresult.E_INVALIDARG, "$.RequestType: %q must be Add or Remove for Container/MappedDirectories", req.RequestType)
 }
 
 // checkMappedTarget applies the rules BuildSpec uses for mapped directories at creation.
 func checkMappedTarget(p string) error {
-	return checkContainerPath("ModifySettingRequest.Settings.ContainerPath", p)
+	return checkContainerPath("$.Settings.ContainerPath", p)
 }
 
 // addMapped mounts HostPath on ContainerPath inside the container's root. The mount is
@@ -62,11 +62,11 @@ func checkMappedTarget(p string) error {
 // (symlinks in the container cannot lead out of it) and created when missing.
 func (s *System) addMapped(md schema.MappedDirectory) error {
 	if !filepath.IsAbs(md.HostPath) {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings.HostPath: %q is not an absolute path", md.HostPath)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings.HostPath: %q is not an absolute path", md.HostPath)
 	}
 	tree, err := unix.OpenTree(unix.AT_FDCWD, md.HostPath, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
 	if err != nil {
-		return hresult.Wrap(err, hresult.E_INVALIDARG, "ModifySettingRequest.Settings.HostPath "+md.HostPath)
+		return hresult.Wrap(err, hresult.E_INVALIDARG, "$.Settings.HostPath "+md.HostPath)
 	}
 	defer unix.Close(tree)
 	if md.ReadOnly {
@@ -107,7 +107,7 @@ func (s *System) openTarget(containerPath string) (int, error) {
 		fd, err = unix.Openat2(root, rel, &how)
 	}
 	if err != nil {
-		return -1, hresult.Wrap(err, hresult.E_INVALIDARG, "ModifySettingRequest.Settings.ContainerPath "+containerPath)
+		return -1, hresult.Wrap(err, hresult.E_INVALIDARG, "$.Settings.ContainerPath "+containerPath)
 	}
 	return fd, nil
 }
@@ -181,15 +181,15 @@ func (s *System) unmapAll() {
 // root on the host, as for a running container, would reach the container too, but whether
 // a later unmount follows it there depends on the runtime.)
 func (s *System) mapBeforeStart(md schema.MappedDirectory) error {
-	if err := checkMappedDirectory("ModifySettingRequest.Settings", md); err != nil {
+	if err := checkMappedDirectory("$.Settings", md); err != nil {
 		return err
 	}
 	if _, err := os.Stat(md.HostPath); err != nil {
-		return hresult.Wrap(err, hresult.E_INVALIDARG, "ModifySettingRequest.Settings.HostPath "+md.HostPath)
+		return hresult.Wrap(err, hresult.E_INVALIDARG, "$.Settings.HostPath "+md.HostPath)
 	}
 	return s.editSpec(func(spec *specs.Spec) error {
 		if mountIndex(spec, md.ContainerPath) >= 0 {
-			return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings.ContainerPath: %s is already mapped", md.ContainerPath)
+			return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings.ContainerPath: %s is already mapped", md.ContainerPath)
 		}
 		spec.Mounts = append(spec.Mounts, bindMount(md))
 		return nil

@@ -95,8 +95,16 @@ func TestMappedDirectoryHotAddAndRemove(t *testing.T) {
 		t.Fatalf("removing an unknown mapping: %v", err)
 	}
 	err = modify(t, sys, schema.ModifyRequestTypeAdd, `{"HostPath":"/tmp","ContainerPath":"/proc/x"}`)
-	if !hresult.Is(err, hresult.E_INVALIDARG) {
+	if !hresult.Is(err, hresult.E_INVALIDARG) || !strings.Contains(err.Error(), "$.Settings.ContainerPath: must not be /proc") {
 		t.Fatalf("mapping onto /proc: %v", err)
+	}
+	err = modify(t, sys, schema.ModifyRequestTypeAdd, `{"HostPath":"tmp","ContainerPath":"/mnt/y"}`)
+	if !hresult.Is(err, hresult.E_INVALIDARG) || !strings.Contains(err.Error(), "$.Settings.HostPath: ") {
+		t.Fatalf("a relative host path: %v", err)
+	}
+	err = modify(t, sys, schema.ModifyRequestTypeUpdate, `{"HostPath":"/tmp","ContainerPath":"/mnt/y"}`)
+	if !hresult.Is(err, hresult.E_INVALIDARG) || !strings.Contains(err.Error(), `$.RequestType: "Update" must be Add or Remove`) {
+		t.Fatalf("an Update of a mapping: %v", err)
 	}
 	err = modify(t, sys, schema.ModifyRequestTypeAdd, `{"HostPath":"/tmp","ContainerPath":"/mnt/x","Readonly":true,"Mode":1}`)
 	if !hresult.Is(err, hresult.HCS_E_INVALID_JSON) || !strings.Contains(err.Error(), "$.Settings.Mode: unknown member") {

@@ -26,12 +26,12 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case "Container/MappedDirectories":
 		return s.modifyMappedDirectory(ctx, req)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q cannot be modified on a container", req.ResourcePath)
+	return hresult.Errorf(hresult.E_NOTIMPL, "$.ResourcePath: %q cannot be modified on a container", req.ResourcePath)
 }
 
 func requireUpdate(req *schema.ModifySettingRequest) error {
 	if req.RequestType != "" && req.RequestType != schema.ModifyRequestTypeUpdate {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.RequestType: %s must be Update for %s", req.RequestType, req.ResourcePath)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.RequestType: %s must be Update for %s", req.RequestType, req.ResourcePath)
 	}
 	return nil
 }
@@ -42,7 +42,7 @@ func (s *System) updateMemory(ctx context.Context, req *schema.ModifySettingRequ
 	}
 	var mb uint64
 	if err := json.Unmarshal(req.Settings, &mb); err != nil || mb == 0 {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings: the new memory size in MB, a positive integer (got %s)", req.Settings)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings: the new memory size in MB, a positive integer (got %s)", req.Settings)
 	}
 	if !s.hasStarted() {
 		mem, err := memoryFor(&schema.ContainerMemory{SizeInMB: mb})
@@ -82,7 +82,7 @@ func (s *System) updateProcessor(ctx context.Context, req *schema.ModifySettingR
 func cpuUpdate(p *schema.ContainerProcessor, ncpu int) (*specs.LinuxCPU, error) {
 	cpu, err := cpuFor(p, ncpu)
 	if err == nil && cpu == nil {
-		err = hresult.New(hresult.E_INVALIDARG, "ModifySettingRequest.Settings: one of Count, Maximum or Weight is required")
+		err = hresult.New(hresult.E_INVALIDARG, "$.Settings: one of Count, Maximum or Weight is required")
 	}
 	return cpu, err
 }

@@ -37,12 +37,12 @@ func mappedMounts(dirs []schema.MappedDirectory) ([]specs.Mount, error) {
 	var mounts []specs.Mount
 	seen := map[string]int{}
 	for i, d := range dirs {
-		field := fmt.Sprintf("Container.MappedDirectories[%d]", i)
+		field := fmt.Sprintf("$.Container.MappedDirectories[%d]", i)
 		if err := checkMappedDirectory(field, d); err != nil {
 			return nil, err
 		}
 		if j, dup := seen[d.ContainerPath]; dup {
-			return nil, invalidArg(field+".ContainerPath", "%q is already mapped by MappedDirectories[%d]", d.ContainerPath, j)
+			return nil, invalidArg(field+".ContainerPath", "%q is already mapped by $.Container.MappedDirectories[%d]", d.ContainerPath, j)
 		}
 		seen[d.ContainerPath] = i
 		mounts = append(mounts, bindMount(d))

@@ -43,20 +43,20 @@ func networkNamespacePath(n *schema.Networking, given string) (string, error) {
 	}
 	switch {
 	case n.NetworkSharedContainerName != "":
-		return "", notImpl("Container.Networking.NetworkSharedContainerName", "sharing another container's network is not implemented yet; pass that container's network namespace path in Namespace")
+		return "", notImpl("$.Container.Networking.NetworkSharedContainerName", "sharing another container's network is not implemented yet; pass that container's network namespace path in Namespace")
 	case len(n.NetworkAdapters) > 0:
-		return "", notImpl("Container.Networking.NetworkAdapters", "HNS endpoints do not exist on Linux; attach interfaces to a network namespace and pass its path in Namespace")
+		return "", notImpl("$.Container.Networking.NetworkAdapters", "HNS endpoints do not exist on Linux; attach interfaces to a network namespace and pass its path in Namespace")
 	case n.DnsSearchList != "":
-		return "", notImpl("Container.Networking.DnsSearchList", "DNS settings are not applied to containers; map or write /etc/resolv.conf instead")
+		return "", notImpl("$.Container.Networking.DnsSearchList", "DNS settings are not applied to containers; map or write /etc/resolv.conf instead")
 	}
 	if !filepath.IsAbs(n.Namespace) {
 		return given, nil
 	}
 	if filepath.Clean(n.Namespace) != n.Namespace {
-		return "", invalidArg("Container.Networking.Namespace", "must be a clean absolute path, got %q", n.Namespace)
+		return "", invalidArg("$.Container.Networking.Namespace", "must be a clean absolute path, got %q", n.Namespace)
 	}
 	if given != "" && given != n.Namespace {
-		return "", invalidArg("Container.Networking.Namespace", "%q differs from the namespace the driver prepared (%q)", n.Namespace, given)
+		return "", invalidArg("$.Container.Networking.Namespace", "%q differs from the namespace the driver prepared (%q)", n.Namespace, given)
 	}
 	return n.Namespace, nil
 }

@@ -105,7 +105,7 @@ func (s *System) abandon(err error) (driver.Recovered, error) {
 // the scratch layer and the agent socket.
 func (d *Driver) Cleanup(ctx context.Context, req driver.CreateRequest) error {
 	if req.Config == nil || req.Config.Container == nil {
-		return hresult.New(hresult.E_INVALIDARG, "ComputeSystem.Container: required by the container driver")
+		return hresult.New(hresult.E_INVALIDARG, "$.Container: required by the container driver")
 	}
 	p, ok, err := readStateFile(req.StateDir)
 	if err != nil || !ok {

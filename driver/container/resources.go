@@ -52,7 +52,7 @@ func memoryFor(m *schema.ContainerMemory) (*specs.LinuxMemory, error) {
 		return nil, nil
 	}
 	if m.SizeInMB > math.MaxInt64>>20 {
-		return nil, invalidArg("Container.Memory.SizeInMB", "%d MB does not fit in a 64-bit byte count", m.SizeInMB)
+		return nil, invalidArg("$.Container.Memory.SizeInMB", "%d MB does not fit in a 64-bit byte count", m.SizeInMB)
 	}
 	limit := int64(m.SizeInMB) << 20
 	swap := limit
@@ -80,7 +80,7 @@ func cpuFor(p *schema.ContainerProcessor, hostCPUs int) (*specs.LinuxCPU, error)
 		return &specs.LinuxCPU{Quota: &quota, Period: &period}, nil
 	case p.Maximum != 0:
 		if hostCPUs < 1 {
-			return nil, invalidArg("SpecInput.HostCPUs", "the host's CPU count is required with Container.Processor.Maximum")
+			return nil, invalidArg("SpecInput.HostCPUs", "the host's CPU count is required with $.Container.Processor.Maximum")
 		}
 		quota := max(p.Maximum*int64(hostCPUs)*CPUPeriod/maxProcessorValue, minCPUQuota)
 		return &specs.LinuxCPU{Quota: &quota, Period: &period}, nil
@@ -101,11 +101,11 @@ func checkProcessor(p *schema.ContainerProcessor) error {
 	}
 	switch {
 	case set > 1:
-		return invalidArg("Container.Processor", "at most one of Count, Maximum and Weight may be set")
+		return invalidArg("$.Container.Processor", "at most one of Count, Maximum and Weight may be set")
 	case p.Maximum < 0 || p.Maximum > maxProcessorValue:
-		return invalidArg("Container.Processor.Maximum", "must be in 1..10000, got %d", p.Maximum)
+		return invalidArg("$.Container.Processor.Maximum", "must be in 1..10000, got %d", p.Maximum)
 	case p.Weight < 0 || p.Weight > maxProcessorValue:
-		return invalidArg("Container.Processor.Weight", "must be in 0..10000, got %d", p.Weight)
+		return invalidArg("$.Container.Processor.Weight", "must be in 0..10000, got %d", p.Weight)
 	}
 	return nil
 }

@@ -133,7 +133,7 @@ func (s *System) attachRootfs() error {
 	}
 	if s.rootfs == "" {
 		if len(layers) == 0 {
-			return hresult.New(hresult.E_INVALIDARG, "Container.Storage: a container needs layers or a writable layer path")
+			return hresult.New(hresult.E_INVALIDARG, "$.Container.Storage: a container needs layers or a writable layer path")
 		}
 		s.rootfs, s.scratch = filepath.Join(s.dir, "scratch"), true
 	}
@@ -165,11 +165,11 @@ func (s *System) parentLayers(layers []string) ([]string, error) {
 	}
 	recorded, err := storage.RecordedParents(s.rootfs)
 	if err != nil {
-		return nil, hresult.Wrap(err, 0, "Container.Storage.Path")
+		return nil, hresult.Wrap(err, 0, "$.Container.Storage.Path")
 	}
 	if len(recorded) == 0 {
 		return nil, hresult.Errorf(hresult.HCS_E_INVALID_LAYER,
-			"Container.Storage: Layers is empty and the writable layer %s records no parent layers, so the container would have an empty root filesystem", s.rootfs)
+			"$.Container.Storage: Layers is empty and the writable layer %s records no parent layers, so the container would have an empty root filesystem", s.rootfs)
 	}
 	return recorded, nil
 }
@@ -182,10 +182,10 @@ func (s *System) ensureWritable() error {
 	}
 	entries, err := os.ReadDir(s.rootfs)
 	if err != nil && !os.IsNotExist(err) {
-		return hresult.Wrap(err, hresult.E_INVALIDARG, "Container.Storage.Path")
+		return hresult.Wrap(err, hresult.E_INVALIDARG, "$.Container.Storage.Path")
 	}
 	if len(entries) > 0 {
-		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER, "Container.Storage.Path: %s is neither a writable layer nor empty", s.rootfs)
+		return hresult.Errorf(hresult.HCS_E_INVALID_LAYER, "$.Container.Storage.Path: %s is neither a writable layer nor empty", s.rootfs)
 	}
 	return storage.PrepareWritable(s.rootfs)
 }

@@ -35,7 +35,7 @@ func checkWindowsOnly(c *schema.Container) error {
 	}
 	for _, u := range unsupported {
 		if u.set {
-			return notImpl("Container."+u.field, u.why)
+			return notImpl("$.Container."+u.field, u.why)
 		}
 	}
 	return nil
@@ -48,7 +48,7 @@ func checkStorage(s *schema.Storage) error {
 		return nil
 	}
 	for i, l := range s.Layers {
-		field := fmt.Sprintf("Container.Storage.Layers[%d]", i)
+		field := fmt.Sprintf("$.Container.Storage.Layers[%d]", i)
 		if l.PathType == schema.PathTypeVirtualSmbShareName {
 			return notImpl(field+".PathType", "virtual SMB shares exist only inside Hyper-V isolated systems")
 		}
@@ -57,13 +57,13 @@ func checkStorage(s *schema.Storage) error {
 		}
 	}
 	if s.Path != "" && !filepath.IsAbs(s.Path) {
-		return invalidArg("Container.Storage.Path", "must be an absolute path, got %q", s.Path)
+		return invalidArg("$.Container.Storage.Path", "must be an absolute path, got %q", s.Path)
 	}
 	if s.QoS != nil && (s.QoS.IopsMaximum != 0 || s.QoS.BandwidthMaximum != 0) {
-		return notImpl("Container.Storage.QoS", "storage rate limits are not supported for containers")
+		return notImpl("$.Container.Storage.QoS", "storage rate limits are not supported for containers")
 	}
 	if s.PrivilegedContainerRootPath != "" {
-		return notImpl("Container.Storage.PrivilegedContainerRootPath", "host-process containers are not supported")
+		return notImpl("$.Container.Storage.PrivilegedContainerRootPath", "host-process containers are not supported")
 	}
 	return nil
 }

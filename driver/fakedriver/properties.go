@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/schema"
 )
@@ -14,8 +15,10 @@ import (
 // MemoryResourcePath is the one resource path Modify accepts.
 const MemoryResourcePath = "Container/Memory/SizeInMB"
 
-// Properties implements driver.System. It fills Statistics (timestamps and uptime) and
-// ProcessList (the live processes) when asked and ignores the other property types.
+// Properties implements driver.System. It fills Statistics (timestamps and uptime),
+// ProcessList (the live processes) and Memory (the configured or last modified size as
+// AssignedMemory, in 4 KiB pages) and refuses every other type with E_NOTIMPL, as the
+// container back-end does.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
 	if err := s.opts.run(ctx, OpProperties, s.id); err != nil {
 		return err
@@ -26,13 +29,14 @@ func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyTy
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if slices.Contains(types, schema.SystemPropertyTypeStatistics) {
-		props.Statistics = s.statisticsLocked(now)
-	}
-	if slices.Contains(types, schema.SystemPropertyTypeProcessList) {
-		props.ProcessList = s.processListLocked()
-	}
-	return nil
+	return driver.PropertyFillers{
+		schema.SystemPropertyTypeStatistics:  func() error { props.Statistics = s.statisticsLocked(now); return nil },
+		schema.SystemPropertyTypeProcessList: func() error { props.ProcessList = s.processListLocked(); return nil },
+		schema.SystemPropertyTypeMemory: func() error {
+			props.Memory = &schema.MemoryInformationForVm{VirtualMachineMemory: &schema.VmMemory{AssignedMemory: s.memoryMB << 8}}
+			return nil
+		},
+	}.Fill(types, "a container")
 }
 
 // statisticsLocked returns the system's statistics at now. s.mu must be held.

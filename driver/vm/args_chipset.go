@@ -18,13 +18,13 @@ func (b *builder) chipset() error {
 	case c != nil && c.Uefi != nil:
 		return b.uefi(c.Uefi)
 	}
-	return hresult.New(hresult.E_INVALIDARG, "VirtualMachine.Chipset: one of Uefi, LinuxKernelDirect is required")
+	return hresult.New(hresult.E_INVALIDARG, "$.VirtualMachine.Chipset: one of Uefi, LinuxKernelDirect is required")
 }
 
 // kernelDirect boots a kernel and initrd without firmware.
 func (b *builder) kernelDirect(k *schema.LinuxKernelDirect) error {
 	if k.KernelFilePath == "" {
-		return hresult.New(hresult.E_INVALIDARG, "VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: required")
+		return hresult.New(hresult.E_INVALIDARG, "$.VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: required")
 	}
 	b.add("-kernel", k.KernelFilePath)
 	if k.InitRdPath != "" {
@@ -46,17 +46,17 @@ func (b *builder) uefi(u *schema.Uefi) error {
 		return hresult.New(hresult.E_INVALIDARG, "the agent can use vsock only with Chipset.LinuxKernelDirect")
 	}
 	if b.cfg.FirmwareCode == "" {
-		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
+		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "$.VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
 	}
 	if u.SecureBootTemplateId != "" || u.ApplySecureBootTemplate == schema.ApplySecureBootTemplateTypeApply {
-		return notImpl("VirtualMachine.Chipset.Uefi.SecureBootTemplateId", "secure boot templates")
+		return notImpl("$.VirtualMachine.Chipset.Uefi.SecureBootTemplateId", "secure boot templates")
 	}
 	vars := b.cfg.FirmwareVars
 	if gs := b.cfg.VM.GuestState; gs != nil && gs.GuestStateFilePath != "" {
 		vars = gs.GuestStateFilePath
 	}
 	if vars == "" {
-		return hresult.New(hresult.E_INVALIDARG, "VirtualMachine.GuestState.GuestStateFilePath: a UEFI variable store is required")
+		return hresult.New(hresult.E_INVALIDARG, "$.VirtualMachine.GuestState.GuestStateFilePath: a UEFI variable store is required")
 	}
 	b.add("-drive", "if=pflash,format=raw,unit=0,readonly=on,file="+qemuString(b.cfg.FirmwareCode))
 	b.add("-drive", "if=pflash,format=raw,unit=1,file="+qemuString(vars))
@@ -64,7 +64,7 @@ func (b *builder) uefi(u *schema.Uefi) error {
 		return nil
 	}
 	if u.BootThis.DeviceType != schema.UefiBootDeviceScsiDrive {
-		return notImpl("VirtualMachine.Chipset.Uefi.BootThis.DeviceType", "boot device "+string(u.BootThis.DeviceType))
+		return notImpl("$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType", "boot device "+string(u.BootThis.DeviceType))
 	}
 	b.boot = bootTarget{controller: u.BootThis.DevicePath, lun: strconv.Itoa(int(u.BootThis.DiskNumber))}
 	return b.checkBootTarget()
@@ -80,7 +80,7 @@ func (b *builder) checkBootTarget() error {
 			}
 		}
 	}
-	return hresult.Errorf(hresult.E_INVALIDARG, "VirtualMachine.Chipset.Uefi.BootThis: no SCSI attachment %s/%s in Devices.Scsi",
+	return hresult.Errorf(hresult.E_INVALIDARG, "$.VirtualMachine.Chipset.Uefi.BootThis: no SCSI attachment %s/%s in $.VirtualMachine.Devices.Scsi",
 		b.boot.controller, b.boot.lun)
 }
 

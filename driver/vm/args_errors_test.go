@@ -18,8 +18,8 @@ func TestBuildCommandErrors(t *testing.T) {
 		code      hresult.HRESULT
 		field     string
 	}{
-		{"no chipset", `{}`, hresult.E_INVALIDARG, "VirtualMachine.Chipset"},
-		{"uefi without firmware", `{"Chipset":{"Uefi":{}}}`, hresult.HCS_E_SERVICE_NOT_AVAILABLE, "Uefi"},
+		{"no chipset", `{}`, hresult.E_INVALIDARG, "$.VirtualMachine.Chipset: "},
+		{"uefi without firmware", `{"Chipset":{"Uefi":{}}}`, hresult.HCS_E_SERVICE_NOT_AVAILABLE, "$.VirtualMachine.Chipset.Uefi: "},
 		{"relative disk", `{` + kernel + `,"Devices":{"Scsi":{"0":{"Attachments":{"0":{"Path":"d.img"}}}}}}`, hresult.E_INVALIDARG, `Attachments["0"].Path`},
 		{"bad lun", `{` + kernel + `,"Devices":{"Scsi":{"0":{"Attachments":{"300":{"Path":"/d.img"}}}}}}`, hresult.E_INVALIDARG, "LUN"},
 		{"passthru", `{` + kernel + `,"Devices":{"Scsi":{"0":{"Attachments":{"0":{"Type":"PassThru","Path":"/dev/sda"}}}}}}`, hresult.E_NOTIMPL, ".Type"},
@@ -28,11 +28,11 @@ func TestBuildCommandErrors(t *testing.T) {
 		{"bad tag", `{` + kernel + `,"Devices":{"Plan9":{"Shares":[{"Name":"a b","Path":"/s"}]}}}`, hresult.E_INVALIDARG, "Shares[0].Name"},
 		{"allowed files", `{` + kernel + `,"Devices":{"Plan9":{"Shares":[{"Name":"a","Path":"/s","AllowedFiles":["x"]}]}}}`, hresult.E_NOTIMPL, "AllowedFiles"},
 		{"bad mac", `{` + kernel + `,"Devices":{"NetworkAdapters":{"n":{"MacAddress":"zz"}}}}`, hresult.E_INVALIDARG, "MacAddress"},
-		{"vpmem", `{` + kernel + `,"Devices":{"VirtualPMem":{"Devices":{"0":{"HostPath":"/x"}}}}}`, hresult.E_NOTIMPL, "VirtualPMem"},
-		{"template", `{` + kernel + `,"RestoreState":{"TemplateSystemId":"t"}}`, hresult.E_NOTIMPL, "TemplateSystemId"},
-		{"cpu limit", `{` + kernel + `,"ComputeTopology":{"Processor":{"Count":1,"Limit":50}}}`, hresult.E_NOTIMPL, "Processor"},
-		{"boot missing disk", `{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"ScsiDrive","DevicePath":"x"}}}}`, hresult.E_INVALIDARG, "BootThis"},
-		{"boot from network", `{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"Network"}}}}`, hresult.E_NOTIMPL, "DeviceType"},
+		{"vpmem", `{` + kernel + `,"Devices":{"VirtualPMem":{"Devices":{"0":{"HostPath":"/x"}}}}}`, hresult.E_NOTIMPL, "$.VirtualMachine.Devices.VirtualPMem: "},
+		{"template", `{` + kernel + `,"RestoreState":{"TemplateSystemId":"t"}}`, hresult.E_NOTIMPL, "$.VirtualMachine.RestoreState.TemplateSystemId: "},
+		{"cpu limit", `{` + kernel + `,"ComputeTopology":{"Processor":{"Count":1,"Limit":50}}}`, hresult.E_NOTIMPL, "$.VirtualMachine.ComputeTopology.Processor: "},
+		{"boot missing disk", `{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"ScsiDrive","DevicePath":"x"}}}}`, hresult.E_INVALIDARG, "$.VirtualMachine.Chipset.Uefi.BootThis: "},
+		{"boot from network", `{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"Network"}}}}`, hresult.E_NOTIMPL, "$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType: "},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

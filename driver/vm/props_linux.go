@@ -13,11 +13,18 @@ import (
 	"github.com/linuxhcs/hcs/schema"
 )
 
-// Properties fills Statistics (QEMU's CPU time and memory), Memory (the guest's memory)
-// and ProcessList (from the guest agent). Other property types are refused with E_NOTIMPL.
+// Properties fills Statistics (QEMU's CPU time and memory), Memory (the guest's memory),
+// ProcessList and GuestConnection (from the guest agent), ICHeartbeatStatus (whether the
+// agent answers) and SharedMemoryRegion (always empty: this back-end refuses shared memory
+// regions at create). Other property types are refused with E_NOTIMPL.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
 	guest := driver.PropertyFillers{
-		schema.SystemPropertyTypeGuestConnection: func() error { props.GuestConnectionInfo = s.guestConnection(); return nil },
+		schema.SystemPropertyTypeGuestConnection:   func() (err error) { props.GuestConnectionInfo, err = s.guestConnection(); return err },
+		schema.SystemPropertyTypeICHeartbeatStatus: func() error { props.ICHeartbeatStatus = s.heartbeat(); return nil },
+		schema.SystemPropertyTypeSharedMemoryRegion: func() error {
+			props.SharedMemoryRegionInfo = []schema.SharedMemoryRegionInfo{}
+			return nil
+		},
 	}
 	common := driver.CommonProperties{Statistics: s.statistics, Memory: s.memory, ProcessList: s.processList}
 	return common.Fillers(ctx, props, guest).Fill(types, "a VM")
@@ -88,13 +95,4 @@ func (s *System) processList(ctx context.Context) ([]schema.ProcessDetails, erro
 		return nil, err
 	}
 	return sess.ProcessList(ctx)
-}
-
-// guestConnection describes the agent connection.
-func (s *System) guestConnection() *schema.GuestConnectionInfo {
-	sess := s.agent.Get()
-	if sess == nil {
-		return nil
-	}
-	return &schema.GuestConnectionInfo{ProtocolVersion: uint32(sess.Client().Agent().ProtocolVersion)}
 }

@@ -72,11 +72,11 @@ func readSavedHeader(r io.Reader) (SavedHeader, error) {
 func openSavedState(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, hresult.Wrap(err, 0, "VirtualMachine.RestoreState.SaveStateFilePath")
+		return nil, hresult.Wrap(err, 0, "$.VirtualMachine.RestoreState.SaveStateFilePath")
 	}
 	if _, err := readSavedHeader(f); err != nil {
 		f.Close()
-		return nil, hresult.Wrap(err, hresult.ERROR_INVALID_DATA, "VirtualMachine.RestoreState.SaveStateFilePath "+path)
+		return nil, hresult.Wrap(err, hresult.ERROR_INVALID_DATA, "$.VirtualMachine.RestoreState.SaveStateFilePath "+path)
 	}
 	return f, nil
 }

@@ -16,14 +16,14 @@ func checkUnsupported(vm *schema.VirtualMachine) error {
 		what  string
 	}{
 		{vm.RegistryChanges != nil && (len(vm.RegistryChanges.AddValues) > 0 || len(vm.RegistryChanges.DeleteKeys) > 0),
-			"VirtualMachine.RegistryChanges", "changing a Windows registry"},
+			"$.VirtualMachine.RegistryChanges", "changing a Windows registry"},
 		{vm.StorageQoS != nil && (vm.StorageQoS.IopsMaximum != 0 || vm.StorageQoS.BandwidthMaximum != 0),
-			"VirtualMachine.StorageQoS", "storage QoS"},
-		{vm.SecuritySettings != nil, "VirtualMachine.SecuritySettings", "isolated (confidential) VMs"},
+			"$.VirtualMachine.StorageQoS", "storage QoS"},
+		{vm.SecuritySettings != nil, "$.VirtualMachine.SecuritySettings", "isolated (confidential) VMs"},
 		{vm.RestoreState != nil && vm.RestoreState.TemplateSystemId != "",
-			"VirtualMachine.RestoreState.TemplateSystemId", "cloning from a template"},
-		{vm.ComputeTopology != nil && vm.ComputeTopology.Numa != nil, "VirtualMachine.ComputeTopology.Numa", "NUMA topologies"},
-		{processorLimits(vm), "VirtualMachine.ComputeTopology.Processor", "processor limits, weights and reservations"},
+			"$.VirtualMachine.RestoreState.TemplateSystemId", "cloning from a template"},
+		{vm.ComputeTopology != nil && vm.ComputeTopology.Numa != nil, "$.VirtualMachine.ComputeTopology.Numa", "NUMA topologies"},
+		{processorLimits(vm), "$.VirtualMachine.ComputeTopology.Processor", "processor limits, weights and reservations"},
 	}
 	for _, c := range checks {
 		if c.set {
@@ -53,12 +53,12 @@ func checkUnsupportedDevices(d *schema.Devices) error {
 		field string
 		what  string
 	}{
-		{d.VirtualPMem != nil && len(d.VirtualPMem.Devices) > 0, "VirtualMachine.Devices.VirtualPMem", "virtual persistent memory"},
-		{d.VirtualSmb != nil && len(d.VirtualSmb.Shares) > 0, "VirtualMachine.Devices.VirtualSmb", "SMB shares"},
-		{len(d.FlexibleIov) > 0, "VirtualMachine.Devices.FlexibleIov", "flexible I/O devices"},
-		{len(d.VirtualPci) > 0, "VirtualMachine.Devices.VirtualPci", "PCI device assignment"},
-		{d.SharedMemory != nil, "VirtualMachine.Devices.SharedMemory", "shared memory regions"},
-		{d.VirtioSerial != nil && len(d.VirtioSerial.Ports) > 0, "VirtualMachine.Devices.VirtioSerial", "named-pipe virtio-serial ports"},
+		{d.VirtualPMem != nil && len(d.VirtualPMem.Devices) > 0, "$.VirtualMachine.Devices.VirtualPMem", "virtual persistent memory"},
+		{d.VirtualSmb != nil && len(d.VirtualSmb.Shares) > 0, "$.VirtualMachine.Devices.VirtualSmb", "SMB shares"},
+		{len(d.FlexibleIov) > 0, "$.VirtualMachine.Devices.FlexibleIov", "flexible I/O devices"},
+		{len(d.VirtualPci) > 0, "$.VirtualMachine.Devices.VirtualPci", "PCI device assignment"},
+		{d.SharedMemory != nil, "$.VirtualMachine.Devices.SharedMemory", "shared memory regions"},
+		{d.VirtioSerial != nil && len(d.VirtioSerial.Ports) > 0, "$.VirtualMachine.Devices.VirtioSerial", "named-pipe virtio-serial ports"},
 	}
 	for _, c := range checks {
 		if c.set {
