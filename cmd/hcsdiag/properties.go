@@ -25,7 +25,7 @@ with E_NOTIMPL naming the type.`,
 		{long: "memory", help: "add the Memory property type"},
 		{long: "statistics", help: "add the Statistics property type"},
 		{long: "process-list", help: "add the ProcessList property type"},
-		{long: "all", help: "every type the system has: Memory, Statistics, ProcessList, and GuestConnection for a VM"},
+		{long: "all", help: "every type the system has: Memory, Statistics, ProcessList, and GuestConnection for a VM with a guest agent"},
 		{long: "query", arg: "JSON", help: `the System_PropertyQuery document, e.g. '{"PropertyTypes":["Statistics"]}'`},
 	},
 	examples: `$ hcsdiag properties demo
@@ -78,12 +78,19 @@ func propertyQuery(e *env, s *client.System, p *parsed) (string, error) {
 		}
 		var basic schema.Properties
 		json.Unmarshal([]byte(doc), &basic)
-		add(basic.SystemType == schema.SystemTypeVirtualMachine, schema.SystemPropertyTypeGuestConnection)
+		add(basic.SystemType == schema.SystemTypeVirtualMachine && hasGuestConnection(e, s), schema.SystemPropertyTypeGuestConnection)
 	}
 	if len(types) == 0 {
 		return "", nil
 	}
 	return mustJSON(schema.SystemPropertyQuery{PropertyTypes: types}), nil
+}
+
+// hasGuestConnection reports whether the VM answers the GuestConnection property: one
+// without a guest agent does not, and --all lists only what the system has.
+func hasGuestConnection(e *env, s *client.System) bool {
+	_, err := e.properties(s, mustJSON(schema.SystemPropertyQuery{PropertyTypes: []schema.SystemPropertyType{schema.SystemPropertyTypeGuestConnection}}))
+	return err == nil
 }
 
 var modifyVerb = &verb{
