@@ -96,6 +96,16 @@ func (s *Session) Adopt(pid int, onExit ExitSink) {
 	s.mu.Unlock()
 }
 
+// AdoptRunning asks the agent which processes run and adopts those it spawned (after a
+// service restart, the ones a client created), each once, returning their pids.
+func (s *Session) AdoptRunning(ctx context.Context, onExit ExitSink) ([]int, error) {
+	list, err := s.Client().ListProcesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.AdoptSpawned(list, onExit), nil
+}
+
 // AdoptSpawned adopts the processes of list the agent spawned (after a service restart,
 // from ListProcesses), each once, and returns their pids.
 func (s *Session) AdoptSpawned(list []protocol.ProcessInfo, onExit ExitSink) []int {

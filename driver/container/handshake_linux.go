@@ -2,10 +2,8 @@ package container
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/linuxhcs/hcs/driver/agentsession"
 	"github.com/linuxhcs/hcs/hresult"
@@ -58,20 +56,10 @@ func (s *System) initDied() error {
 // the oom_kill counter of its memory cgroup (memory.events on cgroup2, memory.oom_control
 // on cgroup v1); 0 when it cannot be read.
 func (s *System) oomKills() int {
-	dir := filepath.Join(s.d.opts.CgroupParent, s.rid)
+	dir := s.d.cgroupPath(s.rid)
 	file := filepath.Join(cgroupRoot, dir, "memory.events")
 	if !s.d.cgroups.Unified {
 		file = filepath.Join(cgroupRoot, "memory", dir, "memory.oom_control")
 	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "oom_kill "); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return 0
+	return int(keyValues(file)["oom_kill"])
 }

@@ -21,10 +21,14 @@ import (
 // clockTick is the unit of /proc/PID/stat times (USER_HZ).
 const clockTick = 100
 
+// cgroupPath is the cgroup of the runtime container rid, relative to a hierarchy's root: what
+// the spec gives the runtime as cgroupsPath.
+func (d *Driver) cgroupPath(rid string) string { return filepath.Join(d.opts.CgroupParent, rid) }
+
 // cgroupDir is the cgroup of the runtime container rid in the hierarchy that lists its
 // processes: the unified one, or the pids controller's.
 func (d *Driver) cgroupDir(rid string) string {
-	rel := filepath.Join(d.opts.CgroupParent, rid)
+	rel := d.cgroupPath(rid)
 	if d.cgroups.Unified {
 		return filepath.Join(cgroupRoot, rel)
 	}

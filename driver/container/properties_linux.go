@@ -2,7 +2,6 @@ package container
 
 import (
 	"context"
-	"path/filepath"
 	"time"
 
 	"github.com/linuxhcs/hcs/driver"
@@ -18,7 +17,7 @@ func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyTy
 }
 
 func (s *System) cgroupStats() cgroupStats {
-	return readCgroupStats(s.d.cgroups, filepath.Join(s.d.opts.CgroupParent, s.rid))
+	return readCgroupStats(s.d.cgroups, s.d.cgroupPath(s.rid))
 }
 
 // statistics reports CPU time in 100 ns units, memory in bytes and block I/O.

@@ -33,15 +33,11 @@ func (s *System) reconnect(ctx context.Context) (procs []driver.Process, err err
 	if err := s.handshake(ctx, s.socketPath(), w, unclaimed); err != nil {
 		return nil, err
 	}
-	sess := s.agent.Get()
-	list, err := sess.Client().ListProcesses(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, pid := range sess.AdoptSpawned(list, unclaimed) {
+	pids, err := s.agent.Get().AdoptRunning(ctx, unclaimed)
+	for _, pid := range pids {
 		procs = append(procs, &Process{s: s, pid: pid})
 	}
-	return procs, nil
+	return procs, err
 }
 
 // settleReattach ends the wait of calls that need the agent, with err when reconnecting

@@ -93,7 +93,7 @@ func (s *System) prepare(ctx context.Context) error {
 	spec, err := BuildSpec(SpecInput{
 		ID: s.id, Container: s.cfg, RootfsPath: s.rootfs,
 		Args:    protocol.AgentArgs("/proc/self/fd/3", 4),
-		Cgroups: s.d.cgroups, CgroupsPath: filepath.Join(s.d.opts.CgroupParent, s.rid),
+		Cgroups: s.d.cgroups, CgroupsPath: s.d.cgroupPath(s.rid),
 		NetworkNamespace: networkNamespace(s.cfg), HostCPUs: hostCPUs(),
 		OpenFilesLimit: inheritedOpenFilesLimit(),
 	})

@@ -120,15 +120,12 @@ func (s *System) adoptProcesses(ctx context.Context) ([]driver.Process, error) {
 	if sess == nil {
 		return nil, nil
 	}
-	list, err := sess.Client().ListProcesses(ctx)
-	if err != nil {
-		return nil, err
-	}
+	pids, err := sess.AdoptRunning(ctx, agentsession.Sink(s.notify.ProcessExited))
 	var out []driver.Process
-	for _, pid := range sess.AdoptSpawned(list, agentsession.Sink(s.notify.ProcessExited)) {
+	for _, pid := range pids {
 		out = append(out, &Process{s: s, pid: pid})
 	}
-	return out, nil
+	return out, err
 }
 
 // Cleanup releases what a VM left, whatever step it reached: QEMU when it still runs (the
