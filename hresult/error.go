@@ -91,17 +91,11 @@ func FromError(err error) HRESULT {
 	if err == nil {
 		return S_OK
 	}
-	var h HResulter
-	if errors.As(err, &h) {
-		if code := FromInt32(h.HResult()); !code.Generic() {
-			return code
-		}
-	}
-	if code := causeCode(err); code != 0 {
+	if code := specificCode(err); code != 0 {
 		return code
 	}
-	if h != nil {
-		return FromInt32(h.HResult())
+	if carried := carriedCode(err); carried != 0 {
+		return carried
 	}
 	for _, m := range fromSentinel {
 		if errors.Is(err, m.err) {

@@ -52,13 +52,20 @@ func mostSpecific(code HRESULT, err error) HRESULT {
 	if !code.Generic() {
 		return code
 	}
-	if carried := carriedCode(err); !carried.Generic() {
-		return carried
-	}
-	if cause := causeCode(err); cause != 0 {
-		return cause
+	if specific := specificCode(err); specific != 0 {
+		return specific
 	}
 	return code
+}
+
+// specificCode is the code err says most precisely: the first code its chain carries unless
+// that is generic, else the code of the system error that caused it (causeCode); zero when
+// it says neither.
+func specificCode(err error) HRESULT {
+	if carried := carriedCode(err); carried != 0 && !carried.Generic() {
+		return carried
+	}
+	return causeCode(err)
 }
 
 // carriedCode is the code of the first HResulter in err's chain, or zero when there is none.
