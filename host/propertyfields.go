@@ -59,7 +59,10 @@ func encodeProperties(p schema.Properties, answered []schema.SystemPropertyType)
 			continue
 		}
 		present[f.name] = nil
-		b.WriteString("," + strconv.Quote(f.name) + ":" + v)
+		if !strings.HasSuffix(b.String(), "{") {
+			b.WriteString(",")
+		}
+		b.WriteString(strconv.Quote(f.name) + ":" + v)
 	}
 	b.WriteString("}")
 	return b.String()
