@@ -32,6 +32,9 @@ const (
 	RoleVsock    = "vsock"    // an open /dev/vhost-vsock
 )
 
+// BalloonID is the QEMU id of the virtio-balloon device every VM has.
+const BalloonID = "balloon0"
+
 // AgentPortName is the name of the virtio-serial port the guest agent serves on.
 const AgentPortName = "hcs.agent"
 
@@ -173,6 +176,9 @@ func (b *builder) topology() error {
 	}
 	b.add("-m", strconv.FormatUint(mem, 10)+"M")
 	b.add("-smp", strconv.FormatUint(uint64(cpus), 10))
+	// The balloon lets Modify give memory back to the host while the VM runs (see
+	// modifyMemory); deflate-on-oom stays off so the guest's MemTotal shows the size set.
+	b.add("-device", "virtio-balloon-pci,id="+BalloonID)
 	return nil
 }
 

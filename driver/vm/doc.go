@@ -12,7 +12,7 @@
 // kernel, initrd, firmware, disks and shared folders named in the document.
 //
 //	document                                   QEMU
-//	ComputeTopology.Memory.SizeInMB            -m <n>M (default 1024)
+//	ComputeTopology.Memory.SizeInMB            -m <n>M (default 1024), -device virtio-balloon-pci
 //	ComputeTopology.Processor.Count            -smp <n> (default 1)
 //	Chipset.LinuxKernelDirect                  -kernel, -initrd, -append
 //	Chipset.Uefi                               OVMF code and variable store as pflash units 0 and 1
@@ -74,8 +74,9 @@
 // in CrashLog before it stops QEMU. Exited reports what the driver saw: a crash
 // (ExitCrashed), a guest that powered off or reset by itself (ExitPoweredOff), or QEMU
 // ending (ExitStopped); the host turns that and the stop it asked for into the exit type.
-// Processes are spawned through an agentsession.Session. Modify hot-adds and removes SCSI disks (blockdev-add, device_add);
-// 9p shares and memory cannot change at run time (E_NOTIMPL).
+// Processes are spawned through an agentsession.Session. Modify hot-adds and removes SCSI
+// disks (blockdev-add, device_add) and changes the memory of a running VM through the
+// balloon (QMP balloon): down from the boot size and back up to it, not beyond.
 //
 // With KVM the guest CPU is "host" without arch-capabilities (nested KVM cannot set that
 // MSR); under TCG it is qemu64. DetectAccel uses KVM only when /dev/kvm opens and the CPU

@@ -33,7 +33,7 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case req.ResourcePath == plan9SharesPath:
 		return notImpl("ModifySettingRequest.ResourcePath", "adding or removing 9p shares of a running VM (QEMU has no run-time 9p backend)")
 	case req.ResourcePath == memorySizePath:
-		return notImpl("ModifySettingRequest.ResourcePath", "changing the memory of a running VM")
+		return s.modifyMemory(ctx, req.Settings)
 	}
 	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
 }
