@@ -30,6 +30,7 @@ const (
 	RoleComPort  = "comport"  // listening socket at a ComPort's NamedPipe path
 	RoleIncoming = "incoming" // saved state to restore, positioned at the migration stream
 	RoleVsock    = "vsock"    // an open /dev/vhost-vsock
+	RoleBootFile = "bootfile" // a file the document names, opened with the VM's rights (see openBootFile)
 )
 
 // BalloonID is the QEMU id of the virtio-balloon device every VM has.
@@ -77,8 +78,13 @@ type InheritedFile struct {
 	// Key is the ComPort key for RoleComPort.
 	Key string
 	// Path is the socket path to listen on (RoleComPort: the ComPort's NamedPipe), or the
-	// saved state file to open (RoleIncoming).
+	// saved state file (RoleIncoming) or document's file (RoleBootFile) to open.
 	Path string
+	// Field is the document path that names a RoleBootFile, for errors.
+	Field string `json:",omitempty"`
+	// Write says QEMU writes to the RoleBootFile (a disk or UEFI variable store that is
+	// not read-only).
+	Write bool `json:",omitempty"`
 }
 
 // Command is a QEMU invocation: its arguments (without the program) and the descriptors
@@ -122,6 +128,18 @@ func BuildCommand(cfg Config) (*Command, error) {
 		}
 	}
 	return &b.cmd, nil
+}
+
+// bootFile registers a file the document names and returns the path QEMU opens it by: its
+// inherited descriptor, /proc/self/fd/N. The driver opens the file with the VM's own rights
+// on the file but none needed on the directories above it, as Windows (which does not check
+// traversal) lets a VM worker open a granted file in a private directory.
+func (b *builder) bootFile(field, path string, write bool) (string, error) {
+	if path == "" || !filepath.IsAbs(path) {
+		return "", hresult.Errorf(hresult.E_INVALIDARG, "%s: an absolute path is required", field)
+	}
+	fd := b.inherit(InheritedFile{Role: RoleBootFile, Path: path, Field: field, Write: write})
+	return "/proc/self/fd/" + strconv.Itoa(fd), nil
 }
 
 // add appends arguments.

@@ -117,6 +117,10 @@ func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.S
 		s.release()
 		return nil, err
 	}
+	if err := s.checkBootFiles(s.cmd); err != nil {
+		s.release()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -76,6 +76,8 @@ func (s *System) inheritedFiles() ([]*os.File, error) {
 			file, err = openSavedState(f.Path)
 		case RoleVsock:
 			file, err = openVhostVsock()
+		case RoleBootFile:
+			file, err = s.openBootFile(f)
 		default:
 			err = fmt.Errorf("unknown descriptor role %q", f.Role)
 		}
