@@ -68,6 +68,9 @@ type Config struct {
 	// command line tells the agent (HCS_AGENT_TRANSPORT, which the kernel passes to init as
 	// an environment variable). It needs LinuxKernelDirect.
 	Vsock bool
+	// Plan9HotplugDir, when set, prepares Plan9HotplugSlots shares to be added while the
+	// VM runs (see Plan9HotplugArgs); the driver makes their links in this directory.
+	Plan9HotplugDir string `json:",omitempty"`
 }
 
 // InheritedFile is one descriptor QEMU inherits. Files are numbered from 3 in the order of
@@ -121,7 +124,7 @@ func BuildCommand(cfg Config) (*Command, error) {
 		return nil, err
 	}
 	b := &builder{cfg: &cfg}
-	steps := []func() error{b.base, b.topology, b.chipset, b.monitor, b.comPorts, b.scsi, b.plan9, b.network, b.agent, b.incoming}
+	steps := []func() error{b.base, b.topology, b.chipset, b.monitor, b.comPorts, b.scsi, b.plan9, b.plan9Hotplug, b.network, b.agent, b.incoming}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err

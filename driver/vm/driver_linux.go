@@ -167,7 +167,7 @@ func (s *System) makeRunDir() error {
 // commandConfig is the builder's input for this VM.
 func (s *System) commandConfig() Config {
 	return Config{ID: s.id, VM: s.cfg, Accel: s.d.accel, FirmwareCode: s.d.fw.Code, FirmwareVars: s.varsPath(),
-		Sandbox: s.d.sandbox, Agent: s.cfg.GuestConnection != nil, Vsock: s.usesVsock()}
+		Sandbox: s.d.sandbox, Agent: s.cfg.GuestConnection != nil, Vsock: s.usesVsock(), Plan9HotplugDir: s.plan9Dir()}
 }
 
 // needsVarsCopy reports whether the VM boots UEFI without a variable store of its own.

@@ -14,11 +14,10 @@ import (
 // unplugWait bounds the wait for the guest to release a removed disk.
 const unplugWait = 10 * time.Second
 
-// Modify hot-adds and removes SCSI disks on the VM's existing controllers. QEMU cannot add
-// a 9p file-system backend or (on this machine type, without memory slots) memory at run
-// time: those requests fail with E_NOTIMPL, as does anything forwarded to the guest. Before
-// the VM starts, disks, 9p shares and the memory size can all change (see
-// modifyBeforeStart).
+// Modify hot-adds and removes SCSI disks on the VM's existing controllers and 9p shares
+// (see modifyShare), and changes the memory size (see modifyMemory). Requests forwarded to
+// the guest fail with E_NOTIMPL. Before the VM starts, disks, 9p shares and the memory size
+// change the VM it boots (see modifyBeforeStart).
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
 	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
 		return notImpl("ModifySettingRequest.GuestRequest", "requests to the guest")
@@ -31,7 +30,7 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case scsiAttachmentPath(parts):
 		return s.modifyDisk(ctx, req, parts[3], parts[5])
 	case req.ResourcePath == plan9SharesPath:
-		return notImpl("ModifySettingRequest.ResourcePath", "adding or removing 9p shares of a running VM (QEMU has no run-time 9p backend)")
+		return s.modifyShare(ctx, req)
 	case req.ResourcePath == memorySizePath:
 		return s.modifyMemory(ctx, req.Settings)
 	}

@@ -59,7 +59,8 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 	// The agent re-sends every exit it reported while nobody listened; those of processes
 	// the session does not know go to the host's recovery path.
 	reconnect := func(ctx context.Context) error { return s.connectAgent(ctx, agentsession.Sink(s.notify.ProcessExited)) }
-	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"connect to the console", s.connectConsole},
+	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"find the 9p shares added at run time", s.recoverShares},
+		{"connect to the console", s.connectConsole},
 		{"connect to the agent's port", s.dialAgent}, {"reconnect to the guest agent", reconnect}} {
 		if err := st.run(ctx); err != nil {
 			return driver.Recovered{}, s.withLog(st.name, err)
