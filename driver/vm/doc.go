@@ -87,7 +87,9 @@
 //
 // # Changing a running VM
 //
-// Modify hot-adds and removes SCSI disks (blockdev-add, device_add). It changes the memory
+// Modify hot-adds and removes SCSI disks (blockdev-add, device_add); the driver opens a
+// hot-added disk as it opens the boot files and passes it in a QMP fd set (add-fd,
+// /dev/fdset/N). It changes the memory
 // through the balloon (QMP balloon): down from the boot size and back up to it, not beyond,
 // returning once the guest reached the size. It adds up to Plan9HotplugSlots 9p shares: QEMU
 // cannot create a 9p backend at run time, so every VM boots with empty PCIe root ports and

@@ -57,20 +57,27 @@ func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingReques
 }
 
 // addDisk opens the disk's block nodes in QEMU and plugs the disk into the controller; the
-// guest's virtio-scsi driver sees it appear.
+// guest's virtio-scsi driver sees it appear. The driver opens the file with the VM's rights
+// and passes it (see passDisk), so a granted disk in a private directory can be added too.
 func (s *System) addDisk(ctx context.Context, ctrl, lun string, a schema.Attachment) error {
 	m, err := s.monitorOrErr()
 	if err != nil {
 		return err
 	}
-	d, err := DiskFor(ctrl, lun, a, "ModifySettingRequest.Settings")
+	const field = "ModifySettingRequest.Settings"
+	d, err := DiskFor(ctrl, lun, a, field)
 	if err != nil {
+		return err
+	}
+	file := d.Blockdevs[0]
+	if file["filename"], err = s.passDisk(ctx, m, ctrl, lun, a.Path, field+".Path", file["read-only"].(bool)); err != nil {
 		return err
 	}
 	var added []string
 	for _, bd := range d.Blockdevs {
 		if err := m.Execute(ctx, "blockdev-add", bd, nil); err != nil {
 			s.delNodes(ctx, added)
+			s.dropFdset(ctx, m, diskFdset(ctrl, lun))
 			return hresult.Wrap(err, hresult.E_FAIL, "add disk "+a.Path)
 		}
 		added = append([]string{bd["node-name"].(string)}, added...)
@@ -85,6 +92,7 @@ func (s *System) addDisk(ctx context.Context, ctrl, lun string, a schema.Attachm
 	}
 	if err := m.Execute(ctx, "device_add", dev, nil); err != nil {
 		s.delNodes(ctx, added)
+		s.dropFdset(ctx, m, diskFdset(ctrl, lun))
 		return hresult.Wrap(err, hresult.E_FAIL, "add disk "+a.Path)
 	}
 	s.mu.Lock()
@@ -115,6 +123,7 @@ func (s *System) removeDisk(ctx context.Context, ctrl, lun string) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.delNodes(ctx, []string{node + "-file"})
+	s.dropFdset(ctx, m, diskFdset(ctrl, lun))
 	s.mu.Lock()
 	delete(s.disks, ctrl+"/"+lun)
 	s.mu.Unlock()
