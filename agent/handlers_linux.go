@@ -45,6 +45,9 @@ var handlers = map[protocol.Type]handler{
 	protocol.TypePing: noFDs(func(*Agent, context.Context, *struct{}) (any, error) {
 		return nil, nil
 	}),
+	protocol.TypeUnmountTag: noFDs(func(_ *Agent, _ context.Context, req *protocol.UnmountTagRequest) (any, error) {
+		return nil, unmountTag("/proc/self/mountinfo", req.Tag)
+	}),
 }
 
 // noFDs adapts a handler of requests that carry no descriptors: it decodes the body into a

@@ -114,6 +114,11 @@ func (c *Client) Ping(ctx context.Context) error {
 	return c.call(ctx, TypePing, nil, nil, nil)
 }
 
+// UnmountTag unmounts the 9p file systems mounted from a mount tag (see UnmountTagRequest).
+func (c *Client) UnmountTag(ctx context.Context, tag string) error {
+	return c.call(ctx, TypeUnmountTag, &UnmountTagRequest{Tag: tag}, nil, nil)
+}
+
 // durationMs converts d to whole milliseconds, clamped to the uint32 range.
 func durationMs(d time.Duration) uint32 {
 	ms := d.Milliseconds()

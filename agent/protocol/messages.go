@@ -23,6 +23,7 @@ const (
 	TypeAckExit       Type = "AckExit"
 	TypeShutdown      Type = "Shutdown"
 	TypePing          Type = "Ping"
+	TypeUnmountTag    Type = "UnmountTag"
 )
 
 // Message is the envelope of every frame body.
@@ -81,6 +82,13 @@ type SpawnRequest struct {
 type SpawnResult struct {
 	// Pid is the process id in the agent's pid namespace.
 	Pid int `json:"Pid"`
+}
+
+// UnmountTagRequest unmounts, in the agent's mount namespace, every 9p file system mounted
+// from the mount tag Tag, so that the host can unplug the device behind it (a guest's 9p
+// transport never lets go of a device that is still mounted).
+type UnmountTagRequest struct {
+	Tag string `json:"Tag"`
 }
 
 // SignalRequest sends a POSIX signal (0 checks that the process still runs).

@@ -30,7 +30,11 @@ const (
 	RoleComPort  = "comport"  // listening socket at a ComPort's NamedPipe path
 	RoleIncoming = "incoming" // saved state to restore, positioned at the migration stream
 	RoleVsock    = "vsock"    // an open /dev/vhost-vsock
+	RoleBootFile = "bootfile" // a file the document names, opened with the VM's rights (see openBootFile)
 )
+
+// BalloonID is the QEMU id of the virtio-balloon device every VM has.
+const BalloonID = "balloon0"
 
 // AgentPortName is the name of the virtio-serial port the guest agent serves on.
 const AgentPortName = "hcs.agent"
@@ -64,6 +68,9 @@ type Config struct {
 	// command line tells the agent (HCS_AGENT_TRANSPORT, which the kernel passes to init as
 	// an environment variable). It needs LinuxKernelDirect.
 	Vsock bool
+	// Plan9HotplugDir, when set, prepares Plan9HotplugSlots shares to be added while the
+	// VM runs (see Plan9HotplugArgs); the driver makes their links in this directory.
+	Plan9HotplugDir string `json:",omitempty"`
 }
 
 // InheritedFile is one descriptor QEMU inherits. Files are numbered from 3 in the order of
@@ -74,8 +81,13 @@ type InheritedFile struct {
 	// Key is the ComPort key for RoleComPort.
 	Key string
 	// Path is the socket path to listen on (RoleComPort: the ComPort's NamedPipe), or the
-	// saved state file to open (RoleIncoming).
+	// saved state file (RoleIncoming) or document's file (RoleBootFile) to open.
 	Path string
+	// Field is the document path that names a RoleBootFile, for errors.
+	Field string `json:",omitempty"`
+	// Write says QEMU writes to the RoleBootFile (a disk or UEFI variable store that is
+	// not read-only).
+	Write bool `json:",omitempty"`
 }
 
 // Command is a QEMU invocation: its arguments (without the program) and the descriptors
@@ -112,13 +124,25 @@ func BuildCommand(cfg Config) (*Command, error) {
 		return nil, err
 	}
 	b := &builder{cfg: &cfg}
-	steps := []func() error{b.base, b.topology, b.chipset, b.monitor, b.comPorts, b.scsi, b.plan9, b.network, b.agent, b.incoming}
+	steps := []func() error{b.base, b.topology, b.chipset, b.monitor, b.comPorts, b.scsi, b.plan9, b.plan9Hotplug, b.network, b.agent, b.incoming}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
 		}
 	}
 	return &b.cmd, nil
+}
+
+// bootFile registers a file the document names and returns the path QEMU opens it by: its
+// inherited descriptor, /proc/self/fd/N. The driver opens the file with the VM's own rights
+// on the file but none needed on the directories above it, as Windows (which does not check
+// traversal) lets a VM worker open a granted file in a private directory.
+func (b *builder) bootFile(field, path string, write bool) (string, error) {
+	if path == "" || !filepath.IsAbs(path) {
+		return "", hresult.Errorf(hresult.E_INVALIDARG, "%s: an absolute path is required", field)
+	}
+	fd := b.inherit(InheritedFile{Role: RoleBootFile, Path: path, Field: field, Write: write})
+	return "/proc/self/fd/" + strconv.Itoa(fd), nil
 }
 
 // add appends arguments.
@@ -173,6 +197,9 @@ func (b *builder) topology() error {
 	}
 	b.add("-m", strconv.FormatUint(mem, 10)+"M")
 	b.add("-smp", strconv.FormatUint(uint64(cpus), 10))
+	// The balloon lets Modify give memory back to the host while the VM runs (see
+	// modifyMemory); deflate-on-oom stays off so the guest's MemTotal shows the size set.
+	b.add("-device", "virtio-balloon-pci,id="+BalloonID)
 	return nil
 }
 

@@ -23,12 +23,21 @@ func (b *builder) chipset() error {
 
 // kernelDirect boots a kernel and initrd without firmware.
 func (b *builder) kernelDirect(k *schema.LinuxKernelDirect) error {
+	const field = "$.VirtualMachine.Chipset.LinuxKernelDirect"
 	if k.KernelFilePath == "" {
-		return hresult.New(hresult.E_INVALIDARG, "$.VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: required")
+		return hresult.New(hresult.E_INVALIDARG, field+".KernelFilePath: required")
 	}
-	b.add("-kernel", k.KernelFilePath)
+	kernel, err := b.bootFile(field+".KernelFilePath", k.KernelFilePath, false)
+	if err != nil {
+		return err
+	}
+	b.add("-kernel", kernel)
 	if k.InitRdPath != "" {
-		b.add("-initrd", k.InitRdPath)
+		initrd, err := b.bootFile(field+".InitRdPath", k.InitRdPath, false)
+		if err != nil {
+			return err
+		}
+		b.add("-initrd", initrd)
 	}
 	cmdline := k.KernelCmdLine
 	if b.cfg.Agent && b.cfg.Vsock {
@@ -53,7 +62,10 @@ func (b *builder) uefi(u *schema.Uefi) error {
 	}
 	vars := b.cfg.FirmwareVars
 	if gs := b.cfg.VM.GuestState; gs != nil && gs.GuestStateFilePath != "" {
-		vars = gs.GuestStateFilePath
+		var err error
+		if vars, err = b.bootFile("$.VirtualMachine.GuestState.GuestStateFilePath", gs.GuestStateFilePath, true); err != nil {
+			return err
+		}
 	}
 	if vars == "" {
 		return hresult.New(hresult.E_INVALIDARG, "$.VirtualMachine.GuestState.GuestStateFilePath: a UEFI variable store is required")

@@ -46,7 +46,7 @@ func (b *builder) scsi() error {
 		for _, lun := range slices.Sorted(maps.Keys(atts)) {
 			field := fmt.Sprintf("VirtualMachine.Devices.Scsi[%q].Attachments[%q]", key, lun)
 			boot := b.boot == bootTarget{controller: key, lun: lun}
-			args, err := DiskArgs(ctrl, lun, atts[lun], field, boot)
+			args, err := b.diskArgs(ctrl, lun, atts[lun], field, boot)
 			if err != nil {
 				return err
 			}
@@ -96,11 +96,15 @@ func DiskFor(ctrl, lun string, a schema.Attachment, field string) (*Disk, error)
 	return &Disk{Blockdevs: []map[string]any{file, fmtNode}, Device: device}, nil
 }
 
-// DiskArgs returns the command-line arguments of an attachment; boot makes it the first
-// boot device.
-func DiskArgs(ctrl, lun string, a schema.Attachment, field string, boot bool) ([]string, error) {
+// diskArgs returns the command-line arguments of an attachment, whose file QEMU inherits
+// (see bootFile); boot makes it the first boot device.
+func (b *builder) diskArgs(ctrl, lun string, a schema.Attachment, field string, boot bool) ([]string, error) {
 	d, err := DiskFor(ctrl, lun, a, field)
 	if err != nil {
+		return nil, err
+	}
+	file := d.Blockdevs[0]
+	if file["filename"], err = b.bootFile(field+".Path", a.Path, !file["read-only"].(bool)); err != nil {
 		return nil, err
 	}
 	var args []string

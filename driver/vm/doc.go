@@ -9,12 +9,17 @@
 // output (testdata/*.golden.json). Every descriptor QEMU needs (the QMP and agent sockets,
 // the console, COM port sockets, a saved state to restore) is created by the driver and
 // inherited, so QEMU, which runs as an unprivileged uid of its own, opens nothing but the
-// kernel, initrd, firmware, disks and shared folders named in the document.
+// firmware and the shared folders named in the document. The kernel, initrd, UEFI variable
+// store and SCSI disks of the document are opened by the driver (at Create, to fail early,
+// and again at Start) with the rights the VM's uid has on the file itself, and QEMU opens
+// them as /proc/self/fd/N: a missing file fails Create with ERROR_NOT_FOUND, a file the VM
+// may not use with E_ACCESSDENIED (naming HcsGrantVmAccess), and a granted file in a private
+// directory works, as on Windows, which does not check traversal.
 //
 //	document                                   QEMU
-//	ComputeTopology.Memory.SizeInMB            -m <n>M (default 1024)
+//	ComputeTopology.Memory.SizeInMB            -m <n>M (default 1024), -device virtio-balloon-pci
 //	ComputeTopology.Processor.Count            -smp <n> (default 1)
-//	Chipset.LinuxKernelDirect                  -kernel, -initrd, -append
+//	Chipset.LinuxKernelDirect                  -kernel, -initrd (/proc/self/fd/N), -append
 //	Chipset.Uefi                               OVMF code and variable store as pflash units 0 and 1
 //	Chipset.Uefi.BootThis (ScsiDrive)          bootindex=1 on that SCSI disk
 //	GuestState.GuestStateFilePath              the UEFI variable store (pflash unit 1)
@@ -28,6 +33,8 @@
 //	(no ComPorts["0"])                         COM1 goes to the driver's console log (CrashReport.CrashLog)
 //	Devices.Plan9.Shares[i]                    -fsdev local,security_model=none[,readonly=on] (Flags&1),
 //	                                           -device virtio-9p-pci,mount_tag=<Name or AccessName>
+//	(always, for 9p shares added at run time)  4 slots: -device pcie-root-port, -fsdev local (read-only and
+//	                                           writable) on links in the run directory's 9p/
 //	Devices.NetworkAdapters[<name>]            -netdev user,restrict=on (no route out, no forwarded port),
 //	                                           -device virtio-net-pci[,mac=<MacAddress>]
 //	GuestConnection                            -device virtio-serial-pci + virtserialport name=hcs.agent
@@ -74,8 +81,23 @@
 // in CrashLog before it stops QEMU. Exited reports what the driver saw: a crash
 // (ExitCrashed), a guest that powered off or reset by itself (ExitPoweredOff), or QEMU
 // ending (ExitStopped); the host turns that and the stop it asked for into the exit type.
-// Processes are spawned through an agentsession.Session. Modify hot-adds and removes SCSI disks (blockdev-add, device_add);
-// 9p shares and memory cannot change at run time (E_NOTIMPL).
+// Processes are spawned through an agentsession.Session. With a GuestConnection, Start
+// waits at most Options.HandshakeTimeout for the agent and then fails with
+// HCS_E_CONNECTION_TIMEOUT (the host tears the VM down).
+//
+// # Changing a running VM
+//
+// Modify hot-adds and removes SCSI disks (blockdev-add, device_add); the driver opens a
+// hot-added disk as it opens the boot files and passes it in a QMP fd set (add-fd,
+// /dev/fdset/N). It changes the memory
+// through the balloon (QMP balloon): down from the boot size and back up to it, not beyond,
+// returning once the guest reached the size. It adds up to Plan9HotplugSlots 9p shares: QEMU
+// cannot create a 9p backend at run time, so every VM boots with empty PCIe root ports and
+// backends whose paths are links in its run directory; an Add points a link at the shared
+// directory and plugs a virtio-9p device with the share's mount tag, which the guest sees as
+// it sees a share given at creation. A Remove asks the agent to unmount the tag in the guest
+// (a mounted virtio-9p device is never released), then unplugs the device. Shares given at
+// creation stay until the VM stops.
 //
 // With KVM the guest CPU is "host" without arch-capabilities (nested KVM cannot set that
 // MSR); under TCG it is qemu64. DetectAccel uses KVM only when /dev/kvm opens and the CPU

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/hresult"
@@ -30,7 +31,15 @@ type Options struct {
 	NoSandbox bool
 	// Logger receives the driver's log; nil means slog.Default().
 	Logger *slog.Logger
+	// HandshakeTimeout bounds Start's wait for the guest agent of a VM with a
+	// GuestConnection, from the moment the guest runs; zero means DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 }
+
+// DefaultHandshakeTimeout is Options.HandshakeTimeout when unset: a guest booting under TCG
+// on a loaded host reaches its agent in well under a minute, and a guest whose agent never
+// starts (a kernel or initrd without it) fails Start instead of holding it for ever.
+const DefaultHandshakeTimeout = 60 * time.Second
 
 // Driver creates QEMU virtual machines. It is safe for concurrent use.
 type Driver struct {
@@ -56,6 +65,9 @@ func New(opts Options) (*Driver, error) {
 	}
 	if opts.RunDir == "" {
 		opts.RunDir = DefaultRunDir
+	}
+	if opts.HandshakeTimeout <= 0 {
+		opts.HandshakeTimeout = DefaultHandshakeTimeout
 	}
 	if err := os.MkdirAll(opts.RunDir, 0o711); err != nil {
 		return nil, hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
@@ -105,6 +117,10 @@ func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.S
 		s.release()
 		return nil, err
 	}
+	if err := s.checkBootFiles(s.cmd); err != nil {
+		s.release()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -151,7 +167,7 @@ func (s *System) makeRunDir() error {
 // commandConfig is the builder's input for this VM.
 func (s *System) commandConfig() Config {
 	return Config{ID: s.id, VM: s.cfg, Accel: s.d.accel, FirmwareCode: s.d.fw.Code, FirmwareVars: s.varsPath(),
-		Sandbox: s.d.sandbox, Agent: s.cfg.GuestConnection != nil, Vsock: s.usesVsock()}
+		Sandbox: s.d.sandbox, Agent: s.cfg.GuestConnection != nil, Vsock: s.usesVsock(), Plan9HotplugDir: s.plan9Dir()}
 }
 
 // needsVarsCopy reports whether the VM boots UEFI without a variable store of its own.

@@ -20,6 +20,9 @@ func (s *System) qemuLog() string { return filepath.Join(s.dir, "qemu.log") }
 
 // launch creates the descriptors QEMU inherits and starts it as the VM's uid.
 func (s *System) launch() error {
+	if err := os.MkdirAll(s.plan9Dir(), 0o711); err != nil {
+		return hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
+	}
 	files, err := s.inheritedFiles()
 	defer closeFiles(files)
 	if err != nil {
@@ -76,6 +79,8 @@ func (s *System) inheritedFiles() ([]*os.File, error) {
 			file, err = openSavedState(f.Path)
 		case RoleVsock:
 			file, err = openVhostVsock()
+		case RoleBootFile:
+			file, err = s.openBootFile(f)
 		default:
 			err = fmt.Errorf("unknown descriptor role %q", f.Role)
 		}

@@ -40,6 +40,9 @@ func (s *System) modifyBeforeStart(req *schema.ModifySettingRequest) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkBootFiles(cmd); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	s.cfg, s.cmd, s.modified = cfg, cmd, true
 	s.scsi = ScsiControllerIDs(cfg.Devices)

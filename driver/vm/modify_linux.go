@@ -14,11 +14,10 @@ import (
 // unplugWait bounds the wait for the guest to release a removed disk.
 const unplugWait = 10 * time.Second
 
-// Modify hot-adds and removes SCSI disks on the VM's existing controllers. QEMU cannot add
-// a 9p file-system backend or (on this machine type, without memory slots) memory at run
-// time: those requests fail with E_NOTIMPL, as does anything forwarded to the guest. Before
-// the VM starts, disks, 9p shares and the memory size can all change (see
-// modifyBeforeStart).
+// Modify hot-adds and removes SCSI disks on the VM's existing controllers and 9p shares
+// (see modifyShare), and changes the memory size (see modifyMemory). Requests forwarded to
+// the guest fail with E_NOTIMPL. Before the VM starts, disks, 9p shares and the memory size
+// change the VM it boots (see modifyBeforeStart).
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
 	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
 		return notImpl("ModifySettingRequest.GuestRequest", "requests to the guest")
@@ -31,9 +30,9 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case scsiAttachmentPath(parts):
 		return s.modifyDisk(ctx, req, parts[3], parts[5])
 	case req.ResourcePath == plan9SharesPath:
-		return notImpl("ModifySettingRequest.ResourcePath", "adding or removing 9p shares of a running VM (QEMU has no run-time 9p backend)")
+		return s.modifyShare(ctx, req)
 	case req.ResourcePath == memorySizePath:
-		return notImpl("ModifySettingRequest.ResourcePath", "changing the memory of a running VM")
+		return s.modifyMemory(ctx, req.Settings)
 	}
 	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
 }
@@ -58,20 +57,27 @@ func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingReques
 }
 
 // addDisk opens the disk's block nodes in QEMU and plugs the disk into the controller; the
-// guest's virtio-scsi driver sees it appear.
+// guest's virtio-scsi driver sees it appear. The driver opens the file with the VM's rights
+// and passes it (see passDisk), so a granted disk in a private directory can be added too.
 func (s *System) addDisk(ctx context.Context, ctrl, lun string, a schema.Attachment) error {
 	m, err := s.monitorOrErr()
 	if err != nil {
 		return err
 	}
-	d, err := DiskFor(ctrl, lun, a, "ModifySettingRequest.Settings")
+	const field = "ModifySettingRequest.Settings"
+	d, err := DiskFor(ctrl, lun, a, field)
 	if err != nil {
+		return err
+	}
+	file := d.Blockdevs[0]
+	if file["filename"], err = s.passDisk(ctx, m, ctrl, lun, a.Path, field+".Path", file["read-only"].(bool)); err != nil {
 		return err
 	}
 	var added []string
 	for _, bd := range d.Blockdevs {
 		if err := m.Execute(ctx, "blockdev-add", bd, nil); err != nil {
 			s.delNodes(ctx, added)
+			s.dropFdset(ctx, m, diskFdset(ctrl, lun))
 			return hresult.Wrap(err, hresult.E_FAIL, "add disk "+a.Path)
 		}
 		added = append([]string{bd["node-name"].(string)}, added...)
@@ -86,6 +92,7 @@ func (s *System) addDisk(ctx context.Context, ctrl, lun string, a schema.Attachm
 	}
 	if err := m.Execute(ctx, "device_add", dev, nil); err != nil {
 		s.delNodes(ctx, added)
+		s.dropFdset(ctx, m, diskFdset(ctrl, lun))
 		return hresult.Wrap(err, hresult.E_FAIL, "add disk "+a.Path)
 	}
 	s.mu.Lock()
@@ -116,6 +123,7 @@ func (s *System) removeDisk(ctx context.Context, ctrl, lun string) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.delNodes(ctx, []string{node + "-file"})
+	s.dropFdset(ctx, m, diskFdset(ctrl, lun))
 	s.mu.Lock()
 	delete(s.disks, ctrl+"/"+lun)
 	s.mu.Unlock()

@@ -60,7 +60,8 @@ func (s *System) reattach(ctx context.Context, p persisted) (driver.Recovered, e
 	s.qemu, s.startAt = proc, time.Now()
 	s.mu.Unlock()
 	go s.waitExit(proc)
-	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"connect to the console", s.connectConsole}} {
+	for _, st := range []step{{"connect to QMP", s.connectMonitor}, {"find the 9p shares added at run time", s.recoverShares},
+		{"connect to the console", s.connectConsole}} {
 		if err := st.run(ctx); err != nil {
 			return driver.Recovered{}, s.withLog(st.name, err)
 		}

@@ -154,9 +154,23 @@ func (s *System) cont(ctx context.Context) error {
 	return s.monitor().Execute(ctx, "cont", nil, nil)
 }
 
-// handshakeAgent waits for the guest agent's session on the connected port (or on vsock).
+// handshakeAgent waits for the guest agent's session on the connected port (or on vsock),
+// at most Options.HandshakeTimeout: a guest that boots without the agent (or whose agent
+// never answers) fails Start with HCS_E_CONNECTION_TIMEOUT, and the host then tears the VM
+// down as after any failed start.
 func (s *System) handshakeAgent(ctx context.Context) error {
-	return s.connectAgent(ctx, nil)
+	if s.cfg.GuestConnection == nil {
+		return nil
+	}
+	limit := s.d.opts.HandshakeTimeout
+	hctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	err := s.connectAgent(hctx, nil)
+	if err != nil && hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		return s.withConsole(hresult.Errorf(hresult.HCS_E_CONNECTION_TIMEOUT,
+			"the guest agent did not connect within %v", limit))
+	}
+	return err
 }
 
 // connectAgent starts the guest agent's session; unclaimed receives the exits of processes

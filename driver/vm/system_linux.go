@@ -52,6 +52,8 @@ type System struct {
 	// panicked is set once a crash was reported, which happens once.
 	panicked bool
 	disks    map[string]bool
+	// hot9p are the 9p shares added while the VM runs, by hot-plug slot.
+	hot9p [Plan9HotplugSlots]*schema.Plan9Share
 	// modified says cfg was changed before Start (see modifyBeforeStart) and is persisted.
 	modified bool
 	// resumed, set while a VM recovered paused waits to be resumed, is closed by Resume: its
@@ -75,6 +77,9 @@ func newSystem(d *Driver, req driver.CreateRequest, rid string) *System {
 func (s *System) qmpPath() string     { return filepath.Join(s.run, "qmp.sock") }
 func (s *System) agentPath() string   { return filepath.Join(s.run, "agent.sock") }
 func (s *System) consolePath() string { return filepath.Join(s.run, "console.sock") }
+
+// plan9Dir holds the links of the 9p shares added while the VM runs.
+func (s *System) plan9Dir() string { return filepath.Join(s.run, "9p") }
 
 func (s *System) monitor() *qmp.Client {
 	s.mu.Lock()
