@@ -72,6 +72,9 @@ func (s *Session) CreateProcess(ctx context.Context, ref, newRef wire.Ref, param
 	if err := s.checkNewRef(newRef); err != nil {
 		return wire.ProcessInfo{}, err
 	}
+	if err := sys.awaitRecovery(ctx); err != nil {
+		return wire.ProcessInfo{}, err // a process starts in a guest that is reattached
+	}
 	info, err := sys.createProcess(ctx, s, newRef, params)
 	return info, err
 }

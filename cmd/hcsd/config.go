@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/linuxhcs/hcs/client"
 )
@@ -32,6 +33,10 @@ type config struct {
 	CgroupParent string `json:"CgroupParent,omitempty"`
 	// AgentSocketDir holds the containers' agent sockets; empty means /run/hcs/agents.
 	AgentSocketDir string `json:"AgentSocketDir,omitempty"`
+	// HandshakeTimeout bounds the wait for a guest's agent (a container's init, a VM's
+	// guest agent) at Start and after a restart, as a Go duration ("30s"); empty means
+	// each driver's default.
+	HandshakeTimeout string `json:"HandshakeTimeout,omitempty"`
 
 	showVersion bool
 }
@@ -57,6 +62,7 @@ func loadConfig(args []string) (config, error) {
 	fs.StringVar(&flags.RuntimeRoot, "runtime-root", "", "directory of the OCI runtimes' state directories, one per runtime (default /run/hcs)")
 	fs.StringVar(&flags.CgroupParent, "cgroup-parent", "", "cgroup for containers (default /hcs)")
 	fs.StringVar(&flags.AgentSocketDir, "agent-socket-dir", "", "directory of the agents' sockets (default /run/hcs/agents)")
+	fs.StringVar(&flags.HandshakeTimeout, "handshake-timeout", "", "how long Start waits for a guest's agent, e.g. 30s (default: 30s for containers, 60s for VMs)")
 	fs.BoolVar(&flags.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -82,6 +88,7 @@ func override(cfg, flags *config, name string) {
 		"runtime": {&cfg.Runtime, &flags.Runtime}, "log-level": {&cfg.LogLevel, &flags.LogLevel},
 		"group": {&cfg.Group, &flags.Group}, "runtime-root": {&cfg.RuntimeRoot, &flags.RuntimeRoot},
 		"cgroup-parent": {&cfg.CgroupParent, &flags.CgroupParent}, "agent-socket-dir": {&cfg.AgentSocketDir, &flags.AgentSocketDir},
+		"handshake-timeout": {&cfg.HandshakeTimeout, &flags.HandshakeTimeout},
 	}
 	if f, ok := fields[name]; ok {
 		*f[0] = *f[1]
@@ -136,5 +143,18 @@ func (c *config) validate() error {
 			return fmt.Errorf("%s %q: must be an absolute path", name, p)
 		}
 	}
-	return nil
+	_, err := c.handshakeTimeout()
+	return err
+}
+
+// handshakeTimeout is HandshakeTimeout as a duration, zero when it is empty.
+func (c *config) handshakeTimeout() (time.Duration, error) {
+	if c.HandshakeTimeout == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.HandshakeTimeout)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("handshake-timeout %q: want a positive duration such as 30s", c.HandshakeTimeout)
+	}
+	return d, nil
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeConfig(t *testing.T, body string) string {
@@ -37,6 +38,26 @@ func TestFlagsOverrideTheConfigFile(t *testing.T) {
 	}
 }
 
+func TestHandshakeTimeoutFromFileAndFlag(t *testing.T) {
+	path := writeConfig(t, `{"HandshakeTimeout":"45s"}`)
+	for _, c := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, 0},
+		{[]string{"--config", path}, 45 * time.Second},
+		{[]string{"--config", path, "--handshake-timeout", "2m"}, 2 * time.Minute},
+	} {
+		cfg, err := loadConfig(c.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := cfg.handshakeTimeout(); err != nil || got != c.want {
+			t.Errorf("%q: handshake timeout %v, %v; want %v", c.args, got, err, c.want)
+		}
+	}
+}
+
 func TestBadConfigsAreRefused(t *testing.T) {
 	cases := map[string][]string{
 		"unknown setting": {"--config", writeConfig(t, `{"Sockett":"/x"}`)},
@@ -50,6 +71,8 @@ func TestBadConfigsAreRefused(t *testing.T) {
 		"empty group":     {"--group", ""},
 		"extra argument":  {"serve"},
 		"unknown flag":    {"--sockets", "/x"},
+		"bad timeout":     {"--handshake-timeout", "soon"},
+		"zero timeout":    {"--config", writeConfig(t, `{"HandshakeTimeout":"0s"}`)},
 	}
 	for name, args := range cases {
 		if _, err := loadConfig(args); err == nil {

@@ -67,15 +67,16 @@ func newHost(ctx context.Context, cfg config, log *slog.Logger) (*host.Host, *co
 	if err := sweepStaging(cfg.StateDir, log); err != nil {
 		return nil, nil, err
 	}
+	handshake, _ := cfg.handshakeTimeout() // validated with the rest of the settings
 	drv, err := container.New(container.Options{
 		Runtime: cfg.Runtime, RuntimeRoot: cfg.RuntimeRoot, CgroupParent: cfg.CgroupParent,
-		SocketDir: cfg.AgentSocketDir, Logger: log,
+		SocketDir: cfg.AgentSocketDir, Logger: log, HandshakeTimeout: handshake,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("container driver: %w", err)
 	}
 	opts := host.Options{Container: drv, StateDir: cfg.StateDir, Logger: log, LogLevel: logLevel, Utilities: utility.Functions()}
-	if vmd, err := vm.New(vm.Options{Logger: log}); err != nil {
+	if vmd, err := vm.New(vm.Options{Logger: log, HandshakeTimeout: handshake}); err != nil {
 		log.Warn("virtual machines are not available", "err", err)
 	} else {
 		opts.VirtualMachine = vmd

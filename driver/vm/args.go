@@ -190,10 +190,10 @@ func (b *builder) topology() error {
 		}
 	}
 	if mem > 1<<24 {
-		return hresult.Errorf(hresult.E_INVALIDARG, "VirtualMachine.ComputeTopology.Memory.SizeInMB: %d is too large", mem)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.VirtualMachine.ComputeTopology.Memory.SizeInMB: %d is too large", mem)
 	}
 	if cpus > 255 {
-		return hresult.Errorf(hresult.E_INVALIDARG, "VirtualMachine.ComputeTopology.Processor.Count: %d is more than 255", cpus)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.VirtualMachine.ComputeTopology.Processor.Count: %d is more than 255", cpus)
 	}
 	b.add("-m", strconv.FormatUint(mem, 10)+"M")
 	b.add("-smp", strconv.FormatUint(uint64(cpus), 10))
@@ -236,7 +236,7 @@ func (b *builder) incoming() error {
 		return nil
 	}
 	if !filepath.IsAbs(rs.SaveStateFilePath) {
-		return hresult.New(hresult.E_INVALIDARG, "VirtualMachine.RestoreState.SaveStateFilePath: an absolute path is required")
+		return hresult.New(hresult.E_INVALIDARG, "$.VirtualMachine.RestoreState.SaveStateFilePath: an absolute path is required")
 	}
 	fd := b.inherit(InheritedFile{Role: RoleIncoming, Path: rs.SaveStateFilePath})
 	b.add("-incoming", fmt.Sprintf("fd:%d", fd))

@@ -44,7 +44,7 @@ func (b *builder) scsi() error {
 		b.add("-device", "virtio-scsi-pci,id="+ctrl)
 		atts := d.Scsi[key].Attachments
 		for _, lun := range slices.Sorted(maps.Keys(atts)) {
-			field := fmt.Sprintf("VirtualMachine.Devices.Scsi[%q].Attachments[%q]", key, lun)
+			field := fmt.Sprintf("$.VirtualMachine.Devices.Scsi[%q].Attachments[%q]", key, lun)
 			boot := b.boot == bootTarget{controller: key, lun: lun}
 			args, err := b.diskArgs(ctrl, lun, atts[lun], field, boot)
 			if err != nil {

@@ -30,7 +30,7 @@ func (b *builder) comPorts() error {
 	}
 	for _, key := range slices.Sorted(maps.Keys(ports)) {
 		idx, ok := comPortIndex[key]
-		field := fmt.Sprintf("VirtualMachine.Devices.ComPorts[%q]", key)
+		field := fmt.Sprintf("$.VirtualMachine.Devices.ComPorts[%q]", key)
 		if !ok {
 			return hresult.Errorf(hresult.E_INVALIDARG, "%s: the COM port index must be 0 or 1", field)
 		}
@@ -61,7 +61,7 @@ func (b *builder) plan9() error {
 		return nil
 	}
 	for i, s := range d.Plan9.Shares {
-		args, err := Plan9Args(i, s, fmt.Sprintf("VirtualMachine.Devices.Plan9.Shares[%d]", i))
+		args, err := Plan9Args(i, s, fmt.Sprintf("$.VirtualMachine.Devices.Plan9.Shares[%d]", i))
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (b *builder) network() error {
 		if a.MacAddress != "" {
 			mac, err := macAddress(a.MacAddress)
 			if err != nil {
-				return hresult.Errorf(hresult.E_INVALIDARG, "VirtualMachine.Devices.NetworkAdapters[%q].MacAddress: %v", key, err)
+				return hresult.Errorf(hresult.E_INVALIDARG, "$.VirtualMachine.Devices.NetworkAdapters[%q].MacAddress: %v", key, err)
 			}
 			dev += ",mac=" + mac
 		}

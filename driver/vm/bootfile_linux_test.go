@@ -49,7 +49,7 @@ func TestBootFilesCheckedAtCreate(t *testing.T) {
 	missing := filepath.Join(env.dir, "no-such-file")
 	doc := vmDoc(missing, env.initrd)
 	wantErr(t, "missing kernel", createErr(t, d, "vmtest-nokernel", doc), hresult.ERROR_NOT_FOUND,
-		"VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: "+missing+" does not exist")
+		"$.VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: "+missing+" does not exist")
 
 	doc = vmDoc(env.kernel, env.initrd)
 	doc.VirtualMachine.Devices = &schema.Devices{Scsi: map[string]schema.Scsi{"0": {Attachments: map[string]schema.Attachment{
@@ -62,13 +62,13 @@ func TestBootFilesCheckedAtCreate(t *testing.T) {
 	doc.VirtualMachine.Chipset = &schema.Chipset{Uefi: &schema.Uefi{}}
 	if d.fw.Code != "" {
 		wantErr(t, "missing variable store", createErr(t, d, "vmtest-novars", doc), hresult.ERROR_NOT_FOUND,
-			"VirtualMachine.GuestState.GuestStateFilePath: "+missing+".vmgs does not exist")
+			"$.VirtualMachine.GuestState.GuestStateFilePath: "+missing+".vmgs does not exist")
 	}
 
 	private := privateCopy(t, env.initrd)
 	const id = "vmtest-notgranted"
 	wantErr(t, "initrd not granted", createErr(t, d, id, vmDoc(env.kernel, private)), hresult.E_ACCESSDENIED,
-		"VirtualMachine.Chipset.LinuxKernelDirect.InitRdPath: VM "+id+" may not read "+private+"; give it access with HcsGrantVmAccess")
+		"$.VirtualMachine.Chipset.LinuxKernelDirect.InitRdPath: VM "+id+" may not read "+private+"; give it access with HcsGrantVmAccess")
 
 	disk := makeDisk(t)
 	GrantVmGroupAccess(disk) // read only: not enough for a writable attachment

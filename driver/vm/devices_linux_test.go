@@ -61,7 +61,7 @@ func TestHotAddDiskNeedsGrant(t *testing.T) {
 		return v.sys.Modify(ctx, req)
 	}
 	wantErr(t, "hot-adding an ungranted disk", modify(attach(schema.ModifyRequestTypeAdd, disk)), hresult.E_ACCESSDENIED,
-		"ModifySettingRequest.Settings.Path: VM "+v.id+" may not read and write "+disk+"; give it access with HcsGrantVmAccess")
+		"$.Settings.Path: VM "+v.id+" may not read and write "+disk+"; give it access with HcsGrantVmAccess")
 	if err := GrantVmAccess(v.id, disk); err != nil {
 		t.Fatal(err)
 	}

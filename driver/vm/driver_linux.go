@@ -181,7 +181,7 @@ func (s *System) varsPath() string { return filepath.Join(s.run, "vars.fd") }
 // copyVars gives the VM a private, transient copy of the empty variable store.
 func (s *System) copyVars() error {
 	if s.d.fw.VarsTemplate == "" {
-		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
+		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "$.VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
 	}
 	src, err := os.Open(s.d.fw.VarsTemplate)
 	if err != nil {

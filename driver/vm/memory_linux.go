@@ -32,10 +32,10 @@ func (s *System) bootMemoryMB() uint64 {
 func (s *System) modifyMemory(ctx context.Context, settings json.RawMessage) error {
 	var mb uint64
 	if err := json.Unmarshal(settings, &mb); err != nil || mb == 0 {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings: the new memory size in MB, a positive integer (got %s)", settings)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings: the new memory size in MB, a positive integer (got %s)", settings)
 	}
 	if max := s.bootMemoryMB(); mb > max {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings: %d MB is more than the %d MB VM %s booted with; a running VM can only shrink and grow back", mb, max, s.id)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings: %d MB is more than the %d MB VM %s booted with; a running VM can only shrink and grow back", mb, max, s.id)
 	}
 	m, err := s.monitorOrErr()
 	if err != nil {

@@ -78,7 +78,7 @@ func applyBeforeStart(cfg *schema.VirtualMachine, req *schema.ModifySettingReque
 	case req.ResourcePath == memorySizePath:
 		return setMemorySize(cfg, req)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
+	return hresult.Errorf(hresult.E_NOTIMPL, "$.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
 }
 
 // setAttachment adds (Add) or removes (Remove) the attachment at lun of controller key.
@@ -89,7 +89,7 @@ func setAttachment(cfg *schema.VirtualMachine, key, lun string, req *schema.Modi
 		ctrl, ok = cfg.Devices.Scsi[key]
 	}
 	if !ok {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.ResourcePath: the VM has no SCSI controller %q", key)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.ResourcePath: the VM has no SCSI controller %q", key)
 	}
 	_, taken := ctrl.Attachments[lun]
 	switch req.RequestType {
@@ -99,7 +99,7 @@ func setAttachment(cfg *schema.VirtualMachine, key, lun string, req *schema.Modi
 			return err
 		}
 		if taken {
-			return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.ResourcePath: LUN %s of SCSI controller %q is already attached", lun, key)
+			return hresult.Errorf(hresult.E_INVALIDARG, "$.ResourcePath: LUN %s of SCSI controller %q is already attached", lun, key)
 		}
 		if ctrl.Attachments == nil {
 			ctrl.Attachments = map[string]schema.Attachment{}
@@ -107,11 +107,11 @@ func setAttachment(cfg *schema.VirtualMachine, key, lun string, req *schema.Modi
 		ctrl.Attachments[lun] = a
 	case schema.ModifyRequestTypeRemove:
 		if !taken {
-			return hresult.Errorf(hresult.ERROR_NOT_FOUND, "ModifySettingRequest.ResourcePath: nothing is attached at LUN %s of SCSI controller %q", lun, key)
+			return hresult.Errorf(hresult.ERROR_NOT_FOUND, "$.ResourcePath: nothing is attached at LUN %s of SCSI controller %q", lun, key)
 		}
 		delete(ctrl.Attachments, lun)
 	default:
-		return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.RequestType: %q of a SCSI attachment", req.RequestType)
+		return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a SCSI attachment", req.RequestType)
 	}
 	cfg.Devices.Scsi[key] = ctrl
 	return nil
@@ -137,11 +137,11 @@ func setPlan9Share(cfg *schema.VirtualMachine, req *schema.ModifySettingRequest)
 	case schema.ModifyRequestTypeRemove:
 		i := slices.IndexFunc(p.Shares, func(s schema.Plan9Share) bool { return sameShare(s, share) })
 		if i < 0 {
-			return hresult.Errorf(hresult.ERROR_NOT_FOUND, "ModifySettingRequest.Settings: the VM has no 9p share %q", shareName(share))
+			return hresult.Errorf(hresult.ERROR_NOT_FOUND, "$.Settings: the VM has no 9p share %q", shareName(share))
 		}
 		p.Shares = slices.Delete(p.Shares, i, i+1)
 	default:
-		return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.RequestType: %q of a 9p share", req.RequestType)
+		return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a 9p share", req.RequestType)
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func shareName(s schema.Plan9Share) string {
 func setMemorySize(cfg *schema.VirtualMachine, req *schema.ModifySettingRequest) error {
 	var mb uint64
 	if err := json.Unmarshal(req.Settings, &mb); err != nil || mb == 0 {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings: the new memory size in MB, a positive integer (got %s)", req.Settings)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings: the new memory size in MB, a positive integer (got %s)", req.Settings)
 	}
 	if cfg.ComputeTopology == nil {
 		cfg.ComputeTopology = &schema.Topology{}

@@ -20,7 +20,7 @@ const unplugWait = 10 * time.Second
 // change the VM it boots (see modifyBeforeStart).
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
 	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
-		return notImpl("ModifySettingRequest.GuestRequest", "requests to the guest")
+		return notImpl("$.GuestRequest", "requests to the guest")
 	}
 	if !s.launched() {
 		return s.modifyBeforeStart(req)
@@ -34,14 +34,14 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case req.ResourcePath == memorySizePath:
 		return s.modifyMemory(ctx, req.Settings)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
+	return hresult.Errorf(hresult.E_NOTIMPL, "$.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
 }
 
 // modifyDisk adds or removes the attachment at lun of controller key.
 func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingRequest, key, lun string) error {
 	ctrl, ok := s.scsi[key]
 	if !ok {
-		return hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.ResourcePath: the VM has no SCSI controller %q", key)
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.ResourcePath: the VM has no SCSI controller %q", key)
 	}
 	switch req.RequestType {
 	case schema.ModifyRequestTypeAdd:
@@ -53,7 +53,7 @@ func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingReques
 	case schema.ModifyRequestTypeRemove:
 		return s.removeDisk(ctx, ctrl, lun)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.RequestType: %q of a SCSI attachment", req.RequestType)
+	return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a SCSI attachment", req.RequestType)
 }
 
 // addDisk opens the disk's block nodes in QEMU and plugs the disk into the controller; the
@@ -64,7 +64,7 @@ func (s *System) addDisk(ctx context.Context, ctrl, lun string, a schema.Attachm
 	if err != nil {
 		return err
 	}
-	const field = "ModifySettingRequest.Settings"
+	const field = "$.Settings"
 	d, err := DiskFor(ctrl, lun, a, field)
 	if err != nil {
 		return err

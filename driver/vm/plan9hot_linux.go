@@ -24,14 +24,14 @@ func (s *System) modifyShare(ctx context.Context, req *schema.ModifySettingReque
 	case schema.ModifyRequestTypeRemove:
 		return s.removeShare(ctx, share)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.RequestType: %q of a 9p share", req.RequestType)
+	return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a 9p share", req.RequestType)
 }
 
 // addShare points a free slot's link at the share's directory and plugs a virtio-9p device
 // with the share's mount tag into the slot's root port. The link is a symbolic link in the
 // run directory, never a mount, so removing the run directory cannot reach the share.
 func (s *System) addShare(ctx context.Context, share schema.Plan9Share) error {
-	const field = "ModifySettingRequest.Settings"
+	const field = "$.Settings"
 	if _, err := Plan9Args(0, share, field); err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *System) claimSlot(share schema.Plan9Share) (int, error) {
 		taken = taken || (h != nil && Plan9Tag(*h) == tag)
 	}
 	if taken {
-		return 0, hresult.Errorf(hresult.ERROR_ALREADY_EXISTS, "ModifySettingRequest.Settings: VM %s already has a 9p share %q", s.id, tag)
+		return 0, hresult.Errorf(hresult.ERROR_ALREADY_EXISTS, "$.Settings: VM %s already has a 9p share %q", s.id, tag)
 	}
 	for i, h := range s.hot9p {
 		if h == nil {
@@ -80,7 +80,7 @@ func (s *System) claimSlot(share schema.Plan9Share) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, hresult.Errorf(hresult.E_INVALIDARG, "ModifySettingRequest.Settings: VM %s has %d 9p shares added while it runs, the most it can have; remove one first", s.id, Plan9HotplugSlots)
+	return 0, hresult.Errorf(hresult.E_INVALIDARG, "$.Settings: VM %s has %d 9p shares added while it runs, the most it can have; remove one first", s.id, Plan9HotplugSlots)
 }
 
 // bootShares are the shares the VM was created with (cfg is not changed once it runs).
@@ -107,9 +107,9 @@ func (s *System) removeShare(ctx context.Context, named schema.Plan9Share) error
 	slot := s.findSlot(named)
 	if slot < 0 {
 		if slices.ContainsFunc(s.bootShares(), func(b schema.Plan9Share) bool { return sameShare(b, named) }) {
-			return notImpl("ModifySettingRequest.Settings", "removing a 9p share the VM was created with while it runs")
+			return notImpl("$.Settings", "removing a 9p share the VM was created with while it runs")
 		}
-		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "ModifySettingRequest.Settings: the VM has no 9p share %q", shareName(named))
+		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "$.Settings: the VM has no 9p share %q", shareName(named))
 	}
 	if sess := s.agent.Get(); sess != nil {
 		if err := sess.Client().UnmountTag(ctx, Plan9Tag(*s.hotShare(slot))); err != nil {

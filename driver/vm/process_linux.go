@@ -109,14 +109,15 @@ func closeIf(f *os.File) {
 
 // dupNonblock returns a non-blocking duplicate of f.
 func dupNonblock(f *os.File) (*os.File, error) {
-	d, err := fdconn.Dup(f)
+	fd, err := fdconn.DupFD(f)
 	if err != nil {
 		return nil, hresult.Wrap(err, hresult.E_FAIL, "process stdio")
 	}
-	unix.SetNonblock(int(d.Fd()), true)
-	return d, nil
+	// Non-blocking before os.NewFile, which then hands the descriptor to the poller: set
+	// afterwards (through Fd, which makes it blocking again) it would not be.
+	unix.SetNonblock(fd, true)
+	return os.NewFile(uintptr(fd), f.Name()), nil
 }
-
 // Pid implements driver.Process.
 func (p *Process) Pid() uint32 { return uint32(p.pid) }
 
