@@ -118,6 +118,7 @@ func dupNonblock(f *os.File) (*os.File, error) {
 	unix.SetNonblock(fd, true)
 	return os.NewFile(uintptr(fd), f.Name()), nil
 }
+
 // Pid implements driver.Process.
 func (p *Process) Pid() uint32 { return uint32(p.pid) }
 
