@@ -86,8 +86,8 @@ func TestHotAddDiskNeedsGrant(t *testing.T) {
 		t.Error("a revoked disk was hot-added")
 	}
 	err := modify(&schema.ModifySettingRequest{ResourcePath: "VirtualMachine/Devices/Plan9/Shares", RequestType: schema.ModifyRequestTypeAdd})
-	if !hresult.Is(err, hresult.E_NOTIMPL) {
-		t.Errorf("adding a 9p share at run time: %v, want E_NOTIMPL", err)
+	if !hresult.Is(err, hresult.ERROR_NOT_SUPPORTED) {
+		t.Errorf("adding a 9p share at run time: %v, want ERROR_NOT_SUPPORTED", err)
 	}
 }
 

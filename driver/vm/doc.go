@@ -40,7 +40,7 @@
 // content of a disk is never probed, so a guest that writes an image header into a raw disk
 // cannot make QEMU open another file. Fields QEMU cannot honour (registry changes, storage
 // QoS, processor limits, virtual PMem, SMB shares, PCI assignment, templates, ...) fail with
-// E_NOTIMPL naming the field; fields with no effect on a Linux guest (keyboard, mouse, video,
+// ERROR_NOT_SUPPORTED naming the field; fields with no effect on a Linux guest (keyboard, mouse, video,
 // battery, integration services) are ignored.
 //
 // # One uid per VM
@@ -75,7 +75,7 @@
 // (ExitCrashed), a guest that powered off or reset by itself (ExitPoweredOff), or QEMU
 // ending (ExitStopped); the host turns that and the stop it asked for into the exit type.
 // Processes are spawned through an agentsession.Session. Modify hot-adds and removes SCSI disks (blockdev-add, device_add);
-// 9p shares and memory cannot change at run time (E_NOTIMPL).
+// 9p shares and memory cannot change at run time (ERROR_NOT_SUPPORTED).
 //
 // With KVM the guest CPU is "host" without arch-capabilities (nested KVM cannot set that
 // MSR); under TCG it is qemu64. DetectAccel uses KVM only when /dev/kvm opens and the CPU

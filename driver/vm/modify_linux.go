@@ -16,12 +16,12 @@ const unplugWait = 10 * time.Second
 
 // Modify hot-adds and removes SCSI disks on the VM's existing controllers. QEMU cannot add
 // a 9p file-system backend or (on this machine type, without memory slots) memory at run
-// time: those requests fail with E_NOTIMPL, as does anything forwarded to the guest. Before
+// time: those requests fail with ERROR_NOT_SUPPORTED, as does anything forwarded to the guest. Before
 // the VM starts, disks, 9p shares and the memory size can all change (see
 // modifyBeforeStart).
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
 	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
-		return notImpl("ModifySettingRequest.GuestRequest", "requests to the guest")
+		return notSupported("ModifySettingRequest.GuestRequest", "requests to the guest")
 	}
 	if !s.launched() {
 		return s.modifyBeforeStart(req)
@@ -31,11 +31,11 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case scsiAttachmentPath(parts):
 		return s.modifyDisk(ctx, req, parts[3], parts[5])
 	case req.ResourcePath == plan9SharesPath:
-		return notImpl("ModifySettingRequest.ResourcePath", "adding or removing 9p shares of a running VM (QEMU has no run-time 9p backend)")
+		return notSupported("ModifySettingRequest.ResourcePath", "adding or removing 9p shares of a running VM (QEMU has no run-time 9p backend)")
 	case req.ResourcePath == memorySizePath:
-		return notImpl("ModifySettingRequest.ResourcePath", "changing the memory of a running VM")
+		return notSupported("ModifySettingRequest.ResourcePath", "changing the memory of a running VM")
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "ModifySettingRequest.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
 }
 
 // modifyDisk adds or removes the attachment at lun of controller key.
@@ -54,7 +54,7 @@ func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingReques
 	case schema.ModifyRequestTypeRemove:
 		return s.removeDisk(ctx, ctrl, lun)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "ModifySettingRequest.RequestType: %q of a SCSI attachment", req.RequestType)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "ModifySettingRequest.RequestType: %q of a SCSI attachment", req.RequestType)
 }
 
 // addDisk opens the disk's block nodes in QEMU and plugs the disk into the controller; the

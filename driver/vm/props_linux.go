@@ -14,7 +14,7 @@ import (
 )
 
 // Properties fills Statistics (QEMU's CPU time and memory), Memory (the guest's memory)
-// and ProcessList (from the guest agent). Other property types are refused with E_NOTIMPL.
+// and ProcessList (from the guest agent). Other property types are refused with ERROR_NOT_SUPPORTED.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
 	guest := driver.PropertyFillers{
 		schema.SystemPropertyTypeGuestConnection: func() error { props.GuestConnectionInfo = s.guestConnection(); return nil },

@@ -83,7 +83,7 @@ func (s *System) savePath(opts *schema.SaveOptions) (string, error) {
 	var path string
 	if opts != nil {
 		if opts.SaveType == schema.SaveTypeAsTemplate {
-			return "", notImpl("SaveOptions.SaveType", "saving as a template")
+			return "", notSupported("SaveOptions.SaveType", "saving as a template")
 		}
 		path = opts.SaveStateFilePath
 	}
