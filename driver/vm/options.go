@@ -26,6 +26,15 @@ func CheckShutdownOptions(o *schema.ShutdownOptions) error {
 	return nil
 }
 
+// checkMechanism refuses Mechanism GuestConnection for a VM whose guest agent is not
+// connected: the caller asked for that way down and no other.
+func checkMechanism(m schema.ShutdownMechanism, connected bool) error {
+	if m == schema.ShutdownMechanismGuestConnection && !connected {
+		return refuseOption("$.Mechanism", string(m), "this VM has no guest connection")
+	}
+	return nil
+}
+
 // CheckPauseOptions refuses the PauseOptions members QEMU here cannot honour. Pause stops
 // the guest's processors, which is SuspensionLevel Suspend; QEMU cannot trim a stopped
 // guest's memory as the Memory levels ask. HostedNotification Save is accepted: a stopped

@@ -123,8 +123,8 @@ func (s *System) Shutdown(ctx context.Context, opts *schema.ShutdownOptions) err
 		mech = opts.Mechanism
 	}
 	sess := s.agent.Get()
-	if mech == schema.ShutdownMechanismGuestConnection && sess == nil {
-		return refuseOption("$.Mechanism", string(mech), "this VM has no guest connection")
+	if err := checkMechanism(mech, sess != nil); err != nil {
+		return err
 	}
 	m := s.monitor()
 	if m != nil {
