@@ -114,6 +114,8 @@ func (s *system) shutdown(ctx context.Context, opts *schema.ShutdownOptions) err
 	case refused(err):
 		s.requestStop("")
 		return s.wrap(err)
+	case err != nil && s.currentState() == schema.StateStopped:
+		// the system ended by itself meanwhile: there is nothing left to escalate
 	case err != nil && ctx.Err() == nil:
 		return s.escalate(ctx, err, timedOut)
 	case err != nil:
