@@ -12,13 +12,13 @@ import (
 type PropertyFillers map[schema.SystemPropertyType]func() error
 
 // Fill runs the filler of each requested type, in order, for System.Properties. A type the
-// back-end has no filler for is refused with E_NOTIMPL naming the type and the kind of
+// back-end has no filler for is refused with ERROR_NOT_SUPPORTED naming the type and the kind of
 // system (kind: "a container", "a VM").
 func (f PropertyFillers) Fill(types []schema.SystemPropertyType, kind string) error {
 	for _, t := range types {
 		fill, ok := f[t]
 		if !ok {
-			return hresult.Errorf(hresult.E_NOTIMPL, "property type %q is not available for %s", t, kind)
+			return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "property type %q is not available for %s", t, kind)
 		}
 		if err := fill(); err != nil {
 			return err

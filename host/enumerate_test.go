@@ -108,9 +108,9 @@ func TestServiceProperties(t *testing.T) {
 		}
 	}
 	_, err := c.GetServiceProperties(t.Context(), `{"PropertyTypes":["CpuGroup"]}`)
-	wantCode(t, err, hresult.E_NOTIMPL)
+	wantCode(t, err, hresult.ERROR_NOT_SUPPORTED)
 	doc, err := c.GetServiceProperties(t.Context(), `{"PropertyQueries":{"ProcessorCapabilities":{},"Basic":{}}}`)
-	if err != nil || !strings.Contains(doc, `"PropertyResponses"`) || !strings.Contains(doc, `"Error":-2147467263`) {
+	if err != nil || !strings.Contains(doc, `"PropertyResponses"`) || !strings.Contains(doc, `"Error":-2147024846`) {
 		t.Fatalf("PropertyQueries answer %s, %v", doc, err)
 	}
 }

@@ -43,7 +43,7 @@ type Options struct {
 	// Zero means one minute.
 	ReattachGrace time.Duration
 	// Utilities serve the storage and VM utility functions (HcsImportLayer,
-	// HcsGrantVmAccess, ...); a function without a handler is E_NOTIMPL. The composition
+	// HcsGrantVmAccess, ...); a function without a handler is ERROR_NOT_SUPPORTED. The composition
 	// root (hcsd) wires them from package utility.
 	Utilities map[wire.UtilityFunc]UtilityHandler
 	// LogLevel, when set, is the level of Logger's handler, which the ServiceSettings

@@ -92,28 +92,74 @@ func (s *system) start(ctx context.Context) error {
 }
 
 // shutdown asks for a graceful stop, bounded by the service's shutdown timeout, and
-// terminates the system when that fails or takes too long.
+// terminates the system when that fails or takes too long (see escalate). Force skips the
+// graceful stop: the driver terminates at once and the exit is a ForcedExit. Options the
+// driver cannot honour are refused before anything stops, so a refusal never escalates.
 func (s *system) shutdown(ctx context.Context, opts *schema.ShutdownOptions) error {
-	s.requestStop(schema.NotificationTypeGracefulExit)
+	exitType := schema.NotificationTypeGracefulExit
+	if opts != nil {
+		if opts.Reason != "" {
+			s.h.log.Info("shutdown requested", "id", s.id, "reason", opts.Reason)
+		}
+		if opts.Force {
+			exitType = schema.NotificationTypeForcedExit
+		}
+	}
+	s.requestStop(exitType)
 	graceful, cancel := context.WithTimeout(ctx, s.h.opts.ShutdownTimeout)
 	err := s.ds.Shutdown(graceful, opts)
+	timedOut := graceful.Err() == context.DeadlineExceeded
 	cancel()
-	if err != nil && ctx.Err() == nil {
-		s.h.log.Info("graceful shutdown failed, terminating", "id", s.id, "err", err)
-		s.requestStop(schema.NotificationTypeForcedExit)
-		err = s.ds.Terminate(ctx)
-	}
-	if err != nil {
+	switch {
+	case refused(err):
+		s.requestStop("")
+		return s.wrap(err)
+	case err != nil && s.currentState() == schema.StateStopped:
+		// the system ended by itself meanwhile: there is nothing left to escalate
+	case err != nil && ctx.Err() == nil:
+		return s.escalate(ctx, err, timedOut)
+	case err != nil:
 		return s.wrap(err)
 	}
 	s.finishStop()
 	return nil
 }
 
-// stop runs a driver call that ends the system and waits until it is torn down.
+// refused reports whether a driver turned a request down before acting on it.
+func refused(err error) bool {
+	return hresult.Is(err, hresult.ERROR_NOT_SUPPORTED) || hresult.Is(err, hresult.E_INVALIDARG)
+}
+
+// escalate terminates a system whose graceful shutdown failed or timed out. The spec has no
+// code of its own for this, so the choice follows what it says of HCS_E_TERMINATED ("the
+// VM/container was forcibly exited"): the exit is reported as a ForcedExit with that
+// Status, and the shutdown fails with it, naming why the graceful stop did not happen. A
+// client such as hcsshim, which falls back to Terminate when Shutdown fails, then gets
+// HCS_E_SYSTEM_ALREADY_STOPPED, which it treats as success.
+func (s *system) escalate(ctx context.Context, cause error, timedOut bool) error {
+	s.h.log.Info("graceful shutdown failed, terminating", "id", s.id, "err", cause)
+	s.mu.Lock()
+	s.stopRequested, s.stopStatus = schema.NotificationTypeForcedExit, hresult.HCS_E_TERMINATED
+	s.mu.Unlock()
+	if err := s.ds.Terminate(ctx); err != nil {
+		return s.wrap(err)
+	}
+	s.finishStop()
+	why := "did not finish within " + s.h.opts.ShutdownTimeout.String()
+	if !timedOut {
+		why = "failed: " + hresult.From(cause).Message
+	}
+	return hresult.Errorf(hresult.HCS_E_TERMINATED, "compute system %q: the graceful shutdown %s; the system was terminated", s.id, why)
+}
+
+// stop runs a driver call that ends the system and waits until it is torn down. A call
+// the driver refused leaves no stop requested, so a later exit is not attributed to it.
 func (s *system) stop(ctx context.Context, exitType schema.NotificationType, call func(context.Context) error) error {
 	s.requestStop(exitType)
 	if err := call(ctx); err != nil {
+		if refused(err) {
+			s.requestStop("")
+		}
 		return s.wrap(err)
 	}
 	s.finishStop()
@@ -142,7 +188,7 @@ func (s *system) save(ctx context.Context, opts *schema.SaveOptions) error {
 // report only what happened; markStopped takes the exit type from here first.
 func (s *system) requestStop(t schema.NotificationType) {
 	s.mu.Lock()
-	s.stopRequested = t
+	s.stopRequested, s.stopStatus = t, 0
 	s.mu.Unlock()
 }
 

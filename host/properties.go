@@ -57,7 +57,7 @@ func (s *system) fill(ctx context.Context, types []schema.SystemPropertyType, pr
 	var forDriver []schema.SystemPropertyType
 	for _, t := range types {
 		if _, ok := propertyFields[t]; !ok {
-			return hresult.Errorf(hresult.E_NOTIMPL, "property type %q is not available on Linux HCS", t)
+			return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "property type %q is not available on Linux HCS", t)
 		}
 		if !s.hostProperty(t, props) {
 			forDriver = append(forDriver, t)

@@ -69,7 +69,7 @@ func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
 	kind := "Container"
 	switch {
 	case cfg.HostedSystem != nil:
-		return nil, hresult.New(hresult.E_NOTIMPL, "$.HostedSystem: hosted containers inside a utility VM are not supported")
+		return nil, hresult.New(hresult.ERROR_NOT_SUPPORTED, "$.HostedSystem: hosted containers inside a utility VM are not supported")
 	case cfg.VirtualMachine != nil:
 		d, kind = h.opts.VirtualMachine, "VirtualMachine"
 	default:

@@ -18,7 +18,7 @@ var SupportedSchemaVersions = []schema.Version{{Major: 2, Minor: 6}}
 
 // serviceProperties answers a Service_PropertyQuery. A missing query means Basic. The
 // Windows-only property types (CpuGroup, ProcessorTopology, ContainerCredentialGuard,
-// QoSCapabilities, ...) fail the call with E_NOTIMPL naming the type; in the 2.5
+// QoSCapabilities, ...) fail the call with ERROR_NOT_SUPPORTED naming the type; in the 2.5
 // PropertyQueries form each unknown query gets its own error.
 func (h *Host) serviceProperties(doc string) (string, error) {
 	q, err := schema.DecodeOptional[schema.ServicePropertyQuery]("Service_PropertyQuery", doc)
@@ -63,20 +63,20 @@ func (h *Host) serviceProperty(name string) (json.RawMessage, error) {
 		}
 		return json.RawMessage(mustJSON(reports)), nil
 	}
-	return nil, hresult.Errorf(hresult.E_NOTIMPL, "Service_PropertyQuery: property %q is not available on this host", name)
+	return nil, hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "Service_PropertyQuery: property %q is not available on this host", name)
 }
 
 // modifyServiceSettings applies a ModificationRequest. The Linux HCS property type
 // ServiceSettings changes the service's own settings; the property types HCS defines
 // (CpuGroup, ContainerCredentialGuard) manage Windows-only features and are refused with
-// E_NOTIMPL naming the type.
+// ERROR_NOT_SUPPORTED naming the type.
 func (h *Host) modifyServiceSettings(doc string) error {
 	req := new(schema.ModificationRequest)
 	if err := schema.DecodeRequired("ModificationRequest", doc, req); err != nil {
 		return err
 	}
 	if req.PropertyType != schema.ModifyPropertyTypeServiceSettings {
-		return hresult.Errorf(hresult.E_NOTIMPL, "$.PropertyType: %q cannot be modified on this host", req.PropertyType)
+		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.PropertyType: %q cannot be modified on this host", req.PropertyType)
 	}
 	var set schema.ServiceSettings
 	if err := schema.DecodeAt("$.Settings", req.Settings, &set); err != nil {

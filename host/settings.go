@@ -40,14 +40,14 @@ func (h *Host) applySettings(set schema.ServiceSettings) error {
 	case set.LogLevel != "" && !levelOK:
 		return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings.LogLevel: %q is not one of debug, info, warn, error", set.LogLevel)
 	case set.LogLevel != "" && h.opts.LogLevel == nil:
-		return hresult.New(hresult.E_NOTIMPL, "$.Settings.LogLevel: this service's log level cannot be changed")
+		return hresult.New(hresult.ERROR_NOT_SUPPORTED, "$.Settings.LogLevel: this service's log level cannot be changed")
 	case set.DefaultRuntime != "" && set.DefaultRuntime != "runc" && set.DefaultRuntime != "crun":
 		return hresult.Errorf(hresult.E_INVALIDARG, "$.Settings.DefaultRuntime: %q is not one of runc, crun", set.DefaultRuntime)
 	}
 	if set.DefaultRuntime != "" {
 		rs, ok := h.opts.Container.(runtimeSwitcher)
 		if !ok {
-			return hresult.New(hresult.E_NOTIMPL, "$.Settings.DefaultRuntime: the container driver has no runtime to choose")
+			return hresult.New(hresult.ERROR_NOT_SUPPORTED, "$.Settings.DefaultRuntime: the container driver has no runtime to choose")
 		}
 		if err := rs.SetRuntime(set.DefaultRuntime); err != nil {
 			return err

@@ -75,7 +75,7 @@ func TestModifyServiceSettingsRejectsUnknownSettingsClearly(t *testing.T) {
 		`{"PropertyType":"ServiceSettings","Settings":{"DefaultRuntime":"kata"}}`:                     hresult.E_INVALIDARG,
 		`{"PropertyType":"ServiceSettings","Settings":{"DefaultRuntime":"crun","LogLevel":"chatty"}}`: hresult.E_INVALIDARG,
 		`{"PropertyType":"ServiceSettings","Settings":{"DefaultRuntime":7}}`:                          hresult.HCS_E_INVALID_JSON,
-		`{"PropertyType":"CpuGroup","Settings":{"Operation":"CreateGroup"}}`:                          hresult.E_NOTIMPL,
+		`{"PropertyType":"CpuGroup","Settings":{"Operation":"CreateGroup"}}`:                          hresult.ERROR_NOT_SUPPORTED,
 		`{"PropertyType":"Gpu"}`: hresult.HCS_E_INVALID_JSON,
 	}
 	for doc, want := range cases {

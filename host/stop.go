@@ -42,6 +42,9 @@ func (s *system) markStopped(status schema.SystemExitStatus) {
 	}
 	if s.stopRequested != "" {
 		status.ExitType = s.stopRequested
+		if s.stopStatus != 0 {
+			status.Status = s.stopStatus.Int32()
+		}
 	}
 	if status.ExitType == "" {
 		status.ExitType = schema.NotificationTypeUnexpectedExit

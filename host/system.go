@@ -31,6 +31,7 @@ type system struct {
 	creating      bool // reserved id, driver.Create still running
 	cancelOp      context.CancelFunc
 	stopRequested schema.NotificationType // exit type implied by the stop a caller asked for
+	stopStatus    hresult.HRESULT         // exit status that stop implies (0: the driver's)
 	exit          *schema.SystemExitStatus
 	startedAt     time.Time
 	handles       map[handleKey]struct{}

@@ -22,7 +22,7 @@ func (s *Session) Utility(ctx context.Context, fn wire.UtilityFunc, args []strin
 	}
 	h, ok := s.h.opts.Utilities[fn]
 	if !ok {
-		return "", hresult.Errorf(hresult.E_NOTIMPL, "%s is not available in this service", truncateName(string(fn)))
+		return "", hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "%s is not available in this service", truncateName(string(fn)))
 	}
 	return h(ctx, args, file)
 }

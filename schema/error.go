@@ -1,13 +1,18 @@
 package schema
 
-// HRESULT codes carried by *Error. They equal hresult.HCS_E_INVALID_JSON and
-// hresult.E_INVALIDARG; this package does not import hresult so that hresult can stay a leaf.
+// HRESULT codes carried by *Error. They equal hresult.HCS_E_INVALID_JSON, hresult.E_INVALIDARG
+// and hresult.ERROR_NOT_SUPPORTED; this package does not import hresult so that hresult can
+// stay a leaf.
 const (
 	// CodeInvalidJSON is HCS_E_INVALID_JSON (0x8037010D): a document is malformed or breaks
 	// a schema rule.
 	CodeInvalidJSON int32 = -2143878899
 	// CodeInvalidArg is E_INVALIDARG (0x80070057): the caller passed an unusable argument.
 	CodeInvalidArg int32 = -2147024809
+	// CodeNotSupported is ERROR_NOT_SUPPORTED (0x80070032): the document is well formed but
+	// asks for something this service does not support, such as another major schema
+	// version. hcsshim's IsNotSupported recognises it.
+	CodeNotSupported int32 = -2147024846
 )
 
 // Error reports a document that could not be decoded or failed validation.

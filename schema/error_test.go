@@ -15,6 +15,9 @@ func TestCodesMatchHresult(t *testing.T) {
 	if CodeInvalidArg != hresult.E_INVALIDARG.Int32() {
 		t.Errorf("CodeInvalidArg = %d, want %d", CodeInvalidArg, hresult.E_INVALIDARG.Int32())
 	}
+	if CodeNotSupported != hresult.ERROR_NOT_SUPPORTED.Int32() {
+		t.Errorf("CodeNotSupported = %d, want %d", CodeNotSupported, hresult.ERROR_NOT_SUPPORTED.Int32())
+	}
 }
 
 func TestErrorIsHresult(t *testing.T) {

@@ -26,10 +26,13 @@ func missing(name string) error {
 	return path(name).err("document is required")
 }
 
-// checkSchemaVersion requires Major 2 when a schema version is given.
+// checkSchemaVersion requires Major 2 when a schema version is given. Another major version
+// is a well-formed request for a schema this service does not implement, so it is refused
+// as not supported, the code a client probing for schema support tests for.
 func checkSchemaVersion(p path, v *Version) *Error {
 	if v != nil && v.Major != 2 {
-		return p.field("Major").err(fmt.Sprintf("must be 2, got %d", v.Major))
+		return &Error{Code: CodeNotSupported, Path: string(p.field("Major")),
+			Reason: fmt.Sprintf("schema version %d is not supported; this service implements schema 2", v.Major)}
 	}
 	return nil
 }

@@ -56,10 +56,6 @@ func TestValidateComputeSystemKind(t *testing.T) {
 		{"HostedSystemNeedsContainer", `{"HostingSystemId":"u","HostedSystem":{}}`,
 			"$.HostedSystem.Container: required"},
 		{"SchemaMajor2", `{"SchemaVersion":{"Major":2,"Minor":9},"Container":{}}`, ""},
-		{"SchemaMajorNot2", `{"SchemaVersion":{"Major":1,"Minor":0},"Container":{}}`,
-			"$.SchemaVersion.Major: must be 2, got 1"},
-		{"HostedSchemaMajorNot2", `{"HostingSystemId":"u","HostedSystem":{"SchemaVersion":{"Major":3},"Container":{}}}`,
-			"$.HostedSystem.SchemaVersion.Major: must be 2, got 3"},
 	})
 }
 
@@ -220,7 +216,6 @@ func TestValidateLifecycleOptions(t *testing.T) {
 func TestValidateStorageDocuments(t *testing.T) {
 	runRules(t, func() validator { return new(LayerData) }, []ruleCase{
 		{"LayerDataValid", `{"SchemaVersion":{"Major":2,"Minor":1},"Layers":[{"Path":"a","PathType":"AbsolutePath"}]}`, ""},
-		{"LayerDataMajor", `{"SchemaVersion":{"Major":1},"Layers":[]}`, "$.SchemaVersion.Major: must be 2, got 1"},
 		{"LayerDataPath", `{"Layers":[{"Path":"a"},{"Id":"b"}]}`, "$.Layers[1].Path: required"},
 		{"LayerDataPathType", `{"Layers":[{"Path":"a","PathType":"Nowhere"}]}`,
 			`$.Layers[0].PathType: "Nowhere" is not one of AbsolutePath, VirtualSmbShareName`},
@@ -264,6 +259,32 @@ func TestValidateNilDocuments(t *testing.T) {
 	for _, v := range required {
 		if e := asError(t, v.Validate()); e.Reason != "document is required" {
 			t.Errorf("%T(nil).Validate() = %v", v, e)
+		}
+	}
+}
+
+// TestOtherSchemaMajorIsNotSupported: a document of another major schema version is refused
+// with ERROR_NOT_SUPPORTED naming the member, not as invalid JSON.
+func TestOtherSchemaMajorIsNotSupported(t *testing.T) {
+	cases := []struct {
+		doc  string
+		v    validator
+		want string
+	}{
+		{`{"SchemaVersion":{"Major":1,"Minor":0},"Container":{}}`, new(ComputeSystem),
+			"$.SchemaVersion.Major: schema version 1 is not supported; this service implements schema 2"},
+		{`{"HostingSystemId":"u","HostedSystem":{"SchemaVersion":{"Major":3},"Container":{}}}`, new(ComputeSystem),
+			"$.HostedSystem.SchemaVersion.Major: schema version 3 is not supported; this service implements schema 2"},
+		{`{"SchemaVersion":{"Major":1},"Layers":[]}`, new(LayerData),
+			"$.SchemaVersion.Major: schema version 1 is not supported; this service implements schema 2"},
+	}
+	for _, tc := range cases {
+		if err := Decode(tc.doc, tc.v); err != nil {
+			t.Fatalf("Decode(%s): %v", tc.doc, err)
+		}
+		e := asError(t, tc.v.Validate())
+		if e.Code != CodeNotSupported || e.Error() != tc.want {
+			t.Errorf("%s: %q (code %d), want %q (ERROR_NOT_SUPPORTED)", tc.doc, e.Error(), e.Code, tc.want)
 		}
 	}
 }

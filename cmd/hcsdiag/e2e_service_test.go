@@ -44,7 +44,7 @@ func TestServicePropertiesAndSet(t *testing.T) {
 		t.Errorf("list shows runtime %q after the setting changed to %s", row[4], other)
 	}
 	fails(t, "E_INVALIDARG", "service", "set", "--runtime", "kata")
-	fails(t, "E_NOTIMPL", "service", "properties", "--query", `{"PropertyTypes":["CpuGroup"]}`)
+	fails(t, "ERROR_NOT_SUPPORTED", "service", "properties", "--query", `{"PropertyTypes":["CpuGroup"]}`)
 	if r := hcsdiag(t, "service", "set"); r.code != 2 {
 		t.Errorf("service set without a setting:\n%s", r)
 	}

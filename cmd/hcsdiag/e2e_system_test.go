@@ -109,7 +109,7 @@ func TestPropertiesModifyAndSave(t *testing.T) {
 	if p := props("--query", `{"PropertyTypes":["Statistics"]}`); p.Statistics == nil || p.ProcessList != nil {
 		t.Fatalf("--query: %+v", p)
 	}
-	fails(t, "E_NOTIMPL", "properties", "--query", `{"PropertyTypes":["GuestConnection"]}`, "props")
+	fails(t, "ERROR_NOT_SUPPORTED", "properties", "--query", `{"PropertyTypes":["GuestConnection"]}`, "props")
 
 	ok(t, "modify", "props", example("modify.json"))
 	if p := props("--memory"); p.Memory == nil || p.Memory.VirtualMachineMemory.AssignedMemory != 256<<20/4096 {

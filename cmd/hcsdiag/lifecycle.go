@@ -46,8 +46,12 @@ var startVerb = lifecycleVerb("start", "start a created compute system",
 var shutdownVerb = lifecycleVerb("shutdown", "stop a compute system gracefully",
 	`Asks each system to stop (HcsShutDownComputeSystem) and waits until it has stopped: a
 container's processes get SIGTERM, then SIGKILL when they have not exited within the
-service's shutdown time (30 seconds); a VM is asked through its guest connection. The exit is reported as GracefulExit. A stopped
-system is removed once no program holds a handle to it.`, "ShutdownOptions",
+service's shutdown time (30 seconds); a VM is asked through its guest connection. The exit
+is reported as GracefulExit. With {"Force":true} the system is stopped at once, a
+ForcedExit. A system that does not stop in that time is terminated: the exit is a ForcedExit
+and the call fails with HCS_E_TERMINATED. Options a back-end cannot honour fail with
+ERROR_NOT_SUPPORTED and leave the system running (docs/refused.md). A stopped system is
+removed once no program holds a handle to it.`, "ShutdownOptions",
 	func(s *client.System, op *client.Operation, o string) error { return s.ShutDown(op, o) })
 
 var terminateVerb = lifecycleVerb("terminate", "stop a compute system at once",

@@ -20,7 +20,7 @@ instead.
 Memory reports a container's limit in the VM-shaped MemoryInformationForVm document;
 Statistics holds CPU time in 100 ns units, memory and block I/O; ProcessList has one
 entry per process. A property type the system's driver does not have fails the call
-with E_NOTIMPL naming the type.`,
+with ERROR_NOT_SUPPORTED naming the type.`,
 	opts: []option{
 		{long: "memory", help: "add the Memory property type"},
 		{long: "statistics", help: "add the Statistics property type"},

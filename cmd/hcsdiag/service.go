@@ -16,7 +16,7 @@ var servicePropertiesVerb = &verb{
 query is {"PropertyTypes":["Basic","ServiceSettings"]}: Properties[0] lists the schema
 versions the service accepts, Properties[1] its settings (DefaultRuntime, LogLevel).
 CrashReports lists the stored crash reports (see hcsdiag report list). The Windows
-property types (CpuGroup, ProcessorTopology, ...) fail with E_NOTIMPL naming the type.`,
+property types (CpuGroup, ProcessorTopology, ...) fail with ERROR_NOT_SUPPORTED naming the type.`,
 	opts: []option{{long: "query", arg: "JSON", help: "the Service_PropertyQuery document"}},
 	examples: `$ hcsdiag service properties
 $ hcsdiag service properties --query '{"PropertyTypes":["Basic"]}'`,

@@ -24,7 +24,7 @@
 //
 // Windows-only fields of the document (registry changes, named pipes, HvSocket, credential
 // guard, device assignment, HNS endpoints, storage QoS, host-process containers) have no Linux
-// meaning here. When empty they are ignored; when set, BuildSpec fails with E_NOTIMPL naming
+// meaning here. When empty they are ignored; when set, BuildSpec fails with ERROR_NOT_SUPPORTED naming
 // the field, so a caller never believes a setting took effect when it did not. Fields that
 // are only hints with no observable effect (Layer.Cache, MappedDirectory.SupportCloudFiles,
 // Networking.AllowUnqualifiedDnsQuery) are accepted and ignored.

@@ -26,7 +26,7 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case "Container/MappedDirectories":
 		return s.modifyMappedDirectory(ctx, req)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "$.ResourcePath: %q cannot be modified on a container", req.ResourcePath)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.ResourcePath: %q cannot be modified on a container", req.ResourcePath)
 }
 
 func requireUpdate(req *schema.ModifySettingRequest) error {

@@ -62,7 +62,7 @@ func bindMount(d schema.MappedDirectory) specs.Mount {
 // checkMappedDirectory validates one mapped directory; field is its path in the document.
 func checkMappedDirectory(field string, d schema.MappedDirectory) error {
 	if d.HostPathType == schema.PathTypeVirtualSmbShareName {
-		return notImpl(field+".HostPathType", "virtual SMB shares exist only inside Hyper-V isolated systems")
+		return notSupported(field+".HostPathType", "virtual SMB shares exist only inside Hyper-V isolated systems")
 	}
 	if err := checkHostPath(field+".HostPath", d.HostPath); err != nil {
 		return err

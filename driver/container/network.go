@@ -43,11 +43,11 @@ func networkNamespacePath(n *schema.Networking, given string) (string, error) {
 	}
 	switch {
 	case n.NetworkSharedContainerName != "":
-		return "", notImpl("$.Container.Networking.NetworkSharedContainerName", "sharing another container's network is not implemented yet; pass that container's network namespace path in Namespace")
+		return "", notSupported("$.Container.Networking.NetworkSharedContainerName", "sharing another container's network is not implemented yet; pass that container's network namespace path in Namespace")
 	case len(n.NetworkAdapters) > 0:
-		return "", notImpl("$.Container.Networking.NetworkAdapters", "HNS endpoints do not exist on Linux; attach interfaces to a network namespace and pass its path in Namespace")
+		return "", notSupported("$.Container.Networking.NetworkAdapters", "HNS endpoints do not exist on Linux; attach interfaces to a network namespace and pass its path in Namespace")
 	case n.DnsSearchList != "":
-		return "", notImpl("$.Container.Networking.DnsSearchList", "DNS settings are not applied to containers; map or write /etc/resolv.conf instead")
+		return "", notSupported("$.Container.Networking.DnsSearchList", "DNS settings are not applied to containers; map or write /etc/resolv.conf instead")
 	}
 	if !filepath.IsAbs(n.Namespace) {
 		return given, nil

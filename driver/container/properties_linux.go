@@ -9,7 +9,7 @@ import (
 )
 
 // Properties fills Statistics and Memory from the container's cgroup and ProcessList from the
-// agent. Property types that have no meaning for a container are refused with E_NOTIMPL
+// agent. Property types that have no meaning for a container are refused with ERROR_NOT_SUPPORTED
 // naming the type.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
 	common := driver.CommonProperties{Statistics: s.statistics, Memory: s.memory, ProcessList: s.processList}

@@ -61,7 +61,7 @@ type SpecInput struct {
 
 // BuildSpec translates an HCS Container document into an OCI runtime spec. Bad input gives an
 // *hresult.Error with E_INVALIDARG naming the field ("$.Container.MappedDirectories[2].
-// ContainerPath: must be an absolute path"); a Windows-only setting gives E_NOTIMPL.
+// ContainerPath: must be an absolute path"); a Windows-only setting gives ERROR_NOT_SUPPORTED.
 func BuildSpec(in SpecInput) (*specs.Spec, error) {
 	if err := in.check(); err != nil {
 		return nil, err

@@ -93,7 +93,7 @@ var errorCases = []struct {
 	}, hresult.E_INVALIDARG, `$.Container.MappedDirectories[1].ContainerPath: "/d0" is already mapped by $.Container.MappedDirectories[0]`},
 	{"vsmb host path", func(in *SpecInput) {
 		in.Container.MappedDirectories = mapped(1, schema.MappedDirectory{HostPath: "/srv", ContainerPath: "/x", HostPathType: schema.PathTypeVirtualSmbShareName})
-	}, hresult.E_NOTIMPL, "$.Container.MappedDirectories[0].HostPathType: not supported on Linux"},
+	}, hresult.ERROR_NOT_SUPPORTED, "$.Container.MappedDirectories[0].HostPathType: not supported on Linux"},
 
 	// Storage.
 	{"layer path missing", func(in *SpecInput) {
@@ -105,13 +105,13 @@ var errorCases = []struct {
 		hresult.E_INVALIDARG, "$.Container.Storage.Layers[0].Path: must be an absolute path"},
 	{"layer vsmb", func(in *SpecInput) {
 		in.Container.Storage = &schema.Storage{Layers: []schema.Layer{{Path: "share", PathType: schema.PathTypeVirtualSmbShareName}}}
-	}, hresult.E_NOTIMPL, "$.Container.Storage.Layers[0].PathType: not supported on Linux"},
+	}, hresult.ERROR_NOT_SUPPORTED, "$.Container.Storage.Layers[0].PathType: not supported on Linux"},
 	{"scratch relative", func(in *SpecInput) { in.Container.Storage = &schema.Storage{Path: "scratch"} },
 		hresult.E_INVALIDARG, "$.Container.Storage.Path: must be an absolute path"},
 	{"storage qos", func(in *SpecInput) { in.Container.Storage = &schema.Storage{QoS: &schema.StorageQoS{IopsMaximum: 100}} },
-		hresult.E_NOTIMPL, "$.Container.Storage.QoS: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.Storage.QoS: not supported on Linux"},
 	{"privileged root", func(in *SpecInput) { in.Container.Storage = &schema.Storage{PrivilegedContainerRootPath: "/x"} },
-		hresult.E_NOTIMPL, "$.Container.Storage.PrivilegedContainerRootPath: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.Storage.PrivilegedContainerRootPath: not supported on Linux"},
 
 	// Host name.
 	{"hostname too long", func(in *SpecInput) { in.Container.GuestOs = &schema.GuestOs{HostName: strings.Repeat("a.", 33)} },
@@ -141,11 +141,11 @@ var errorCases = []struct {
 
 	// Networking.
 	{"shared network", func(in *SpecInput) { in.Container.Networking = &schema.Networking{NetworkSharedContainerName: "other"} },
-		hresult.E_NOTIMPL, "$.Container.Networking.NetworkSharedContainerName: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.Networking.NetworkSharedContainerName: not supported on Linux"},
 	{"hns endpoints", func(in *SpecInput) { in.Container.Networking = &schema.Networking{NetworkAdapters: []string{"x"}} },
-		hresult.E_NOTIMPL, "$.Container.Networking.NetworkAdapters: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.Networking.NetworkAdapters: not supported on Linux"},
 	{"dns search", func(in *SpecInput) { in.Container.Networking = &schema.Networking{DnsSearchList: "example.com"} },
-		hresult.E_NOTIMPL, "$.Container.Networking.DnsSearchList: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.Networking.DnsSearchList: not supported on Linux"},
 	{"netns unclean", func(in *SpecInput) { in.Container.Networking = &schema.Networking{Namespace: "/run/netns/../x"} },
 		hresult.E_INVALIDARG, "$.Container.Networking.Namespace: must be a clean absolute path"},
 	{"netns conflict", func(in *SpecInput) {
@@ -157,21 +157,21 @@ var errorCases = []struct {
 	{"mapped pipes", func(in *SpecInput) {
 		in.Container.MappedPipes = []schema.MappedPipe{{ContainerPipeName: "p", HostPath: `\\.\pipe\p`}}
 	},
-		hresult.E_NOTIMPL, "$.Container.MappedPipes: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.MappedPipes: not supported on Linux"},
 	{"hvsocket", func(in *SpecInput) { in.Container.HvSocket = &schema.ContainerHvSocket{} },
-		hresult.E_NOTIMPL, "$.Container.HvSocket: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.HvSocket: not supported on Linux"},
 	{"credential guard", func(in *SpecInput) { in.Container.ContainerCredentialGuard = &schema.ContainerCredentialGuardState{} },
-		hresult.E_NOTIMPL, "$.Container.ContainerCredentialGuard: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.ContainerCredentialGuard: not supported on Linux"},
 	{"registry", func(in *SpecInput) {
 		in.Container.RegistryChanges = &schema.RegistryChanges{AddValues: []schema.RegistryValue{{}}}
-	}, hresult.E_NOTIMPL, "$.Container.RegistryChanges: not supported on Linux"},
+	}, hresult.ERROR_NOT_SUPPORTED, "$.Container.RegistryChanges: not supported on Linux"},
 	{"devices", func(in *SpecInput) { in.Container.AssignedDevices = []schema.Device{{LocationPath: "x"}} },
-		hresult.E_NOTIMPL, "$.Container.AssignedDevices: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.AssignedDevices: not supported on Linux"},
 	{"device namespace", func(in *SpecInput) {
 		in.Container.AdditionalDeviceNamespace = &schema.ContainersDefDevice{DeviceExtension: []schema.DeviceExtension{{}}}
-	}, hresult.E_NOTIMPL, "$.Container.AdditionalDeviceNamespace: not supported on Linux"},
+	}, hresult.ERROR_NOT_SUPPORTED, "$.Container.AdditionalDeviceNamespace: not supported on Linux"},
 	{"host process", func(in *SpecInput) { in.Container.IsolationType = "HostProcess" },
-		hresult.E_NOTIMPL, "$.Container.IsolationType: not supported on Linux"},
+		hresult.ERROR_NOT_SUPPORTED, "$.Container.IsolationType: not supported on Linux"},
 }
 
 // TestBuildSpecErrors checks that every invalid or unsupported field fails with its code and a

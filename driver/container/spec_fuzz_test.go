@@ -11,7 +11,7 @@ import (
 )
 
 // FuzzBuildSpec translates arbitrary Container documents. BuildSpec must not panic, must fail
-// only with E_INVALIDARG or E_NOTIMPL, and a spec it returns must keep its guarantees.
+// only with E_INVALIDARG or ERROR_NOT_SUPPORTED, and a spec it returns must keep its guarantees.
 func FuzzBuildSpec(f *testing.F) {
 	f.Add(`{}`, "id", 2)
 	f.Add(`{"GuestOs":{"HostName":"a.b"},"MappedDirectories":[{"HostPath":"/h","ContainerPath":"/c","ReadOnly":true}]}`, "x", 1)
@@ -29,7 +29,7 @@ func FuzzBuildSpec(f *testing.F) {
 		spec, err := BuildSpec(in)
 		if err != nil {
 			var he *hresult.Error
-			if !errors.As(err, &he) || (he.Code != hresult.E_INVALIDARG && he.Code != hresult.E_NOTIMPL) {
+			if !errors.As(err, &he) || (he.Code != hresult.E_INVALIDARG && he.Code != hresult.ERROR_NOT_SUPPORTED) {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return

@@ -23,8 +23,16 @@ const shutdownMargin = 500 * time.Millisecond
 const defaultShutdownTimeout = 10 * time.Second
 
 // Shutdown asks the agent to stop every process (SIGTERM, then SIGKILL when the time given by
-// ctx's deadline runs out) and waits for the init to exit.
-func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error {
+// ctx's deadline runs out) and waits for the init to exit. Options it cannot honour are
+// refused (see CheckShutdownOptions) before anything is stopped; Force skips the agent and
+// kills the init at once, as Terminate does.
+func (s *System) Shutdown(ctx context.Context, opts *schema.ShutdownOptions) error {
+	if err := CheckShutdownOptions(opts); err != nil {
+		return err
+	}
+	if opts != nil && opts.Force {
+		return s.Terminate(ctx)
+	}
 	if s.isPaused() { // a frozen agent cannot stop anything: thaw first
 		if err := s.Resume(ctx); err != nil {
 			return err
@@ -77,7 +85,10 @@ func (s *System) killInit(ctx context.Context) error {
 }
 
 // Crash forces the container down as a crash: a crash report before and after the kill.
-func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
+func (s *System) Crash(ctx context.Context, opts *schema.CrashOptions) error {
+	if err := CheckCrashOptions(opts); err != nil {
+		return err
+	}
 	report := schema.CrashReport{SystemId: s.id, CrashLog: "container crash requested by HcsCrashComputeSystem"}
 	s.notify.Crashed(report, false)
 	if err := s.Terminate(ctx); err != nil {
@@ -87,8 +98,12 @@ func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
 	return nil
 }
 
-// Pause freezes the container (cgroup freezer through the runtime).
-func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
+// Pause freezes the container (cgroup freezer through the runtime); options it cannot honour
+// are refused (see CheckPauseOptions).
+func (s *System) Pause(ctx context.Context, opts *schema.PauseOptions) error {
+	if err := CheckPauseOptions(opts); err != nil {
+		return err
+	}
 	if err := s.rt.Pause(ctx, s.rid); err != nil {
 		return err
 	}
@@ -131,7 +146,7 @@ func (s *System) Save(ctx context.Context, opts *schema.SaveOptions) error {
 		}
 		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "saving a container needs CRIU, and `criu check` fails on this host: %s", lastLine(reason))
 	}
-	return hresult.New(hresult.E_NOTIMPL, "saving a container with CRIU is not implemented yet")
+	return hresult.New(hresult.ERROR_NOT_SUPPORTED, "saving a container with CRIU is not implemented yet")
 }
 
 func lastLine(s string) string {

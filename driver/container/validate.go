@@ -18,7 +18,7 @@ func checkContainer(c *schema.Container) error {
 	return checkStorage(c.Storage)
 }
 
-// checkWindowsOnly fails with E_NOTIMPL for the first Windows-only field that is set.
+// checkWindowsOnly fails with ERROR_NOT_SUPPORTED for the first Windows-only field that is set.
 func checkWindowsOnly(c *schema.Container) error {
 	unsupported := []struct {
 		field string
@@ -35,7 +35,7 @@ func checkWindowsOnly(c *schema.Container) error {
 	}
 	for _, u := range unsupported {
 		if u.set {
-			return notImpl("$.Container."+u.field, u.why)
+			return notSupported("$.Container."+u.field, u.why)
 		}
 	}
 	return nil
@@ -50,7 +50,7 @@ func checkStorage(s *schema.Storage) error {
 	for i, l := range s.Layers {
 		field := fmt.Sprintf("$.Container.Storage.Layers[%d]", i)
 		if l.PathType == schema.PathTypeVirtualSmbShareName {
-			return notImpl(field+".PathType", "virtual SMB shares exist only inside Hyper-V isolated systems")
+			return notSupported(field+".PathType", "virtual SMB shares exist only inside Hyper-V isolated systems")
 		}
 		if err := checkHostPath(field+".Path", l.Path); err != nil {
 			return err
@@ -60,10 +60,10 @@ func checkStorage(s *schema.Storage) error {
 		return invalidArg("$.Container.Storage.Path", "must be an absolute path, got %q", s.Path)
 	}
 	if s.QoS != nil && (s.QoS.IopsMaximum != 0 || s.QoS.BandwidthMaximum != 0) {
-		return notImpl("$.Container.Storage.QoS", "storage rate limits are not supported for containers")
+		return notSupported("$.Container.Storage.QoS", "storage rate limits are not supported for containers")
 	}
 	if s.PrivilegedContainerRootPath != "" {
-		return notImpl("$.Container.Storage.PrivilegedContainerRootPath", "host-process containers are not supported")
+		return notSupported("$.Container.Storage.PrivilegedContainerRootPath", "host-process containers are not supported")
 	}
 	return nil
 }
@@ -84,7 +84,8 @@ func invalidArg(field, format string, args ...any) error {
 	return hresult.Errorf(hresult.E_INVALIDARG, "%s: %s", field, fmt.Sprintf(format, args...))
 }
 
-// notImpl is an E_NOTIMPL error naming field and saying why.
-func notImpl(field, why string) error {
-	return hresult.Errorf(hresult.E_NOTIMPL, "%s: not supported on Linux: %s", field, why)
+// notSupported is an ERROR_NOT_SUPPORTED error naming field and saying why; hcsshim's
+// IsNotSupported recognises the code.
+func notSupported(field, why string) error {
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "%s: not supported on Linux: %s", field, why)
 }

@@ -32,7 +32,7 @@ func TestConformance(t *testing.T) {
 		Driver:    fakedriver.New(),
 		NewConfig: containerConfig,
 		Shell:     []string{"/bin/sh", "-c"},
-		Skip:      map[string]string{"Save": "the fake cannot save state (E_NOTIMPL)"},
+		Skip:      map[string]string{"Save": "the fake cannot save state (ERROR_NOT_SUPPORTED)"},
 		Timeout:   timeout,
 	})
 }
@@ -161,9 +161,9 @@ func TestCommandLineAndPath(t *testing.T) {
 	wantCode(t, err, hresult.ERROR_NOT_FOUND)
 }
 
-func TestSaveNotImplemented(t *testing.T) {
+func TestSaveNotSupported(t *testing.T) {
 	f := started(t)
-	wantCode(t, f.sys.Save(context.Background(), &schema.SaveOptions{}), hresult.E_NOTIMPL)
+	wantCode(t, f.sys.Save(context.Background(), &schema.SaveOptions{}), hresult.ERROR_NOT_SUPPORTED)
 }
 
 func TestModify(t *testing.T) {
@@ -183,7 +183,7 @@ func TestModify(t *testing.T) {
 	req.Settings = json.RawMessage(`"big"`)
 	wantCode(t, f.sys.Modify(ctx, req), hresult.E_INVALIDARG)
 	req.ResourcePath = "Container/Processor"
-	wantCode(t, f.sys.Modify(ctx, req), hresult.E_NOTIMPL)
+	wantCode(t, f.sys.Modify(ctx, req), hresult.ERROR_NOT_SUPPORTED)
 }
 
 func TestPropertiesDetails(t *testing.T) {

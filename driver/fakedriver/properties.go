@@ -17,7 +17,7 @@ const MemoryResourcePath = "Container/Memory/SizeInMB"
 
 // Properties implements driver.System. It fills Statistics (timestamps and uptime),
 // ProcessList (the live processes) and Memory (the configured or last modified size as
-// AssignedMemory, in 4 KiB pages) and refuses every other type with E_NOTIMPL, as the
+// AssignedMemory, in 4 KiB pages) and refuses every other type with ERROR_NOT_SUPPORTED, as the
 // container back-end does.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
 	if err := s.opts.run(ctx, OpProperties, s.id); err != nil {
@@ -66,7 +66,7 @@ func (s *System) processListLocked() []schema.ProcessDetails {
 func dateTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // Modify implements driver.System. Only an Update of MemoryResourcePath is supported; it
-// records the new size (see MemorySizeInMB). Everything else fails with E_NOTIMPL.
+// records the new size (see MemorySizeInMB). Everything else fails with ERROR_NOT_SUPPORTED.
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
 	if err := s.opts.run(ctx, OpModify, s.id); err != nil {
 		return err
@@ -75,7 +75,7 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 		return hresult.New(hresult.E_INVALIDARG, "fakedriver: ModifySettingRequest: required")
 	}
 	if req.ResourcePath != MemoryResourcePath || req.RequestType != schema.ModifyRequestTypeUpdate {
-		return hresult.Errorf(hresult.E_NOTIMPL, "fakedriver: system %q: %s of %q is not supported",
+		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "fakedriver: system %q: %s of %q is not supported",
 			s.id, req.RequestType, req.ResourcePath)
 	}
 	var mb uint64

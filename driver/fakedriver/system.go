@@ -133,12 +133,12 @@ func (s *System) freeze(ctx context.Context, op Op, from, to state, sig syscall.
 	return nil
 }
 
-// Save implements driver.System; the fake cannot save, so it fails with E_NOTIMPL.
+// Save implements driver.System; the fake cannot save, so it fails with ERROR_NOT_SUPPORTED.
 func (s *System) Save(ctx context.Context, _ *schema.SaveOptions) error {
 	if err := s.opts.run(ctx, OpSave, s.id); err != nil {
 		return err
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "fakedriver: system %q: save is not supported", s.id)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "fakedriver: system %q: save is not supported", s.id)
 }
 
 // stateErrorLocked returns the error for op in the current state. s.mu must be held.

@@ -112,7 +112,7 @@ type bootTarget struct {
 
 // BuildCommand translates a VirtualMachine document into a QEMU command line. It is pure:
 // the same Config always gives the same Command. Fields with no meaning on QEMU fail with
-// E_NOTIMPL naming the field; see the package documentation for the mapping.
+// ERROR_NOT_SUPPORTED naming the field; see the package documentation for the mapping.
 func BuildCommand(cfg Config) (*Command, error) {
 	if cfg.VM == nil {
 		return nil, hresult.New(hresult.E_INVALIDARG, "VirtualMachine: required by the VM driver")

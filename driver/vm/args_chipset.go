@@ -58,7 +58,7 @@ func (b *builder) uefi(u *schema.Uefi) error {
 		return hresult.New(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "$.VirtualMachine.Chipset.Uefi: no UEFI firmware (OVMF) is installed")
 	}
 	if u.SecureBootTemplateId != "" || u.ApplySecureBootTemplate == schema.ApplySecureBootTemplateTypeApply {
-		return notImpl("$.VirtualMachine.Chipset.Uefi.SecureBootTemplateId", "secure boot templates")
+		return notSupported("$.VirtualMachine.Chipset.Uefi.SecureBootTemplateId", "secure boot templates")
 	}
 	vars := b.cfg.FirmwareVars
 	if gs := b.cfg.VM.GuestState; gs != nil && gs.GuestStateFilePath != "" {
@@ -76,7 +76,7 @@ func (b *builder) uefi(u *schema.Uefi) error {
 		return nil
 	}
 	if u.BootThis.DeviceType != schema.UefiBootDeviceScsiDrive {
-		return notImpl("$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType", "boot device "+string(u.BootThis.DeviceType))
+		return notSupported("$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType", "boot device "+string(u.BootThis.DeviceType))
 	}
 	b.boot = bootTarget{controller: u.BootThis.DevicePath, lun: strconv.Itoa(int(u.BootThis.DiskNumber))}
 	return b.checkBootTarget()
@@ -96,7 +96,8 @@ func (b *builder) checkBootTarget() error {
 		b.boot.controller, b.boot.lun)
 }
 
-// notImpl is the error for a field QEMU cannot honour.
-func notImpl(field, what string) error {
-	return hresult.Errorf(hresult.E_NOTIMPL, "%s: %s is not supported by the VM driver", field, what)
+// notSupported is the ERROR_NOT_SUPPORTED error for a field QEMU cannot honour; hcsshim's
+// IsNotSupported recognises the code.
+func notSupported(field, what string) error {
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "%s: %s is not supported by the VM driver", field, what)
 }

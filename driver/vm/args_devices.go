@@ -83,7 +83,7 @@ func DiskFor(ctrl, lun string, a schema.Attachment, field string) (*Disk, error)
 	case schema.AttachmentTypeIso:
 		dev, format, readOnly = "scsi-cd", "raw", true
 	default:
-		return nil, notImpl(field+".Type", "attachment type "+string(a.Type))
+		return nil, notSupported(field+".Type", "attachment type "+string(a.Type))
 	}
 	node := "disk-" + ctrl + "-" + lun
 	file := map[string]any{"driver": "file", "filename": a.Path, "node-name": node + "-file", "read-only": readOnly}

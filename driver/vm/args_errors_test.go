@@ -22,17 +22,17 @@ func TestBuildCommandErrors(t *testing.T) {
 		{"uefi without firmware", `{"Chipset":{"Uefi":{}}}`, hresult.HCS_E_SERVICE_NOT_AVAILABLE, "$.VirtualMachine.Chipset.Uefi: "},
 		{"relative disk", `{` + kernel + `,"Devices":{"Scsi":{"0":{"Attachments":{"0":{"Path":"d.img"}}}}}}`, hresult.E_INVALIDARG, `Attachments["0"].Path`},
 		{"bad lun", `{` + kernel + `,"Devices":{"Scsi":{"0":{"Attachments":{"300":{"Path":"/d.img"}}}}}}`, hresult.E_INVALIDARG, "LUN"},
-		{"passthru", `{` + kernel + `,"Devices":{"Scsi":{"0":{"Attachments":{"0":{"Type":"PassThru","Path":"/dev/sda"}}}}}}`, hresult.E_NOTIMPL, ".Type"},
+		{"passthru", `{` + kernel + `,"Devices":{"Scsi":{"0":{"Attachments":{"0":{"Type":"PassThru","Path":"/dev/sda"}}}}}}`, hresult.ERROR_NOT_SUPPORTED, ".Type"},
 		{"com port 2", `{` + kernel + `,"Devices":{"ComPorts":{"2":{"NamedPipe":"/x"}}}}`, hresult.E_INVALIDARG, `ComPorts["2"]`},
 		{"windows pipe", `{` + kernel + `,"Devices":{"ComPorts":{"0":{"NamedPipe":"\\\\.\\pipe\\x"}}}}`, hresult.E_INVALIDARG, "NamedPipe"},
 		{"bad tag", `{` + kernel + `,"Devices":{"Plan9":{"Shares":[{"Name":"a b","Path":"/s"}]}}}`, hresult.E_INVALIDARG, "Shares[0].Name"},
-		{"allowed files", `{` + kernel + `,"Devices":{"Plan9":{"Shares":[{"Name":"a","Path":"/s","AllowedFiles":["x"]}]}}}`, hresult.E_NOTIMPL, "AllowedFiles"},
+		{"allowed files", `{` + kernel + `,"Devices":{"Plan9":{"Shares":[{"Name":"a","Path":"/s","AllowedFiles":["x"]}]}}}`, hresult.ERROR_NOT_SUPPORTED, "AllowedFiles"},
 		{"bad mac", `{` + kernel + `,"Devices":{"NetworkAdapters":{"n":{"MacAddress":"zz"}}}}`, hresult.E_INVALIDARG, "MacAddress"},
-		{"vpmem", `{` + kernel + `,"Devices":{"VirtualPMem":{"Devices":{"0":{"HostPath":"/x"}}}}}`, hresult.E_NOTIMPL, "$.VirtualMachine.Devices.VirtualPMem: "},
-		{"template", `{` + kernel + `,"RestoreState":{"TemplateSystemId":"t"}}`, hresult.E_NOTIMPL, "$.VirtualMachine.RestoreState.TemplateSystemId: "},
-		{"cpu limit", `{` + kernel + `,"ComputeTopology":{"Processor":{"Count":1,"Limit":50}}}`, hresult.E_NOTIMPL, "$.VirtualMachine.ComputeTopology.Processor: "},
+		{"vpmem", `{` + kernel + `,"Devices":{"VirtualPMem":{"Devices":{"0":{"HostPath":"/x"}}}}}`, hresult.ERROR_NOT_SUPPORTED, "$.VirtualMachine.Devices.VirtualPMem: "},
+		{"template", `{` + kernel + `,"RestoreState":{"TemplateSystemId":"t"}}`, hresult.ERROR_NOT_SUPPORTED, "$.VirtualMachine.RestoreState.TemplateSystemId: "},
+		{"cpu limit", `{` + kernel + `,"ComputeTopology":{"Processor":{"Count":1,"Limit":50}}}`, hresult.ERROR_NOT_SUPPORTED, "$.VirtualMachine.ComputeTopology.Processor: "},
 		{"boot missing disk", `{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"ScsiDrive","DevicePath":"x"}}}}`, hresult.E_INVALIDARG, "$.VirtualMachine.Chipset.Uefi.BootThis: "},
-		{"boot from network", `{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"Network"}}}}`, hresult.E_NOTIMPL, "$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType: "},
+		{"boot from network", `{"Chipset":{"Uefi":{"BootThis":{"DeviceType":"Network"}}}}`, hresult.ERROR_NOT_SUPPORTED, "$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType: "},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -87,7 +87,7 @@ func Plan9Args(i int, s schema.Plan9Share, field string) ([]string, error) {
 	case s.Path == "" || !filepath.IsAbs(s.Path):
 		return nil, hresult.Errorf(hresult.E_INVALIDARG, "%s.Path: an absolute path is required", field)
 	case len(s.AllowedFiles) > 0:
-		return nil, notImpl(field+".AllowedFiles", "sharing single files")
+		return nil, notSupported(field+".AllowedFiles", "sharing single files")
 	}
 	id := "fs" + strconv.Itoa(i)
 	fsdev := "local,id=" + id + ",path=" + qemuString(s.Path) + ",security_model=none"

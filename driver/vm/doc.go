@@ -47,7 +47,7 @@
 // content of a disk is never probed, so a guest that writes an image header into a raw disk
 // cannot make QEMU open another file. Fields QEMU cannot honour (registry changes, storage
 // QoS, processor limits, virtual PMem, SMB shares, PCI assignment, templates, ...) fail with
-// E_NOTIMPL naming the field; fields with no effect on a Linux guest (keyboard, mouse, video,
+// ERROR_NOT_SUPPORTED naming the field; fields with no effect on a Linux guest (keyboard, mouse, video,
 // battery, integration services) are ignored.
 //
 // # One uid per VM
@@ -72,8 +72,11 @@
 // (getfd), so the sandboxed QEMU needs neither exec nor the file's path; the VM then stops
 // (attributed to a WorkerExit of type Saved) and a new system whose
 // RestoreState names the file continues it (-incoming fd:N). Shutdown asks the agent
-// (which stops every process and powers the guest off) or presses the ACPI power button,
-// and returns once QEMU exited or the caller's deadline passed. Terminate is QMP quit, then
+// (which stops every process and powers the guest off) or presses the ACPI power button, as
+// ShutdownOptions.Mechanism chooses (Force is a Terminate), and returns once QEMU exited or
+// the caller's deadline passed. Options QEMU cannot honour (Hibernate, Reboot, the Memory
+// pause levels, templates) are refused before the guest is touched; docs/refused.md lists
+// them. Terminate is QMP quit, then
 // SIGKILL. Crash injects an NMI; the agent, as the guest's init, set
 // kernel.unknown_nmi_panic, so the guest kernel panics, the pvpanic device reports
 // GUEST_PANICKED (QEMU's panic action is none, so the guest still flushes its console), and

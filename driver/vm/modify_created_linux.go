@@ -78,7 +78,7 @@ func applyBeforeStart(cfg *schema.VirtualMachine, req *schema.ModifySettingReque
 	case req.ResourcePath == memorySizePath:
 		return setMemorySize(cfg, req)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "$.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
 }
 
 // setAttachment adds (Add) or removes (Remove) the attachment at lun of controller key.
@@ -111,7 +111,7 @@ func setAttachment(cfg *schema.VirtualMachine, key, lun string, req *schema.Modi
 		}
 		delete(ctrl.Attachments, lun)
 	default:
-		return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a SCSI attachment", req.RequestType)
+		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.RequestType: %q of a SCSI attachment", req.RequestType)
 	}
 	cfg.Devices.Scsi[key] = ctrl
 	return nil
@@ -141,7 +141,7 @@ func setPlan9Share(cfg *schema.VirtualMachine, req *schema.ModifySettingRequest)
 		}
 		p.Shares = slices.Delete(p.Shares, i, i+1)
 	default:
-		return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a 9p share", req.RequestType)
+		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.RequestType: %q of a 9p share", req.RequestType)
 	}
 	return nil
 }

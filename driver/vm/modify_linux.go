@@ -16,11 +16,11 @@ const unplugWait = 10 * time.Second
 
 // Modify hot-adds and removes SCSI disks on the VM's existing controllers and 9p shares
 // (see modifyShare), and changes the memory size (see modifyMemory). Requests forwarded to
-// the guest fail with E_NOTIMPL. Before the VM starts, disks, 9p shares and the memory size
+// the guest fail with ERROR_NOT_SUPPORTED. Before the VM starts, disks, 9p shares and the memory size
 // change the VM it boots (see modifyBeforeStart).
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
 	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
-		return notImpl("$.GuestRequest", "requests to the guest")
+		return notSupported("$.GuestRequest", "requests to the guest")
 	}
 	if !s.launched() {
 		return s.modifyBeforeStart(req)
@@ -34,7 +34,7 @@ func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) e
 	case req.ResourcePath == memorySizePath:
 		return s.modifyMemory(ctx, req.Settings)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "$.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.ResourcePath: %q is not supported by the VM driver", req.ResourcePath)
 }
 
 // modifyDisk adds or removes the attachment at lun of controller key.
@@ -53,7 +53,7 @@ func (s *System) modifyDisk(ctx context.Context, req *schema.ModifySettingReques
 	case schema.ModifyRequestTypeRemove:
 		return s.removeDisk(ctx, ctrl, lun)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a SCSI attachment", req.RequestType)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.RequestType: %q of a SCSI attachment", req.RequestType)
 }
 
 // addDisk opens the disk's block nodes in QEMU and plugs the disk into the controller; the

@@ -24,7 +24,7 @@ func (s *System) modifyShare(ctx context.Context, req *schema.ModifySettingReque
 	case schema.ModifyRequestTypeRemove:
 		return s.removeShare(ctx, share)
 	}
-	return hresult.Errorf(hresult.E_NOTIMPL, "$.RequestType: %q of a 9p share", req.RequestType)
+	return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.RequestType: %q of a 9p share", req.RequestType)
 }
 
 // addShare points a free slot's link at the share's directory and plugs a virtio-9p device
@@ -107,7 +107,7 @@ func (s *System) removeShare(ctx context.Context, named schema.Plan9Share) error
 	slot := s.findSlot(named)
 	if slot < 0 {
 		if slices.ContainsFunc(s.bootShares(), func(b schema.Plan9Share) bool { return sameShare(b, named) }) {
-			return notImpl("$.Settings", "removing a 9p share the VM was created with while it runs")
+			return notSupported("$.Settings", "removing a 9p share the VM was created with while it runs")
 		}
 		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "$.Settings: the VM has no 9p share %q", shareName(named))
 	}

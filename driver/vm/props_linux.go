@@ -16,7 +16,7 @@ import (
 // Properties fills Statistics (QEMU's CPU time and memory), Memory (the guest's memory),
 // ProcessList and GuestConnection (from the guest agent), ICHeartbeatStatus (whether the
 // agent answers) and SharedMemoryRegion (always empty: this back-end refuses shared memory
-// regions at create). Other property types are refused with E_NOTIMPL.
+// regions at create). Other property types are refused with ERROR_NOT_SUPPORTED.
 func (s *System) Properties(ctx context.Context, types []schema.SystemPropertyType, props *schema.Properties) error {
 	guest := driver.PropertyFillers{
 		schema.SystemPropertyTypeGuestConnection:   func() (err error) { props.GuestConnectionInfo, err = s.guestConnection(); return err },

@@ -11,8 +11,12 @@ import (
 	"github.com/linuxhcs/hcs/schema"
 )
 
-// Pause stops the guest's processors (QMP stop): its clock stops too.
-func (s *System) Pause(ctx context.Context, _ *schema.PauseOptions) error {
+// Pause stops the guest's processors (QMP stop): its clock stops too. Options it cannot
+// honour are refused (see CheckPauseOptions).
+func (s *System) Pause(ctx context.Context, opts *schema.PauseOptions) error {
+	if err := CheckPauseOptions(opts); err != nil {
+		return err
+	}
 	m, err := s.monitorOrErr()
 	if err != nil {
 		return err
@@ -83,8 +87,8 @@ func (s *System) Save(ctx context.Context, opts *schema.SaveOptions) error {
 func (s *System) savePath(opts *schema.SaveOptions) (string, error) {
 	var path string
 	if opts != nil {
-		if opts.SaveType == schema.SaveTypeAsTemplate {
-			return "", notImpl("SaveOptions.SaveType", "saving as a template")
+		if err := CheckSaveOptions(opts); err != nil {
+			return "", err
 		}
 		path = opts.SaveStateFilePath
 	}

@@ -101,19 +101,36 @@ func waitDone(ctx context.Context, done <-chan struct{}) error {
 	}
 }
 
-// Shutdown asks the guest to stop: through the agent (which stops every process and powers
-// the guest off) when one is connected, else with an ACPI power-button press. It returns
-// once QEMU exited, or ctx's error (the host then terminates).
-func (s *System) Shutdown(ctx context.Context, _ *schema.ShutdownOptions) error {
+// Shutdown asks the guest to stop, by the Mechanism the options name: GuestConnection
+// through the agent (which stops every process and powers the guest off), IntegrationService
+// with an ACPI power-button press, and no Mechanism through the agent when one is connected,
+// else ACPI. Force stops QEMU at once, as Terminate does. Options it cannot honour are
+// refused before anything is asked (see CheckShutdownOptions). It returns once QEMU exited,
+// or ctx's error (the host then terminates).
+func (s *System) Shutdown(ctx context.Context, opts *schema.ShutdownOptions) error {
+	if err := CheckShutdownOptions(opts); err != nil {
+		return err
+	}
 	p := s.qemuProc()
 	if p == nil {
 		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "VM %s is not running", s.id)
+	}
+	var mech schema.ShutdownMechanism
+	if opts != nil {
+		if opts.Force {
+			return s.Terminate(ctx)
+		}
+		mech = opts.Mechanism
+	}
+	sess := s.agent.Get()
+	if err := checkMechanism(mech, sess != nil); err != nil {
+		return err
 	}
 	m := s.monitor()
 	if m != nil {
 		m.Execute(ctx, "cont", nil, nil) // a paused guest cannot power off
 	}
-	if sess := s.agent.Get(); sess != nil {
+	if sess != nil && mech != schema.ShutdownMechanismIntegrationService {
 		timeout := defaultShutdownTimeout
 		if dl, ok := ctx.Deadline(); ok {
 			timeout = max(time.Until(dl)-shutdownMargin, 0)
@@ -140,7 +157,10 @@ func isDone(c <-chan struct{}) bool {
 // panic on; the pvpanic device reports the panic and the driver reports the crash with the
 // end of the console. A guest that does not panic within crashGrace is stopped and
 // reported as crashed all the same.
-func (s *System) Crash(ctx context.Context, _ *schema.CrashOptions) error {
+func (s *System) Crash(ctx context.Context, opts *schema.CrashOptions) error {
+	if err := CheckCrashOptions(opts); err != nil {
+		return err
+	}
 	p := s.qemuProc()
 	m := s.monitor()
 	if p == nil || m == nil {

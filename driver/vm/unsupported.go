@@ -27,7 +27,7 @@ func checkUnsupported(vm *schema.VirtualMachine) error {
 	}
 	for _, c := range checks {
 		if c.set {
-			return notImpl(c.field, c.what)
+			return notSupported(c.field, c.what)
 		}
 	}
 	return checkUnsupportedDevices(vm.Devices)
@@ -62,7 +62,7 @@ func checkUnsupportedDevices(d *schema.Devices) error {
 	}
 	for _, c := range checks {
 		if c.set {
-			return notImpl(c.field, c.what)
+			return notSupported(c.field, c.what)
 		}
 	}
 	return nil
