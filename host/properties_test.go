@@ -99,8 +99,8 @@ func TestPropertyQueriesAnsweredOneByOne(t *testing.T) {
 	}
 	wantResponse(t, r, "ProcessList", "[]")
 	wantResponse(t, r, "SystemGUID", string(m["RuntimeId"]))
-	wantQueryError(t, r, "GuestConnection", hresult.E_NOTIMPL, `"GuestConnection" is not available for a container`)
-	wantQueryError(t, r, "CpuGroup", hresult.E_NOTIMPL, `"CpuGroup"`)
+	wantQueryError(t, r, "GuestConnection", hresult.ERROR_NOT_SUPPORTED, `"GuestConnection" is not available for a container`)
+	wantQueryError(t, r, "CpuGroup", hresult.ERROR_NOT_SUPPORTED, `"CpuGroup"`)
 	wantQueryError(t, r, "CompatibilityInfo", hresult.E_INVALIDARG, `$.Queries.CompatibilityInfo: "CompatibilityInfo" is not a property type`)
 	wantQueryError(t, r, "Bad Name", hresult.E_INVALIDARG, `$.Queries["Bad Name"]`)
 }
@@ -121,8 +121,8 @@ func TestPropertyTypesRefusedAsOne(t *testing.T) {
 		code    hresult.HRESULT
 		mention string
 	}{
-		{`{"PropertyTypes":["Statistics","GuestConnection"]}`, hresult.E_NOTIMPL, `"GuestConnection" is not available for a container`},
-		{`{"PropertyTypes":["TerminateOnLastHandleClosed","ProcessorTopology"]}`, hresult.E_NOTIMPL, `"ProcessorTopology"`},
+		{`{"PropertyTypes":["Statistics","GuestConnection"]}`, hresult.ERROR_NOT_SUPPORTED, `"GuestConnection" is not available for a container`},
+		{`{"PropertyTypes":["TerminateOnLastHandleClosed","ProcessorTopology"]}`, hresult.ERROR_NOT_SUPPORTED, `"ProcessorTopology"`},
 		{`{"PropertyTypes":["Statistics","Weather"]}`, hresult.HCS_E_INVALID_JSON, `$.PropertyTypes[1]: "Weather" is not one of`},
 	}
 	for _, c := range cases {

@@ -35,8 +35,8 @@ func TestPropertiesOfVM(t *testing.T) {
 	v.must("Properties", func(ctx context.Context) error { return v.sys.Properties(ctx, types, &props) })
 	checkVMProperties(t, &props)
 	err = v.sys.Properties(context.Background(), []schema.SystemPropertyType{schema.SystemPropertyTypeGuestMemory}, &props)
-	if !errors.Is(err, hresult.E_NOTIMPL) || !strings.Contains(err.Error(), `"GuestMemory" is not available for a VM`) {
-		t.Errorf("GuestMemory: %v, want E_NOTIMPL naming it", err)
+	if !errors.Is(err, hresult.ERROR_NOT_SUPPORTED) || !strings.Contains(err.Error(), `"GuestMemory" is not available for a VM`) {
+		t.Errorf("GuestMemory: %v, want ERROR_NOT_SUPPORTED naming it", err)
 	}
 }
 

@@ -41,8 +41,8 @@ func TestPropertiesOfContainer(t *testing.T) {
 		_, err := client.Do(timeout(t), func(op *client.Operation) error {
 			return sys.GetProperties(op, `{"PropertyTypes":["Statistics","GuestConnection"]}`)
 		})
-		if !hresult.Is(err, hresult.E_NOTIMPL) || !strings.Contains(err.Error(), `"GuestConnection" is not available for a container`) {
-			t.Errorf("GuestConnection of a container: %v, want E_NOTIMPL naming it", err)
+		if !hresult.Is(err, hresult.ERROR_NOT_SUPPORTED) || !strings.Contains(err.Error(), `"GuestConnection" is not available for a container`) {
+			t.Errorf("GuestConnection of a container: %v, want ERROR_NOT_SUPPORTED naming it", err)
 		}
 	})
 }
@@ -59,7 +59,7 @@ func checkContainerQueries(t *testing.T, r map[string]schema.PropertyResponse) {
 		t.Errorf("Queries.TerminateOnLastHandleClosed answered %q", got)
 	}
 	for _, name := range []string{"GuestConnection", "SharedMemoryRegion", "ICHeartbeatStatus"} {
-		wantQueryError(t, r, name, hresult.E_NOTIMPL, `"`+name+`" is not available for a container`)
+		wantQueryError(t, r, name, hresult.ERROR_NOT_SUPPORTED, `"`+name+`" is not available for a container`)
 	}
 	wantQueryError(t, r, "CompatibilityInfo", hresult.E_INVALIDARG, "$.Queries.CompatibilityInfo")
 }
