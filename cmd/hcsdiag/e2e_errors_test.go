@@ -36,19 +36,17 @@ func wantErrorLine(t *testing.T, r result, prefix, mention string) {
 	}
 }
 
-func TestFailedStartNamesItsCodeOnce(t *testing.T) {
+// A VM's missing kernel is refused at create (boot files are checked before anything is
+// made), with one code, naming the document member and the file.
+func TestMissingKernelNamesItsCodeOnce(t *testing.T) {
 	needDaemon(t)
-	// Outside the test's private directory, so that QEMU (which runs as its own user) finds
-	// the file missing rather than out of reach.
 	kernel := filepath.Join("/nonexistent", t.Name(), "vmlinuz")
 	doc := `{"SchemaVersion":{"Major":2,"Minor":3},"VirtualMachine":{"Chipset":{"LinuxKernelDirect":` +
 		`{"KernelFilePath":"` + kernel + `"}},"ComputeTopology":{"Memory":{"SizeInMB":128},"Processor":{"Count":1}}}}`
 	t.Cleanup(func() { hcsdiag(t, "terminate", "nokernel") })
-	if r := daemon.runIn(t, doc, "create", "nokernel"); r.code != 0 {
-		t.Fatalf("create:\n%s", r)
-	}
-	r := hcsdiag(t, "start", "nokernel")
-	wantErrorLine(t, r, "hcsdiag: start: E_FAIL (0x80004005): VM nokernel: ", kernel)
+	r := daemon.runIn(t, doc, "create", "nokernel")
+	wantErrorLine(t, r, `hcsdiag: create: ERROR_NOT_FOUND (0x80070490): compute system "nokernel": `+
+		"$.VirtualMachine.Chipset.LinuxKernelDirect.KernelFilePath: "+kernel+" does not exist", kernel)
 }
 
 func TestFailedCreateNamesItsCodeOnceAndTheCallersLayer(t *testing.T) {
