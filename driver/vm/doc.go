@@ -50,6 +50,15 @@
 // ERROR_NOT_SUPPORTED naming the field; fields with no effect on a Linux guest (keyboard, mouse, video,
 // battery, integration services) are ignored.
 //
+// UEFI boot is tested end to end, as a guest installed on a disk boots: TestUEFIBootsFromESP
+// builds, without mounting, a raw disk image with a GPT and one FAT32 EFI system partition
+// (sfdisk, mkfs.fat --offset, mtools) holding \EFI\BOOT\BOOTX64.EFI, a GRUB made by
+// grub-mkstandalone whose embedded grub.cfg loads the test kernel and the agent's initrd from
+// that partition. The image, granted to the VM, is a SCSI VirtualDisk named by
+// Uefi.BootThis; OVMF boots it, Start returns when the agent connects, and the guest shows
+// /sys/firmware/efi and the command line of that grub.cfg (one boot, ~7 s under TCG).
+// TestUEFIFirmwareRuns checks that OVMF runs without a boot disk or an agent.
+//
 // # One uid per VM
 //
 // Each VM's QEMU runs as its own uid and gid, VMUID(id): 0x20000001 plus the first four bytes
