@@ -11,10 +11,6 @@ import (
 	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
-// espLabel is the FAT volume label of the test's EFI system partition; GRUB finds the
-// partition by it, so the kernel comes from the disk the firmware booted and from no other.
-const espLabel = "HCS-ESP"
-
 // espTools are the programs makeESP runs, with the Debian package of each.
 var espTools = [][2]string{
 	{"sfdisk", "fdisk"},
@@ -31,12 +27,13 @@ const grubEFIModules = "/usr/lib/grub/x86_64-efi"
 type espFiles map[string]string
 
 // makeESP writes a raw disk image holding a GPT whose one partition is a FAT32 EFI system
-// partition with \EFI\BOOT\BOOTX64.EFI (the removable-media path OVMF boots without a boot
-// variable), a GRUB whose embedded grub.cfg loads /vmlinuz with cmdline and /initrd from
-// that partition. The image is 0600 in a directory only root may search: a VM uses it
+// partition labelled label with \EFI\BOOT\BOOTX64.EFI (the removable-media path OVMF boots
+// without a boot variable), a GRUB whose embedded grub.cfg loads /vmlinuz with cmdline and
+// /initrd from the partition labelled label: the kernel comes from the disk the firmware
+// booted, not from another ESP the VM has. The image is 0600 in a directory only root may search: a VM uses it
 // through a grant alone. Everything is written without mounting (sfdisk and mkfs.fat on the
 // file, mtools at the partition's offset), so no loop device is needed.
-func makeESP(t *testing.T, kernel, initrdPath, cmdline string) string {
+func makeESP(t *testing.T, label, kernel, initrdPath, cmdline string) string {
 	t.Helper()
 	for _, tool := range espTools {
 		if _, err := exec.LookPath(tool[0]); err != nil {
@@ -53,21 +50,21 @@ func makeESP(t *testing.T, kernel, initrdPath, cmdline string) string {
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	os.Chmod(dir, 0o700)
 	loader := filepath.Join(dir, "BOOTX64.EFI")
-	buildGRUB(t, dir, loader, cmdline)
+	buildGRUB(t, dir, loader, label, cmdline)
 	files := espFiles{"/EFI/BOOT/BOOTX64.EFI": loader, "/vmlinuz": kernel, "/initrd": initrdPath}
 	img := filepath.Join(dir, "esp.img")
-	writeESP(t, img, files)
+	writeESP(t, img, label, files)
 	return img
 }
 
 // buildGRUB writes a standalone GRUB EFI application to out whose memdisk holds the
 // grub.cfg that boots the test kernel. Only the modules that configuration needs are linked
 // in: the image stays ~600 KiB, which the firmware reads quickly under TCG.
-func buildGRUB(t *testing.T, dir, out, cmdline string) {
+func buildGRUB(t *testing.T, dir, out, label, cmdline string) {
 	t.Helper()
 	cfg := filepath.Join(dir, "grub.cfg")
 	script := strings.Join([]string{
-		"search --no-floppy --set=root --label " + espLabel,
+		"search --no-floppy --set=root --label " + label,
 		"linux /vmlinuz " + cmdline,
 		"initrd /initrd",
 		"boot",
@@ -88,8 +85,9 @@ const (
 	espMinBytes = 64 << 20 // FAT32 needs 65,525 clusters: over 32 MiB with 512-byte clusters
 )
 
-// writeESP creates img with a GPT, one EFI system partition formatted FAT32, and files.
-func writeESP(t *testing.T, img string, files espFiles) {
+// writeESP creates img with a GPT, one EFI system partition formatted FAT32 and labelled
+// label, and files.
+func writeESP(t *testing.T, img, label string, files espFiles) {
 	t.Helper()
 	var need int64 = 8 << 20 // FATs, directories and slack
 	for _, src := range files {
@@ -112,7 +110,7 @@ func writeESP(t *testing.T, img string, files espFiles) {
 	sectors := size/espSector - 2*espStart
 	runTool(t, fmt.Sprintf("label: gpt\nstart=%d, size=%d, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name=\"EFI system partition\"\n",
 		espStart, sectors), "sfdisk", "--quiet", img)
-	runTool(t, "", "mkfs.fat", "-F", "32", "-n", espLabel, "--offset", fmt.Sprint(espStart), img, fmt.Sprint(sectors*espSector/1024))
+	runTool(t, "", "mkfs.fat", "-F", "32", "-n", label, "--offset", fmt.Sprint(espStart), img, fmt.Sprint(sectors*espSector/1024))
 	// mtools reaches the partition as IMAGE@@OFFSET; MTOOLS_SKIP_CHECK accepts a FAT whose
 	// geometry fields do not describe a floppy.
 	part := fmt.Sprintf("%s@@%d", img, espStart*espSector)
