@@ -30,9 +30,10 @@ type espFiles map[string]string
 // partition labelled label with \EFI\BOOT\BOOTX64.EFI (the removable-media path OVMF boots
 // without a boot variable), a GRUB whose embedded grub.cfg loads /vmlinuz with cmdline and
 // /initrd from the partition labelled label: the kernel comes from the disk the firmware
-// booted, not from another ESP the VM has. The image is 0600 in a directory only root may search: a VM uses it
-// through a grant alone. Everything is written without mounting (sfdisk and mkfs.fat on the
-// file, mtools at the partition's offset), so no loop device is needed.
+// booted, not from another ESP the VM has. The image is 0600 in a directory only root may
+// search: a VM uses it through a grant alone. Everything is written without mounting
+// (sfdisk and mkfs.fat on the file, mtools at the partition's offset), so no loop device is
+// needed.
 func makeESP(t *testing.T, label, kernel, initrdPath, cmdline string) string {
 	t.Helper()
 	for _, tool := range espTools {
