@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Linux HCS needs to build and test: a C compiler for
 # libcomputecore.so, OCI runtimes, QEMU and guest kernels (the cloud kernel boots fastest; the
-# generic one has the 9p modules Plan9 shares need), image tools, valgrind for the C
+# generic one has the 9p modules Plan9 shares need), image tools (FAT, partition tables and GRUB
+# for the EFI system partition the UEFI boot test builds), valgrind for the C
 # tests, tmux for the terminal tests. Safe to run again: when everything is installed it only
 # asks dpkg and exits.
 set -euo pipefail
@@ -10,7 +11,7 @@ packages=(
 	gcc libc6-dev
 	crun runc criu
 	qemu-system-x86 qemu-utils ovmf linux-image-cloud-amd64 linux-image-amd64
-	dosfstools mtools
+	dosfstools mtools fdisk grub-efi-amd64-bin grub-common
 	busybox-static e2fsprogs acl erofs-utils iproute2
 	valgrind tmux
 )

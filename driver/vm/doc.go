@@ -50,6 +50,16 @@
 // ERROR_NOT_SUPPORTED naming the field; fields with no effect on a Linux guest (keyboard, mouse, video,
 // battery, integration services) are ignored.
 //
+// UEFI boot is tested end to end, as a guest installed on a disk boots: TestUEFIBootsFromESP
+// builds, without mounting, a raw disk image with a GPT and one FAT32 EFI system partition
+// (sfdisk, mkfs.fat --offset, mtools) holding \EFI\BOOT\BOOTX64.EFI, a GRUB made by
+// grub-mkstandalone whose embedded grub.cfg loads the test kernel and the agent's initrd from
+// that partition. Two such images, granted to the VM, are LUNs 0 and 1 of one SCSI
+// controller, with different kernel command lines; Uefi.BootThis names LUN 1, which OVMF
+// would otherwise try second. Start returns when the agent connects, and the guest shows
+// /sys/firmware/efi and the command line of LUN 1's grub.cfg (one boot, ~8-12 s under TCG).
+// TestUEFIFirmwareRuns checks that OVMF runs without a boot disk or an agent.
+//
 // # One uid per VM
 //
 // Each VM's QEMU runs as its own uid and gid, VMUID(id): 0x20000001 plus the first four bytes

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"context"
+	"crypto/rand"
 	"strings"
 	"testing"
 	"time"
@@ -41,5 +42,56 @@ func TestUEFIFirmwareRuns(t *testing.T) {
 	}
 	if _, err := v.sys.CreateProcess(context.Background(), v.request(&schema.ProcessParameters{CommandLine: "true"}, driverStdioNone)); err == nil {
 		t.Error("a process was created in a VM without a GuestConnection")
+	}
+}
+
+// TestUEFIBootsFromESP boots a UEFI VM from a real EFI system partition: GPT disk images
+// whose FAT32 partition holds \EFI\BOOT\BOOTX64.EFI (a standalone GRUB), the kernel and
+// the initrd with the guest agent. SCSI controller "esp" has two such disks: LUN 0, which
+// the firmware would try first, and LUN 1, named by Uefi.BootThis; their grub.cfg files
+// give the kernel different command lines. Start returns once the agent connected; the
+// guest then sees EFI firmware (/sys/firmware/efi) and the command line of LUN 1's
+// grub.cfg, marked with a token unique to this run.
+func TestUEFIBootsFromESP(t *testing.T) {
+	requireVM(t)
+	d := newTestDriver(t)
+	if d.fw.Code == "" {
+		testutil.SkipOrFail(t, "OVMF is not installed (scripts/setup.sh installs ovmf)")
+	}
+	token := strings.ToLower(rand.Text()[:10])
+	cmdline := "console=ttyS0 quiet hcs.esp=" + token
+	decoy := makeESP(t, "HCS-LUN0", env.kernel, env.initrd, "console=ttyS0 quiet hcs.esp=lun0")
+	img := makeESP(t, "HCS-LUN1", env.kernel, env.initrd, cmdline)
+	id := "vmtest-esp-" + token[:8]
+	for _, p := range []string{decoy, img} {
+		if err := GrantVmAccess(id, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := &schema.ComputeSystem{VirtualMachine: &schema.VirtualMachine{
+		Chipset: &schema.Chipset{Uefi: &schema.Uefi{
+			BootThis: &schema.UefiBootEntry{DeviceType: schema.UefiBootDeviceScsiDrive, DevicePath: "esp", DiskNumber: 1},
+		}},
+		ComputeTopology: &schema.Topology{Memory: &schema.VirtualMachineMemory{SizeInMB: 256}, Processor: &schema.VirtualMachineProcessor{Count: 1}},
+		Devices: &schema.Devices{Scsi: map[string]schema.Scsi{"esp": {Attachments: map[string]schema.Attachment{
+			"0": {Type: schema.AttachmentTypeVirtualDisk, Path: decoy},
+			"1": {Type: schema.AttachmentTypeVirtualDisk, Path: img},
+		}}}},
+		GuestConnection: &schema.GuestConnection{},
+	}}
+	v := createNamedVM(t, d, doc, id)
+	took := v.start()
+	t.Logf("Start (OVMF, GRUB, kernel, agent) took %v", took)
+	out, code := v.sh("test -d /sys/firmware/efi && echo efi; cat /proc/cmdline")
+	if code != 0 {
+		t.Fatalf("guest script exited %d: %q\nconsole: %s", code, out, v.sys.console.String())
+	}
+	lines := strings.SplitN(out, "\n", 2)
+	if lines[0] != "efi" {
+		t.Errorf("no /sys/firmware/efi in the guest: %q", out)
+	}
+	// GRUB puts BOOT_IMAGE=<kernel path> before the command line it was given.
+	if want := "BOOT_IMAGE=/vmlinuz " + cmdline + "\n"; len(lines) < 2 || lines[1] != want {
+		t.Errorf("guest /proc/cmdline = %q, want %q (from the grub.cfg of the disk BootThis names)", lines[len(lines)-1], want)
 	}
 }
