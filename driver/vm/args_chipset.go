@@ -78,6 +78,11 @@ func (b *builder) uefi(u *schema.Uefi) error {
 	if u.BootThis.DeviceType != schema.UefiBootDeviceScsiDrive {
 		return notSupported("$.VirtualMachine.Chipset.Uefi.BootThis.DeviceType", "boot device "+string(u.BootThis.DeviceType))
 	}
+	if u.BootThis.OptionalData != "" {
+		// OVMF is told which disk to boot (bootindex), not given a boot option whose data a
+		// loader could read: the boot loader on the disk brings its own command line.
+		return notSupported("$.VirtualMachine.Chipset.Uefi.BootThis.OptionalData", "data for the boot loader")
+	}
 	b.boot = bootTarget{controller: u.BootThis.DevicePath, lun: strconv.Itoa(int(u.BootThis.DiskNumber))}
 	return b.checkBootTarget()
 }
