@@ -82,6 +82,17 @@ func decode(at string, doc []byte, v any, lenient bool) error {
 }
 
 // checkDocument checks the size, depth and syntax of doc: one JSON value and nothing after.
+// CheckSyntax reports a doc that is not one well-formed JSON value within the service's
+// limits (size, depth) as a *Error (HCS_E_INVALID_JSON) naming the line and column of the
+// first fault; nil when it is one. Clients check a document they read with it before sending
+// it, and say where it is broken as the service would.
+func CheckSyntax(doc []byte) error {
+	if e := checkDocument(path("$"), doc); e != nil {
+		return e
+	}
+	return nil
+}
+
 func checkDocument(p path, doc []byte) *Error {
 	if len(doc) > MaxDocumentSize {
 		return p.err(fmt.Sprintf("document is %d bytes, more than the limit of %d", len(doc), MaxDocumentSize))

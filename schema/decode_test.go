@@ -135,3 +135,14 @@ func TestDecodeArrayOfDocuments(t *testing.T) {
 		t.Errorf("Decode = %v, %+v", err, ps)
 	}
 }
+
+func TestCheckSyntaxNamesLineAndColumn(t *testing.T) {
+	if err := CheckSyntax([]byte(`{"a":[1,2]}`)); err != nil {
+		t.Fatalf("a well-formed document: %v", err)
+	}
+	err := CheckSyntax([]byte("{\n  \"Container\": {\"GuestOs\": {},}\n}"))
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInvalidJSON || !strings.Contains(err.Error(), "line 2, column 31") {
+		t.Fatalf("CheckSyntax = %v, want HCS_E_INVALID_JSON at line 2, column 31", err)
+	}
+}

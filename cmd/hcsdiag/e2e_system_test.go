@@ -74,6 +74,11 @@ func TestTerminateAndCreateErrors(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "HCS_E_INVALID_JSON") || !strings.Contains(r.stderr, "Container.Storage.Layers[0].Path") {
 		t.Fatalf("an invalid document:\n%s", r)
 	}
+	// A document that is not JSON: where it breaks, before anything is sent.
+	r = daemon.runIn(t, "{\n  \"Container\": {,}}", "create", "broken")
+	if r.code != 1 || !strings.Contains(r.stderr, "HCS_E_INVALID_JSON") || !strings.Contains(r.stderr, "line 2, column 17") {
+		t.Fatalf("a document that is not JSON:\n%s", r)
+	}
 	if r := hcsdiag(t, "create"); r.code != 2 || !strings.Contains(r.stderr, "Usage: hcsdiag create") {
 		t.Fatalf("create without an id:\n%s", r)
 	}

@@ -72,8 +72,8 @@ func readDocument(e *env, path, what string) (string, error) {
 	if len(b) > schema.MaxDocumentSize {
 		return "", hresult.Errorf(hresult.HCS_E_INVALID_JSON, "%s: the %s document is larger than %d bytes", name, what, schema.MaxDocumentSize)
 	}
-	if !json.Valid(b) {
-		return "", hresult.Errorf(hresult.HCS_E_INVALID_JSON, "%s: not a valid JSON document", name)
+	if err := schema.CheckSyntax(b); err != nil {
+		return "", hresult.Wrap(err, hresult.HCS_E_INVALID_JSON, name)
 	}
 	return string(b), nil
 }
