@@ -14,8 +14,8 @@ import (
 func TestRefusalTable(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
-	calls := map[string]func(input string) error{
-		"create": func(input string) error {
+	calls := map[string]func(_ *testing.T, input string) error{
+		"create": func(_ *testing.T, input string) error {
 			_, err := do(t, func(op *client.Operation) error {
 				sys, err := c.CreateComputeSystem("refused", input, op)
 				if err == nil {
@@ -25,29 +25,22 @@ func TestRefusalTable(t *testing.T) {
 			})
 			return err
 		},
-		"service properties": func(input string) error {
+		"service properties": func(_ *testing.T, input string) error {
 			_, err := c.GetServiceProperties(ctx(t), input)
 			return err
 		},
-		"modify service settings":                          func(input string) error { return c.ModifyServiceSettings(ctx(t), input) },
-		"modify service settings, fixed log level":         func(input string) error { return c.ModifyServiceSettings(ctx(t), input) },
-		"modify service settings, driver with one runtime": func(input string) error { return c.ModifyServiceSettings(ctx(t), input) },
-		"utility function without a handler": func(input string) error {
+		"modify service settings":                          func(_ *testing.T, input string) error { return c.ModifyServiceSettings(ctx(t), input) },
+		"modify service settings, fixed log level":         func(_ *testing.T, input string) error { return c.ModifyServiceSettings(ctx(t), input) },
+		"modify service settings, driver with one runtime": func(_ *testing.T, input string) error { return c.ModifyServiceSettings(ctx(t), input) },
+		"utility function without a handler": func(_ *testing.T, input string) error {
 			_, err := f.h.Connect().Utility(ctx(t), wire.UtilityFunc(input), nil, nil)
 			return err
 		},
-		"HcsCancelOperation": func(string) error {
+		"HcsCancelOperation": func(*testing.T, string) error {
 			op := client.NewOperation(nil, nil)
 			defer op.Close()
 			return op.Cancel()
 		},
 	}
-	for _, r := range refusaltable.Rows(t, "service") {
-		call, ok := calls[r.Call]
-		if !ok {
-			t.Errorf("%s: no check for the call %q", r, r.Call)
-			continue
-		}
-		refusaltable.Check(t, r, call(r.Input))
-	}
+	refusaltable.CheckAll(t, "service", calls)
 }

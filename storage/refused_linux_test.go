@@ -25,14 +25,7 @@ func TestRefusalTable(t *testing.T) {
 			return err
 		},
 	}
-	for _, r := range refusaltable.Rows(t, "storage") {
-		call, ok := calls[r.Call]
-		if !ok {
-			t.Errorf("%s: no check for the call %q", r, r.Call)
-			continue
-		}
-		refusaltable.Check(t, r, call(t, r.Input))
-	}
+	refusaltable.CheckAll(t, "storage", calls)
 }
 
 // dynamicVhd returns an open image that ends with the footer of a dynamic VHD.

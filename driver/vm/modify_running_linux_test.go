@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/linuxhcs/hcs/driver"
-	"github.com/linuxhcs/hcs/driver/drivertest"
 	"github.com/linuxhcs/hcs/hresult"
 	"github.com/linuxhcs/hcs/internal/testutil"
 	"github.com/linuxhcs/hcs/schema"
@@ -114,16 +112,9 @@ func TestModifyRunningPlan9Share(t *testing.T) {
 // driver.
 func (v *vm) restartService(t *testing.T, doc *schema.ComputeSystem) *vm {
 	t.Helper()
-	v.sys.abandon()
-	rec := drivertest.NewRecorder()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	r, err := newTestDriver(t).Recover(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: rec})
-	if err != nil {
-		t.Fatalf("Recover: %v", err)
-	}
-	v2 := &vm{t: t, id: v.id, sys: r.System.(*System), rec: rec}
-	t.Cleanup(v2.cleanup)
+	v2, r := v.crashAndRecover(ctx, newTestDriver(t), doc)
 	if _, err := r.Reattach(ctx); err != nil { // as the host does, in the background
 		t.Fatalf("Reattach: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/linuxhcs/hcs/driver"
 	"github.com/linuxhcs/hcs/driver/drivertest"
+	"github.com/linuxhcs/hcs/schema"
 )
 
 // abandon drops the system's connections without stopping QEMU, as a crash of the service
@@ -27,6 +28,22 @@ func (s *System) abandon() {
 	s.mu.Unlock()
 }
 
+// crashAndRecover drops the VM as a crash of the service would and recovers it with d,
+// returning the recovered VM (ended with the test) and what Recover said. Reattach is left to
+// the caller.
+func (v *vm) crashAndRecover(ctx context.Context, d *Driver, doc *schema.ComputeSystem) (*vm, driver.Recovered) {
+	v.t.Helper()
+	v.sys.abandon()
+	rec := drivertest.NewRecorder()
+	r, err := d.Recover(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: rec})
+	if err != nil {
+		v.t.Fatalf("Recover: %v", err)
+	}
+	v2 := &vm{t: v.t, id: v.id, sys: r.System.(*System), rec: rec}
+	v.t.Cleanup(v2.cleanup)
+	return v2, r
+}
+
 // TestRecover reattaches to a running VM after its service "restarted": the guest process
 // started before is adopted and new processes run.
 func TestRecover(t *testing.T) {
@@ -36,17 +53,9 @@ func TestRecover(t *testing.T) {
 	v := createVM(t, d, doc)
 	v.start()
 	sleeper := v.spawnBackground("exec sleep 1000")
-	v.sys.abandon()
-
-	rec := drivertest.NewRecorder()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	r, err := d.Recover(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: rec})
-	if err != nil {
-		t.Fatalf("Recover: %v", err)
-	}
-	v2 := &vm{t: t, id: v.id, sys: r.System.(*System), rec: rec}
-	t.Cleanup(v2.cleanup)
+	v2, r := v.crashAndRecover(ctx, d, doc)
 	if !r.Started || r.Paused == nil || *r.Paused || r.Reattach == nil {
 		t.Fatalf("recovered %+v, want started, found running, with the guest left to Reattach", r)
 	}
@@ -58,7 +67,7 @@ func TestRecover(t *testing.T) {
 		t.Errorf("a process after the recovery: %q, exit %d", out, code)
 	}
 	v2.must("Kill", procs[0].Kill)
-	if code, ok := rec.WaitProcessExited(sleeper, timeout); !ok || code != 137 {
+	if code, ok := v2.rec.WaitProcessExited(sleeper, timeout); !ok || code != 137 {
 		t.Errorf("the adopted process's exit: %d, %v; want 137", code, ok)
 	}
 	v2.must("Terminate", v2.sys.Terminate)
@@ -77,17 +86,9 @@ func TestRecoverPausedWaitsForResume(t *testing.T) {
 	v.start()
 	sleeper := v.spawnBackground("exec sleep 1000")
 	v.must("Pause", func(ctx context.Context) error { return v.sys.Pause(ctx, nil) })
-	v.sys.abandon()
-
-	rec := drivertest.NewRecorder()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	r, err := d.Recover(ctx, driver.CreateRequest{ID: v.id, Config: doc, StateDir: v.stateDir, Notify: rec})
-	if err != nil {
-		t.Fatalf("Recover: %v", err)
-	}
-	v2 := &vm{t: t, id: v.id, sys: r.System.(*System), rec: rec}
-	t.Cleanup(v2.cleanup)
+	v2, r := v.crashAndRecover(ctx, d, doc)
 	if r.Paused == nil || !*r.Paused {
 		t.Fatalf("recovered %+v, want it found paused", r)
 	}

@@ -13,14 +13,7 @@ import (
 // checks the code and message the table gives. No VM boots: each refusal happens before
 // QEMU is asked anything.
 func TestRefusalTable(t *testing.T) {
-	for _, r := range refusaltable.Rows(t, "VM") {
-		refuse, ok := vmRefusals[r.Call]
-		if !ok {
-			t.Errorf("%s: no check for the call %q", r, r.Call)
-			continue
-		}
-		refusaltable.Check(t, r, refuse(t, r.Input))
-	}
+	refusaltable.CheckAll(t, "VM", vmRefusals)
 }
 
 // vmRefusals runs each call of the table on its input.

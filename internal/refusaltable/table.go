@@ -60,6 +60,20 @@ func Rows(t testing.TB, backEnd string) []Row {
 	return rows
 }
 
+// CheckAll runs, for every row of backEnd, the call the row names on its input and checks
+// the result (Check); a row whose call is not in calls fails t, so every row is tried.
+func CheckAll(t *testing.T, backEnd string, calls map[string]func(t *testing.T, input string) error) {
+	t.Helper()
+	for _, r := range Rows(t, backEnd) {
+		call, ok := calls[r.Call]
+		if !ok {
+			t.Errorf("%s: no check for the call %q", r, r.Call)
+			continue
+		}
+		Check(t, r, call(t, r.Input))
+	}
+}
+
 // Check fails t unless err carries the row's code and a message containing the row's.
 func Check(t testing.TB, r Row, err error) {
 	t.Helper()
