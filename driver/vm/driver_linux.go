@@ -53,6 +53,8 @@ type Driver struct {
 	log     *slog.Logger
 	// spawnReturned is agentsession.Options.SpawnReturned for every VM; tests set it.
 	spawnReturned func(pid int)
+	// uids keeps two VMs from running QEMU as one uid.
+	uids uidClaims
 }
 
 var _ driver.Driver = (*Driver)(nil)

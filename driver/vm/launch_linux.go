@@ -20,6 +20,11 @@ func (s *System) qemuLog() string { return filepath.Join(s.dir, "qemu.log") }
 
 // launch creates the descriptors QEMU inherits and starts it as the VM's uid.
 func (s *System) launch() error {
+	release, err := s.d.uids.claim(s.uid, s.id)
+	if err != nil {
+		return err
+	}
+	defer release() // once QEMU runs, the process itself holds the uid
 	if err := os.MkdirAll(s.plan9Dir(), 0o711); err != nil {
 		return hresult.Wrap(err, hresult.E_FAIL, "VM run directory")
 	}
