@@ -70,13 +70,17 @@ func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
 	switch {
 	case cfg.HostedSystem != nil:
 		return nil, hresult.New(hresult.ERROR_NOT_SUPPORTED, "$.HostedSystem: hosted containers inside a utility VM are not supported")
+	case cfg.HostingSystemId != "":
+		// Running the system on the host instead would silently drop the VM boundary the
+		// caller asked for.
+		return nil, hresult.New(hresult.ERROR_NOT_SUPPORTED, "$.HostingSystemId: systems hosted inside a utility VM are not supported")
 	case cfg.VirtualMachine != nil:
 		d, kind = h.opts.VirtualMachine, "VirtualMachine"
 	default:
 		d = h.opts.Container
 	}
 	if d == nil {
-		return nil, hresult.Errorf(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "ComputeSystem.%s: no %s driver is configured in this service", kind, kind)
+		return nil, hresult.Errorf(hresult.HCS_E_SERVICE_NOT_AVAILABLE, "$.%s: no %s driver is configured in this service", kind, kind)
 	}
 	return d, nil
 }
