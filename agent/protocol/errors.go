@@ -21,7 +21,8 @@ const (
 	// agent never spawned.
 	CodeProcessAlreadyStopped = hresult.HCS_E_PROCESS_ALREADY_STOPPED // 0x8037011F
 	// CodeNotFound: the executable, working directory, user or group does not exist; AckExit
-	// of an exit the agent does not know.
+	// of an exit the agent does not know; a container's layer, scratch or mapped directory
+	// does not exist.
 	CodeNotFound = hresult.ERROR_NOT_FOUND // 0x80070490
 	// CodeAccessDenied: the executable or working directory may not be used.
 	CodeAccessDenied = hresult.E_ACCESSDENIED // 0x80070005
@@ -39,6 +40,10 @@ const (
 	CodeUnsupportedProtocolVersion = hresult.HCS_E_UNSUPPORTED_PROTOCOL_VERSION // 0x8037010C
 	// CodeConnectionClosed: the connection ended before the response arrived (client side).
 	CodeConnectionClosed = hresult.HCS_E_CONNECTION_CLOSED // 0x8037010A
+	// CodeContainerNotFound: a request names a container the agent does not run.
+	CodeContainerNotFound = hresult.HCS_E_SYSTEM_NOT_FOUND // 0x8037010E
+	// CodeContainerExists: CreateContainer with the ID of a container that exists.
+	CodeContainerExists = hresult.HCS_E_SYSTEM_ALREADY_EXISTS // 0x8037010F
 	// CodeFail: anything else.
 	CodeFail = hresult.E_FAIL // 0x80004005
 )

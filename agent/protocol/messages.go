@@ -62,7 +62,8 @@ type SpawnRequest struct {
 	Environment map[string]string `json:"Environment,omitempty"`
 	// WorkingDirectory must exist; the default is "/".
 	WorkingDirectory string `json:"WorkingDirectory,omitempty"`
-	// User is "", "name", "uid", "uid:gid" or "name:group", resolved in the agent's root.
+	// User is "", "name", "uid", "uid:gid" or "name:group", resolved in the agent's root
+	// (or the container's).
 	User string `json:"User,omitempty"`
 	// EmulateConsole runs the process on the pseudo-terminal passed with the request.
 	EmulateConsole bool `json:"EmulateConsole,omitempty"`
@@ -76,6 +77,9 @@ type SpawnRequest struct {
 	// Relay, on a Stream transport, relays the process's stdio over the connection instead
 	// (no descriptors travel; the Std flags are ignored).
 	Relay *RelayStreams `json:"Relay,omitempty"`
+	// Container, when set, runs the process in that container (see CreateContainer):
+	// User, WorkingDirectory and the program are then resolved in the container's root.
+	Container string `json:"Container,omitempty"`
 }
 
 // SpawnResult is the result of Spawn.
@@ -119,6 +123,8 @@ type ProcessInfo struct {
 	// Spawned is true for a process the agent started on request (and has not reaped):
 	// the processes a host that reconnects can manage.
 	Spawned bool `json:"Spawned,omitempty"`
+	// Container is the ID of the container the process runs in; "" for the agent's own.
+	Container string `json:"Container,omitempty"`
 }
 
 // ListProcessesResult is the result of ListProcesses.

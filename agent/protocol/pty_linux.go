@@ -32,3 +32,26 @@ func OpenPTY() (master, slave *os.File, err error) {
 	}
 	return os.NewFile(uintptr(mfd), "/dev/ptmx"), os.NewFile(uintptr(sfd), name), nil
 }
+
+// OpenPTYAt opens a new pseudo-terminal pair from the multiplexer ptmx, such as the
+// /dev/ptmx of a container seen through its init's root (/proc/PID/root/dev/ptmx), so that
+// the terminal belongs to that devpts instance: a process there finds its terminal's name.
+// The slave is opened from the master (TIOCGPTPEER), never by a path, which would name a
+// terminal of the caller's /dev/pts. Modes are those of OpenPTY.
+func OpenPTYAt(ptmx string) (master, slave *os.File, err error) {
+	mfd, err := unix.Open(ptmx, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", ptmx, err)
+	}
+	if err := unix.IoctlSetPointerInt(mfd, unix.TIOCSPTLCK, 0); err != nil {
+		unix.Close(mfd)
+		return nil, nil, fmt.Errorf("unlock pty: %w", err)
+	}
+	sfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(mfd), unix.TIOCGPTPEER,
+		uintptr(unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC))
+	if errno != 0 {
+		unix.Close(mfd)
+		return nil, nil, fmt.Errorf("open the pty slave of %s: %w", ptmx, errno)
+	}
+	return os.NewFile(uintptr(mfd), ptmx), os.NewFile(sfd, "pty-slave"), nil
+}
