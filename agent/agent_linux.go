@@ -61,6 +61,11 @@ type Agent struct {
 	// writing, read with it held for reading.
 	stopping bool
 
+	// ctrMu serializes the container requests and guards ctrs; a Spawn in a container
+	// holds it so that the container cannot be deleted under it.
+	ctrMu sync.Mutex
+	ctrs  map[string]*container
+
 	// mu guards the fields below it.
 	mu    sync.Mutex
 	procs map[int]*proc
@@ -102,6 +107,7 @@ func newAgent(cfg Config) (*Agent, error) {
 		cfg:   cfg,
 		log:   log.New(cfg.Log, "hcs-agent: ", log.LstdFlags|log.Lmsgprefix),
 		procs: make(map[int]*proc),
+		ctrs:  make(map[string]*container),
 		exits: newExitLog(cfg.MaxExits),
 		exit:  make(chan struct{}),
 		oom:   newOOMGuard(),

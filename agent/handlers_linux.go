@@ -31,6 +31,7 @@ var handlers = map[protocol.Type]handler{
 	protocol.TypeListProcesses: noFDs(func(a *Agent, _ context.Context, _ *struct{}) (any, error) {
 		ps, err := listProcesses(procRoot)
 		a.markSpawned(ps)
+		a.markContainers(ps)
 		return protocol.ListProcessesResult{Processes: ps}, err
 	}),
 	protocol.TypeWaitExits: noFDs(func(a *Agent, ctx context.Context, req *protocol.WaitExitsRequest) (any, error) {
@@ -41,6 +42,12 @@ var handlers = map[protocol.Type]handler{
 	}),
 	protocol.TypeShutdown: noFDs(func(a *Agent, _ context.Context, req *protocol.ShutdownRequest) (any, error) {
 		return a.shutdown(time.Duration(req.TimeoutMs) * time.Millisecond), nil
+	}),
+	protocol.TypeCreateContainer: noFDs(func(a *Agent, _ context.Context, req *protocol.CreateContainerRequest) (any, error) {
+		return nil, a.createContainer(req)
+	}),
+	protocol.TypeDeleteContainer: noFDs(func(a *Agent, _ context.Context, req *protocol.DeleteContainerRequest) (any, error) {
+		return nil, a.deleteContainer(req.ID)
 	}),
 	protocol.TypePing: noFDs(func(*Agent, context.Context, *struct{}) (any, error) {
 		return nil, nil

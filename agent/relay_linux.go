@@ -35,13 +35,14 @@ func (s *session) sendRelay(m *protocol.Message) error {
 
 // newRelayStdio makes the stdio of a process whose streams are relayed: pipes (or a
 // pseudo-terminal) whose other ends the relay reads and writes once the process started.
-func newRelayStdio(req *protocol.SpawnRequest, r *protocol.Relay) (*stdio, error) {
+// ptmx, when not "", is the pseudo-terminal multiplexer of the process's container.
+func newRelayStdio(req *protocol.SpawnRequest, r *protocol.Relay, ptmx string) (*stdio, error) {
 	if r == nil {
 		return nil, hresult.New(hresult.E_INVALIDARG, "Spawn: Relay is only valid on a stream transport")
 	}
 	st := &stdio{console: -1}
 	if req.EmulateConsole {
-		return st, st.relayConsole(req, r)
+		return st, st.relayConsole(req, r, ptmx)
 	}
 	ids := []uint32{req.Relay.Stdin, req.Relay.Stdout, req.Relay.Stderr}
 	for i, id := range ids {
@@ -84,8 +85,12 @@ func (st *stdio) relayPipe(i int, id uint32, r *protocol.Relay) error {
 
 // relayConsole gives the process a new pseudo-terminal whose master the relay reads
 // (stream Stdout) and writes (stream Stdin, which also carries resizes).
-func (st *stdio) relayConsole(req *protocol.SpawnRequest, r *protocol.Relay) error {
-	master, slave, err := protocol.OpenPTY()
+func (st *stdio) relayConsole(req *protocol.SpawnRequest, r *protocol.Relay, ptmx string) error {
+	open := protocol.OpenPTY
+	if ptmx != "" {
+		open = func() (*os.File, *os.File, error) { return protocol.OpenPTYAt(ptmx) }
+	}
+	master, slave, err := open()
 	if err != nil {
 		return hresult.Wrap(err, 0, "Spawn: console")
 	}

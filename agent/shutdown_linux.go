@@ -41,12 +41,17 @@ func (a *Agent) stopAll(timeout time.Duration) protocol.ShutdownResult {
 	return protocol.ShutdownResult{Forced: true}
 }
 
-// waitChildless reaps until no child is left (true) or d has passed (false).
+// waitChildless reaps until no child is left (true) or d has passed (false). Containers'
+// inits ignore SIGTERM; once they are all that is left, the containers are deleted.
 func (a *Agent) waitChildless(d time.Duration) bool {
 	deadline := time.Now().Add(d)
 	for {
 		if a.reap() {
 			return true
+		}
+		if a.onlyInitsLeft() {
+			a.killContainers()
+			continue
 		}
 		if !time.Now().Before(deadline) {
 			return false

@@ -22,6 +22,8 @@ type launch struct {
 	dir  string
 	env  []string
 	cred *syscall.Credential // nil: run as the agent
+	// searchPath is the PATH that finds argv[0].
+	searchPath string
 }
 
 // spawn starts the process a request describes. It owns fds: they are either handed to the
@@ -31,19 +33,19 @@ func (a *Agent) spawn(ctx context.Context, req *protocol.SpawnRequest, fds []int
 	var err error
 	if req.Relay != nil {
 		protocol.CloseFDs(fds)
-		st, err = newRelayStdio(req, relayFrom(ctx))
+		st, err = newRelayStdio(req, relayFrom(ctx), a.containerPTMX(req.Container))
 	} else {
 		st, err = newStdio(req, fds)
 	}
 	if err != nil {
 		return protocol.SpawnResult{}, err
 	}
-	l, err := a.plan(req)
-	if err != nil {
-		st.abort()
-		return protocol.SpawnResult{}, err
+	var pid int
+	if req.Container != "" {
+		pid, err = a.spawnInContainer(req, st)
+	} else {
+		pid, err = a.spawnHere(req, st)
 	}
-	pid, err := a.forkExec(l, st)
 	if err != nil {
 		st.abort()
 		return protocol.SpawnResult{}, err
@@ -52,13 +54,29 @@ func (a *Agent) spawn(ctx context.Context, req *protocol.SpawnRequest, fds []int
 	return protocol.SpawnResult{Pid: pid}, nil
 }
 
-// plan validates a request and resolves its program, user, environment and directory.
-func (a *Agent) plan(req *protocol.SpawnRequest) (*launch, error) {
+// spawnHere starts a process in the agent's own namespaces and root.
+func (a *Agent) spawnHere(req *protocol.SpawnRequest, st *stdio) (int, error) {
+	l, err := a.plan(req, a.cfg.Root)
+	if err != nil {
+		return 0, err
+	}
+	if l.dir, err = workingDir(req.WorkingDirectory); err != nil {
+		return 0, err
+	}
+	if l.exe, err = lookPath(l.argv[0], l.searchPath); err != nil {
+		return 0, err
+	}
+	return a.forkExec(l, st)
+}
+
+// plan validates a request and resolves its user (in root) and environment. The program
+// and working directory are left to the caller, which resolves them in the right root.
+func (a *Agent) plan(req *protocol.SpawnRequest, root string) (*launch, error) {
 	argv, err := commandArgs(req)
 	if err != nil {
 		return nil, err
 	}
-	home, cred, err := a.identity(req.User)
+	home, cred, err := identity(root, req.User)
 	if err != nil {
 		return nil, err
 	}
@@ -66,19 +84,11 @@ func (a *Agent) plan(req *protocol.SpawnRequest) (*launch, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := workingDir(req.WorkingDirectory)
-	if err != nil {
-		return nil, err
-	}
 	searchPath, ok := req.Environment["PATH"]
 	if !ok {
 		searchPath = DefaultPath
 	}
-	exe, err := lookPath(argv[0], searchPath)
-	if err != nil {
-		return nil, err
-	}
-	return &launch{argv: argv, exe: exe, dir: dir, env: env, cred: cred}, nil
+	return &launch{argv: argv, env: env, cred: cred, searchPath: searchPath}, nil
 }
 
 // commandArgs returns argv: CommandArgs when given, else CommandLine split into words.
@@ -101,17 +111,17 @@ func commandArgs(req *protocol.SpawnRequest) ([]string, error) {
 	return argv, nil
 }
 
-// identity resolves User. "" runs the process as the agent (root in a container) and only
-// looks up HOME.
-func (a *Agent) identity(user string) (home string, cred *syscall.Credential, err error) {
+// identity resolves User in root's account files. "" runs the process as the agent (root
+// in a container) and only looks up HOME.
+func identity(root, user string) (home string, cred *syscall.Credential, err error) {
 	if user == "" {
-		id, err := ResolveUser(a.cfg.Root, strconv.Itoa(os.Geteuid()))
+		id, err := ResolveUser(root, strconv.Itoa(os.Geteuid()))
 		if err != nil {
 			return "/", nil, nil
 		}
 		return id.Home, nil, nil
 	}
-	id, err := ResolveUser(a.cfg.Root, user)
+	id, err := ResolveUser(root, user)
 	if err != nil {
 		return "", nil, err
 	}
@@ -160,10 +170,16 @@ func (a *Agent) forkExec(l *launch, st *stdio) (int, error) {
 	if err != nil {
 		return 0, execError(l, err)
 	}
+	a.register(pid, st)
+	return pid, nil
+}
+
+// register records a spawned process; the caller holds forkMu, so it cannot have been
+// reaped yet.
+func (a *Agent) register(pid int, st *stdio) {
 	a.mu.Lock()
 	a.procs[pid] = &proc{pid: pid, console: st.keepConsole()}
 	a.mu.Unlock()
-	return pid, nil
 }
 
 // execError explains why the process could not start, naming the program.

@@ -25,6 +25,9 @@ import (
 )
 
 func main() {
+	// The agent runs its own binary again for the init of a container and to start the
+	// processes of a container; those runs never return.
+	agent.RunHelper(os.Args[0])
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "hcs-agent: %v\n", err)
