@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/linuxhcs/hcs/agent/protocol"
+	"github.com/linuxhcs/hcs/internal/testlayer"
 	"github.com/linuxhcs/hcs/internal/testutil"
 )
 
@@ -33,6 +34,7 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	defer testlayer.Cleanup()
 	agentBin = filepath.Join(dir, "hcs-agent")
 	build := exec.Command("go", "build", "-o", agentBin, "github.com/linuxhcs/hcs/cmd/hcs-agent")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
