@@ -199,11 +199,8 @@ func readReport(r io.Reader) error {
 // kill sends SIGKILL to the init, which makes the kernel kill every process of its pid
 // namespace, and waits until it has exited. Its mount namespace, and with it every mount of
 // the container, goes away with the last of those processes.
+// The pidfd is closed once the init has exited, and kept for another try otherwise.
 func (c *container) kill() error {
-	defer func() {
-		unix.Close(c.pidfd)
-		c.pidfd = -1
-	}()
 	if err := unix.PidfdSendSignal(c.pidfd, unix.SIGKILL, nil, 0); err != nil && err != unix.ESRCH {
 		return hresult.Wrap(err, 0, "DeleteContainer: kill the container's init")
 	}
@@ -212,6 +209,8 @@ func (c *container) kill() error {
 	for time.Now().Before(deadline) {
 		n, err := unix.Poll(fds, int(time.Until(deadline)/time.Millisecond)+1)
 		if n > 0 {
+			unix.Close(c.pidfd)
+			c.pidfd = -1
 			return nil
 		}
 		if err != nil && err != unix.EINTR {
