@@ -51,6 +51,53 @@
 // session starts with protocol.SyncPreamble, and unacknowledged exits are sent again. When
 // a shutdown completes the agent powers the guest off instead of exiting.
 //
+// # Containers in a guest
+//
+// The agent of a VM guest can run containers of its own, for hypervisor-isolated
+// containers (a container document with HostingSystemId). The host does not use this yet:
+// it refuses such documents, and nothing attaches layers to a guest so far. What exists:
+//
+//   - CreateContainer {ID, Layers (read-only directories, topmost first), Scratch,
+//     Hostname, MappedDirectories} starts the container's init: the agent's own binary,
+//     executed again (/proc/self/exe) with argv[0] "hcs-container-init", in new pid, mount,
+//     uts and ipc namespaces. The network namespace is the guest's, shared by every
+//     container. The init makes its mounts slaves of the guest's, mounts the overlay of
+//     Layers with Scratch/upper and Scratch/work (created when absent) on
+//     /run/hcs/containers/ID/rootfs, bind-mounts each mapped directory (remounted
+//     read-only when asked), mounts /proc, a read-only /sys, a tmpfs /dev holding the
+//     guest's null, zero, full, random, urandom and tty (bind mounts, so no CAP_MKNOD is
+//     needed), a devpts instance of its own with /dev/ptmx, and /dev/shm, sets the host
+//     name (the ID when none is given), pivots into the union, detaches the guest's root
+//     and reports to the agent; then it only reaps orphans and ignores every signal but
+//     SIGKILL. Every mount exists in the init's mount namespace only, never in the
+//     agent's. A re-executed agent serves as init rather than a process of the agent
+//     itself, because the mounts must be made from inside the new namespaces, and pid 1 of
+//     a pid namespace must reap and survive signals from inside it; it needs no binary in
+//     the layers or the guest besides the agent. No cgroup is made per container yet.
+//   - Spawn with Container runs the process in that container. A short-lived helper (the
+//     agent's binary with argv[0] "hcs-container-exec") locks its goroutine to its thread,
+//     unshares that thread's file system attributes (setns into a mount namespace refuses a
+//     thread that shares them, as every Go thread does), joins the init's ipc, uts, pid and
+//     mount namespaces and its root, and forks the process from that thread with
+//     CLONE_PARENT: it starts in the container's pid namespace as the agent's own child, so
+//     its exit is reaped and reported like any other. The agent holds off reaping until the
+//     pid is registered. User is resolved in the container's /etc/passwd and /etc/group,
+//     the program (PATH) and WorkingDirectory in its root. Every form of stdio works: the
+//     descriptors of a socket transport, and relayed streams; a relayed console is a
+//     terminal of the container's devpts (opened through /proc/INIT/root/dev/ptmx).
+//   - DeleteContainer kills the init with SIGKILL through a pidfd, which makes the kernel
+//     kill every process of the container; once the init has exited its mount namespace,
+//     with every mount of the container, is gone. A Shutdown sends SIGTERM to the
+//     containers' processes with the others and deletes the containers once their inits
+//     are all that is left.
+//   - ListProcesses names the container of each process (ProcessInfo.Container), told by
+//     its pid namespace.
+//
+// Errors: an unknown ID gives HCS_E_SYSTEM_NOT_FOUND, a duplicate one
+// HCS_E_SYSTEM_ALREADY_EXISTS, a missing layer, scratch or mapped directory
+// ERROR_NOT_FOUND naming the field. Paths in Layers and Scratch may not contain ',' or ':'
+// (overlay options cannot carry them), and the overlay options must fit in a page.
+//
 // # Outside a container
 //
 // When it is not pid 1 (tests, development) the agent makes itself a child subreaper
