@@ -337,3 +337,33 @@ func TestShutdownDeletesContainers(t *testing.T) {
 		t.Error("the container's directory is left")
 	}
 }
+
+// A symbolic link of a layer must not lead a mapped directory outside the container.
+func TestMappedDirectoryThroughLinkIsRefused(t *testing.T) {
+	requireRoot(t)
+	layer, err := testlayer.Busybox()
+	if err != nil {
+		testutil.SkipOrFail(t, "busybox layer: "+err.Error())
+	}
+	outside := t.TempDir()
+	top := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(top, "evil")); err != nil {
+		t.Fatal(err)
+	}
+	ta := startAgent(t, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS})
+	t.Cleanup(func() { killInits(ta.cmd.Process.Pid) })
+	c, _ := ta.dial(t)
+	err = c.CreateContainer(ctx(t), protocol.CreateContainerRequest{
+		ID: "link", Layers: []string{top, layer}, Scratch: t.TempDir(),
+		MappedDirectories: []protocol.MappedDirectory{{HostPath: t.TempDir(), ContainerPath: "/evil/x"}},
+	})
+	if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("CreateContainer = %v, want a refusal of the link", err)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "x")); err == nil {
+		t.Fatal("the mapped directory was created outside the container")
+	}
+	if ents, _ := os.ReadDir("/run/hcs/containers/link"); len(ents) > 0 {
+		t.Fatalf("left in the container's directory: %v", ents)
+	}
+}

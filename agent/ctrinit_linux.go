@@ -2,9 +2,12 @@ package agent
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -37,6 +40,10 @@ type initConfig struct {
 // runContainerInit is the main function of a container's init. It reports on fd 3 whether
 // the container's root is ready, then reaps until it is killed.
 func runContainerInit() int {
+	// Catch every signal first: the runtime's handlers would make the init exit on SIGTERM,
+	// which the agent's shutdown sends to all its descendants.
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs)
 	rep := os.NewFile(3, "report")
 	var cfg initConfig
 	err := json.NewDecoder(os.Stdin).Decode(&cfg)
@@ -50,7 +57,7 @@ func runContainerInit() int {
 	quietStdio()
 	rep.WriteString("{}\n")
 	rep.Close()
-	initReap()
+	initReap(sigs)
 	return 0
 }
 
@@ -81,7 +88,10 @@ func setupRoot(cfg *initConfig) error {
 // mapDirectory bind-mounts a mapped directory, read-only when asked. A bind mount takes its
 // flags from the source, so read-only needs a second, remounting call.
 func mapDirectory(rootfs string, m protocol.MappedDirectory) error {
-	target := filepath.Join(rootfs, m.ContainerPath)
+	target, err := inRoot(rootfs, m.ContainerPath)
+	if err != nil {
+		return fmt.Errorf("MappedDirectories: %w", err)
+	}
 	if err := os.MkdirAll(target, 0o755); err != nil {
 		return fmt.Errorf("MappedDirectories: create %s: %w", m.ContainerPath, err)
 	}
@@ -95,6 +105,29 @@ func mapDirectory(rootfs string, m protocol.MappedDirectory) error {
 		return fmt.Errorf("MappedDirectories: make %s read-only: %w", m.ContainerPath, err)
 	}
 	return nil
+}
+
+// inRoot returns rootfs/rel once it has checked that no existing component of rel is a
+// symbolic link: until pivot_root, a link of a layer would resolve in the agent's root and
+// put a mount outside the container. Nothing runs in the container yet, so nothing can
+// change the layers between the check and the mount.
+func inRoot(rootfs, rel string) (string, error) {
+	rel = strings.TrimPrefix(path.Clean("/"+rel), "/")
+	p := rootfs
+	for _, part := range strings.Split(rel, "/") {
+		p = filepath.Join(p, part)
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			break // MkdirAll creates the rest
+		}
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return "", fmt.Errorf("/%s: /%s is a symbolic link in the container's layers", rel, strings.TrimPrefix(p, rootfs+"/"))
+		}
+	}
+	return filepath.Join(rootfs, rel), nil
 }
 
 // pivotRoot makes rootfs the root and detaches the agent's root from the namespace, so
@@ -131,18 +164,22 @@ func quietStdio() {
 
 // initReap reaps every child for ever. Signals from inside the container are caught and
 // ignored: only SIGKILL from the agent (DeleteContainer) ends the init.
-func initReap() {
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs)
+func initReap(sigs <-chan os.Signal) {
+	reapAll()
 	for sig := range sigs {
-		if sig != unix.SIGCHLD {
-			continue
+		if sig == unix.SIGCHLD {
+			reapAll()
 		}
-		for {
-			pid, err := unix.Wait4(-1, nil, unix.WNOHANG, nil)
-			if pid <= 0 && err != unix.EINTR {
-				break
-			}
+	}
+}
+
+// reapAll reaps every child that has exited. A SIGCHLD dropped because the channel was
+// full is harmless: the signals still queued cause another pass.
+func reapAll() {
+	for {
+		pid, err := unix.Wait4(-1, nil, unix.WNOHANG, nil)
+		if pid <= 0 && err != unix.EINTR {
+			return
 		}
 	}
 }

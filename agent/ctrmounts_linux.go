@@ -28,7 +28,10 @@ func mountSpecial(rootfs string) error {
 		{"dev/shm", "tmpfs", safe, "mode=1777"},
 	}
 	for _, m := range mounts {
-		dir := filepath.Join(rootfs, m.dir)
+		dir, err := inRoot(rootfs, m.dir)
+		if err != nil {
+			return err
+		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("create /%s: %w", m.dir, err)
 		}
