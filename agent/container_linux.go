@@ -27,6 +27,9 @@ const ContainersDir = "/run/hcs/containers"
 // exited and been reaped.
 const deleteTimeout = 10 * time.Second
 
+// maxHostname is the longest host name Linux accepts (HOST_NAME_MAX).
+const maxHostname = 64
+
 // container is a running container: its init and the namespaces the init created.
 type container struct {
 	id    string
@@ -75,6 +78,10 @@ func initConfigFor(req *protocol.CreateContainerRequest) (*initConfig, error) {
 	cfg := &initConfig{Hostname: req.Hostname, Mapped: req.MappedDirectories}
 	if cfg.Hostname == "" {
 		cfg.Hostname = req.ID
+	}
+	if len(cfg.Hostname) > maxHostname {
+		return nil, hresult.Errorf(hresult.E_INVALIDARG,
+			"CreateContainer: host name %q: longer than %d bytes", cfg.Hostname, maxHostname)
 	}
 	for i, l := range req.Layers {
 		if err := overlayDir(l, "Layers["+strconv.Itoa(i)+"]"); err != nil {

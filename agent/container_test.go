@@ -269,6 +269,10 @@ func testContainerErrors(t *testing.T, tc *testContainer) {
 	if !errors.Is(err, hresult.ERROR_NOT_FOUND) || !strings.Contains(err.Error(), "Layers[0]") {
 		t.Errorf("CreateContainer with a missing layer: %v", err)
 	}
+	err = tc.c.CreateContainer(ctx(t), protocol.CreateContainerRequest{ID: strings.Repeat("h", 65), Layers: []string{tc.layer}, Scratch: t.TempDir()})
+	if !errors.Is(err, hresult.E_INVALIDARG) || !strings.Contains(err.Error(), "host name") {
+		t.Errorf("CreateContainer with a host name too long: %v", err)
+	}
 	if err := tc.c.DeleteContainer(ctx(t), "no-such"); !errors.Is(err, hresult.HCS_E_SYSTEM_NOT_FOUND) {
 		t.Errorf("DeleteContainer of an unknown container: %v", err)
 	}
