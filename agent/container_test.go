@@ -43,7 +43,13 @@ func startContainer(t *testing.T) *testContainer {
 	tc := &testContainer{ta: ta, c: c, rec: rec, id: "ctr-" + strconv.Itoa(os.Getpid()) + "-" + t.Name(),
 		layer: layer, scratch: t.TempDir(), rw: t.TempDir(), ro: t.TempDir()}
 	tc.id = strings.ReplaceAll(tc.id, "/", "_")
-	t.Cleanup(func() { killInits(ta.cmd.Process.Pid) })
+	t.Cleanup(func() {
+		killInits(ta.cmd.Process.Pid)
+		// Only empty directories are left after a failure: the mounts die with the init.
+		dir := filepath.Join("/run/hcs/containers", tc.id)
+		os.Remove(filepath.Join(dir, "rootfs"))
+		os.Remove(dir)
+	})
 	err = c.CreateContainer(ctx(t), protocol.CreateContainerRequest{
 		ID: tc.id, Layers: []string{layer}, Scratch: tc.scratch, Hostname: "ctr-host",
 		MappedDirectories: []protocol.MappedDirectory{
