@@ -310,3 +310,34 @@ func TestHandleClosedDuringACallIsReleasedWhenTheCallIsDone(t *testing.T) {
 		t.Fatalf("CloseSystem calls %+v, want one for handle %d once the call was done", got, started.Ref)
 	}
 }
+
+// OpenProcess holds its system handle too: the system handle closed while the call runs
+// is released only once the process is opened.
+func TestSystemClosedDuringOpenProcessIsReleasedWhenItIsDone(t *testing.T) {
+	f, c := newTestClient(t)
+	s := createSystem(t, c, "closed-during-open")
+	g := f.gate("OpenProcess")
+	type result struct {
+		p   *Process
+		err error
+	}
+	opened := make(chan result, 1)
+	go func() {
+		p, err := s.OpenProcess(context.Background(), 7, GenericAll)
+		opened <- result{p, err}
+	}()
+	started := g.wait(t)
+	s.Close()
+	if got := f.callsTo("CloseSystem"); len(got) != 0 {
+		t.Fatalf("CloseSystem sent while OpenProcess ran: %+v", got)
+	}
+	g.open(t, fakeReply{})
+	r := <-opened
+	if r.err != nil {
+		t.Fatalf("OpenProcess with its system handle closed meanwhile: %v", r.err)
+	}
+	r.p.Close()
+	if got := f.callsTo("CloseSystem"); len(got) != 1 || got[0].Ref != started.Ref {
+		t.Fatalf("CloseSystem calls %+v, want one for handle %d once OpenProcess was done", got, started.Ref)
+	}
+}

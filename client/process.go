@@ -89,7 +89,14 @@ func processInformation(info wire.ProcessInfo) *ProcessInformation {
 // OpenComputeSystem.
 func (s *System) OpenProcess(ctx context.Context, processID uint32, requestedAccess uint32) (*Process, error) {
 	what := "opening process " + itoa(int64(processID))
-	sref, err := s.h.resolveCtx(ctx, what)
+	if err := s.h.hold(); err != nil { // the system handle stays the service's until the call is done
+		return nil, err
+	}
+	defer s.h.unhold()
+	if err := s.h.await(ctx, s.h.ready, what); err != nil {
+		return nil, err
+	}
+	sref, err := s.h.resolveHeld()
 	if err != nil {
 		return nil, err
 	}
