@@ -81,6 +81,9 @@ func (s *System) killInit(ctx context.Context) error {
 			return err
 		}
 	}
+	// A pause the runtime died in may have frozen the container unrecorded; a frozen init
+	// would never die of the SIGKILL.
+	s.d.thawCgroups(s.rid)
 	return nil
 }
 
@@ -105,6 +108,9 @@ func (s *System) Pause(ctx context.Context, opts *schema.PauseOptions) error {
 		return err
 	}
 	if err := s.rt.Pause(ctx, s.rid); err != nil {
+		// The pause failed, so the container stays running: undo whatever freezing the
+		// runtime got done before it failed.
+		s.d.thawCgroups(s.rid)
 		return err
 	}
 	stepPauseFrozen.Reach()

@@ -86,8 +86,22 @@ func killAll(dir string) bool {
 		}
 	}
 	if len(pids) > 0 {
-		os.WriteFile(filepath.Join(dir, "freezer.state"), []byte("THAWED"), 0)
-		os.WriteFile(filepath.Join(dir, "cgroup.freeze"), []byte("0"), 0)
+		thaw(dir)
 	}
 	return len(pids) > 0
+}
+
+// thaw unfreezes the cgroup at dir through whichever freezer its hierarchy has (freezer.state
+// on cgroup v1, cgroup.freeze on cgroup2); a file the hierarchy lacks is not there to write.
+func thaw(dir string) {
+	os.WriteFile(filepath.Join(dir, "freezer.state"), []byte("THAWED"), 0)
+	os.WriteFile(filepath.Join(dir, "cgroup.freeze"), []byte("0"), 0)
+}
+
+// thawCgroups unfreezes the container rid in every hierarchy, without the runtime: a runtime
+// killed in the middle of pause may leave it frozen (or freezing) with no record of it.
+func (d *Driver) thawCgroups(rid string) {
+	for _, parent := range d.cgroupParentDirs() {
+		thaw(filepath.Join(parent, rid))
+	}
 }
