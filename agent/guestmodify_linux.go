@@ -65,13 +65,13 @@ func mapDirectoryGuest(ctx context.Context, s *protocol.GuestMappedDirectory, ad
 	if s.ShareName == "" {
 		return hresult.Errorf(hresult.E_INVALIDARG, "$.GuestRequest.Settings.ShareName: required")
 	}
-	err := waitTag(ctx, s.ShareName)
-	if err == nil {
-		err = unix.Mount(s.ShareName, s.MountPath, "9p", roFlag(s.ReadOnly), "trans=virtio,version=9p2000.L")
+	if err := waitTag(ctx, s.ShareName); err != nil {
+		return err
 	}
+	err := unix.Mount(s.ShareName, s.MountPath, "9p", roFlag(s.ReadOnly), "trans=virtio,version=9p2000.L")
 	if err != nil {
-		return hresult.Wrap(err, hresult.ERROR_NOT_FOUND,
-			fmt.Sprintf("$.GuestRequest.Settings.ShareName: mount the 9p share %q on %s", s.ShareName, s.MountPath))
+		return hresult.Wrap(err, hresult.E_FAIL,
+			fmt.Sprintf("$.GuestRequest.Settings: mount the 9p share %q on %s", s.ShareName, s.MountPath))
 	}
 	return nil
 }
@@ -198,7 +198,8 @@ func waitTag(ctx context.Context, tag string) error {
 				return nil
 			}
 		}
-		return unix.ENOENT
+		return hresult.Errorf(hresult.ERROR_NOT_FOUND,
+			"$.GuestRequest.Settings.ShareName: the guest has no 9p share %q (no virtio-9p device with that mount tag)", tag)
 	})
 }
 

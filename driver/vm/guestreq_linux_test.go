@@ -110,7 +110,7 @@ func guestFailureUndoes(t *testing.T, v *vm) {
 	req.GuestRequest = withGuest(nil, schema.ModifyResourceTypeMappedDirectory, schema.ModifyRequestTypeAdd,
 		protocol.GuestMappedDirectory{MountPath: "/run/layers/bad", ShareName: "nosuchtag"}).GuestRequest
 	wantErr(t, "a guest mount of a tag the VM lacks", v.modify(req), hresult.ERROR_NOT_FOUND,
-		`$.GuestRequest.Settings.ShareName: mount the 9p share "nosuchtag" on /run/layers/bad`)
+		`$.GuestRequest.Settings.ShareName: the guest has no 9p share "nosuchtag"`)
 	if slot := v.sys.findSlot(schema.Plan9Share{AccessName: "bad"}); slot >= 0 {
 		t.Errorf("the share is still in slot %d after its guest part failed", slot)
 	}
