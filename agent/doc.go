@@ -113,7 +113,8 @@
 //     attaches each disk as channel 0, target 0 at its LUN, so the disk is
 //     /sys/bus/scsi/devices/H:0:0:Lun, where H is the SCSI host of the Controller'th
 //     virtio-scsi controller in PCI address order (the order the VM was given them). The
-//     agent waits up to 10 s for the disk and its /dev node and mounts it as ext4.
+//     agent waits up to 10 s for the disk, its /dev node and its capacity (the guest may
+//     probe a hot-added disk twice) and mounts it as ext4.
 //     Partition must be 0.
 //   - CombinedLayers {ContainerRootPath, Layers [{Path}] (topmost first), ScratchPath}:
 //     mounts the overlay of the layers with ScratchPath/upper and ScratchPath/work

@@ -236,15 +236,24 @@ func mapDiskGuest(ctx context.Context, s *protocol.GuestMappedVirtualDisk, add b
 		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED,
 			"$.GuestRequest.Settings.Partition: partitions is not supported by the guest agent; the file system must fill the disk")
 	}
-	dev, err := waitDisk(ctx, s.Controller, s.Lun)
-	if err != nil {
-		return err
+	deadline := time.Now().Add(plugWait)
+	for {
+		dev, err := waitDisk(ctx, s.Controller, s.Lun)
+		if err != nil {
+			return err
+		}
+		err = unix.Mount(dev, s.MountPath, "ext4", roFlag(s.ReadOnly), "")
+		if err == nil {
+			return nil
+		}
+		// The guest may probe a hot-added disk twice (its LUN list changed): the node can
+		// exist while the disk has no capacity yet, and then refuses to open.
+		if !errors.Is(err, unix.ENXIO) && !errors.Is(err, unix.ENOENT) || time.Now().After(deadline) {
+			return hresult.Wrap(err, hresult.E_FAIL, fmt.Sprintf("$.GuestRequest.Settings: mount %s (controller %d, LUN %d) on %s as ext4",
+				dev, s.Controller, s.Lun, s.MountPath))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	if err := unix.Mount(dev, s.MountPath, "ext4", roFlag(s.ReadOnly), ""); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, fmt.Sprintf("$.GuestRequest.Settings: mount %s (controller %d, LUN %d) on %s as ext4",
-			dev, s.Controller, s.Lun, s.MountPath))
-	}
-	return nil
 }
 
 // waitDisk returns the device node of the disk at LUN lun of the controller'th virtio-scsi
@@ -254,9 +263,18 @@ func waitDisk(ctx context.Context, controller, lun uint8) (dev string, err error
 		if dev, err = findDisk(controller, lun); err == nil {
 			_, err = os.Stat(dev)
 		}
+		if err == nil && !hasCapacity(filepath.Base(dev)) {
+			err = hresult.Errorf(hresult.ERROR_NOT_FOUND, "$.GuestRequest.Settings.Lun: the disk at LUN %d of SCSI controller %d has no capacity", lun, controller)
+		}
 		return err
 	})
 	return dev, err
+}
+
+// hasCapacity reports whether the guest has read the block device's size yet.
+func hasCapacity(name string) bool {
+	b, err := os.ReadFile(filepath.Join(sysfs, "class/block", name, "size"))
+	return err == nil && strings.TrimSpace(string(b)) != "0"
 }
 
 // findDisk looks the disk up in sysfs. The host attaches every disk as target 0, channel 0
