@@ -264,7 +264,8 @@ func waitDisk(ctx context.Context, controller, lun uint8) (dev string, err error
 			_, err = os.Stat(dev)
 		}
 		if err == nil && !hasCapacity(filepath.Base(dev)) {
-			err = hresult.Errorf(hresult.ERROR_NOT_FOUND, "$.GuestRequest.Settings.Lun: the disk at LUN %d of SCSI controller %d has no capacity", lun, controller)
+			err = hresult.Errorf(hresult.ERROR_NOT_FOUND,
+				"$.GuestRequest.Settings.Lun: the disk at LUN %d of SCSI controller %d has no capacity", lun, controller)
 		}
 		return err
 	})

@@ -30,10 +30,12 @@ func guestPart(req *schema.ModifySettingRequest) (*schema.GuestModifySettingRequ
 		return nil, hresult.Wrap(err, hresult.E_INVALIDARG, "$.GuestRequest")
 	}
 	if !guestTypes[g.ResourceType] {
-		return nil, hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.GuestRequest.ResourceType: %q is not supported by the VM driver", g.ResourceType)
+		return nil, hresult.Errorf(hresult.ERROR_NOT_SUPPORTED,
+			"$.GuestRequest.ResourceType: %q is not supported by the VM driver", g.ResourceType)
 	}
 	if g.RequestType != schema.ModifyRequestTypeAdd && g.RequestType != schema.ModifyRequestTypeRemove {
-		return nil, hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.GuestRequest.RequestType: %q of a %s is not supported by the VM driver", g.RequestType, g.ResourceType)
+		return nil, hresult.Errorf(hresult.ERROR_NOT_SUPPORTED,
+			"$.GuestRequest.RequestType: %q of a %s is not supported by the VM driver", g.RequestType, g.ResourceType)
 	}
 	return &g, nil
 }
@@ -97,7 +99,8 @@ func (s *System) modifyWithGuest(ctx context.Context, req *schema.ModifySettingR
 // same request the guest is told the controller the host used, by its place among the
 // VM's controllers (see ScsiControllerIDs), since the caller's Controller number means
 // nothing to the guest: the host part names the controller by its key.
-func (s *System) guestSettings(req *schema.ModifySettingRequest, g *schema.GuestModifySettingRequest) (*schema.GuestModifySettingRequest, error) {
+func (s *System) guestSettings(req *schema.ModifySettingRequest,
+	g *schema.GuestModifySettingRequest) (*schema.GuestModifySettingRequest, error) {
 	parts := strings.Split(req.ResourcePath, "/")
 	if g.ResourceType != schema.ModifyResourceTypeMappedVirtualDisk || !scsiAttachmentPath(parts) {
 		return g, nil
