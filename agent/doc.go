@@ -55,7 +55,8 @@
 //
 // The agent of a VM guest can run containers of its own, for hypervisor-isolated
 // containers (a container document with HostingSystemId). The host does not use this yet:
-// it refuses such documents, and nothing attaches layers to a guest so far. What exists:
+// it refuses such documents; layers reach the guest through guest requests (see "Guest
+// requests" below). What exists:
 //
 //   - CreateContainer {ID, Layers (read-only directories, topmost first), Scratch,
 //     Hostname, MappedDirectories} starts the container's init: the agent's own binary,
@@ -97,6 +98,32 @@
 // HCS_E_SYSTEM_ALREADY_EXISTS, a missing layer, scratch or mapped directory
 // ERROR_NOT_FOUND naming the field. Paths in Layers and Scratch may not contain ',' or ':'
 // (overlay options cannot carry them), and the overlay options must fit in a page.
+//
+// # Guest requests
+//
+// GuestModify {ResourceType, RequestType (Add or Remove), Settings} carries the guest
+// part of an HcsModifyComputeSystem request on a utility VM (the schema's
+// GuestModifySettingRequest). The mounts are made in the agent's own mount namespace, so
+// containers created later see them:
+//
+//   - MappedDirectory {MountPath, ShareName, ReadOnly}: waits up to 10 s for a virtio-9p
+//     device with the mount tag ShareName (the host has just plugged it) and mounts it
+//     with trans=virtio,version=9p2000.L at MountPath, created when absent.
+//   - MappedVirtualDisk {MountPath, Controller, Lun, Partition, ReadOnly}: the host
+//     attaches each disk as channel 0, target 0 at its LUN, so the disk is
+//     /sys/bus/scsi/devices/H:0:0:Lun, where H is the SCSI host of the Controller'th
+//     virtio-scsi controller in PCI address order (the order the VM was given them). The
+//     agent waits up to 10 s for the disk, its /dev node and its capacity (the guest may
+//     probe a hot-added disk twice) and mounts it as ext4.
+//     Partition must be 0.
+//   - CombinedLayers {ContainerRootPath, Layers [{Path}] (topmost first), ScratchPath}:
+//     mounts the overlay of the layers with ScratchPath/upper and ScratchPath/work
+//     (created when absent) at ContainerRootPath.
+//
+// Remove unmounts MountPath or ContainerRootPath (ERROR_NOT_FOUND when nothing is mounted
+// there, ERROR_BUSY when it is in use). Another resource type is refused with
+// ERROR_NOT_SUPPORTED naming $.GuestRequest.ResourceType; a 9p tag that never appears is
+// ERROR_NOT_FOUND naming $.GuestRequest.Settings.ShareName.
 //
 // # Outside a container
 //

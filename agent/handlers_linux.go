@@ -55,6 +55,9 @@ var handlers = map[protocol.Type]handler{
 	protocol.TypeUnmountTag: noFDs(func(_ *Agent, _ context.Context, req *protocol.UnmountTagRequest) (any, error) {
 		return nil, unmountTag("/proc/self/mountinfo", req.Tag)
 	}),
+	protocol.TypeGuestModify: noFDs(func(_ *Agent, ctx context.Context, req *protocol.GuestModifyRequest) (any, error) {
+		return nil, guestModify(ctx, req)
+	}),
 }
 
 // noFDs adapts a handler of requests that carry no descriptors: it decodes the body into a

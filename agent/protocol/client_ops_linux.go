@@ -138,3 +138,8 @@ func dupFD(f *os.File) (int, error) {
 	}
 	return fdconn.DupFD(f)
 }
+
+// GuestModify changes a resource of a VM guest (see GuestModifyRequest).
+func (c *Client) GuestModify(ctx context.Context, req GuestModifyRequest) error {
+	return c.call(ctx, TypeGuestModify, &req, nil, nil)
+}

@@ -112,6 +112,19 @@
 // (a mounted virtio-9p device is never released), then unplugs the device. Shares given at
 // creation stay until the VM stops.
 //
+// A GuestRequest (GuestModifySettingRequest) goes to the agent as a GuestModify message:
+// MappedDirectory mounts a 9p tag, MappedVirtualDisk an ext4 SCSI disk, CombinedLayers an
+// overlay of layers and a scratch (see package agent, "Guest requests"). With a host part,
+// an Add changes the host first and undoes that (a Remove of the same resource) when the
+// guest fails; a Remove goes to the guest first, so the guest lets go of what the host
+// then unplugs. For a disk attached by the same request the driver tells the guest the
+// controller it used (its place in ScsiControllerIDs) in place of the caller's Controller;
+// a MappedVirtualDisk alone keeps Controller, read as that place. Unknown resource types and
+// request types other than Add and Remove are refused before anything changes
+// (ERROR_NOT_SUPPORTED); so is any guest request to a VM without a GuestConnection, which
+// has no agent to take it, while a VM whose agent is not connected at the moment gives
+// HCS_E_CONNECTION_CLOSED. Before Start a guest request is HCS_E_INVALID_STATE.
+//
 // With KVM the guest CPU is "host" without arch-capabilities (nested KVM cannot set that
 // MSR); under TCG it is qemu64. DetectAccel uses KVM only when /dev/kvm opens and the CPU
 // flags show vmx or svm: this project's machines have a /dev/kvm on which Linux guests hang.

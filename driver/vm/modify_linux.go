@@ -15,16 +15,29 @@ import (
 const unplugWait = 10 * time.Second
 
 // Modify hot-adds and removes SCSI disks on the VM's existing controllers and 9p shares
-// (see modifyShare), and changes the memory size (see modifyMemory). Requests forwarded to
-// the guest fail with ERROR_NOT_SUPPORTED. Before the VM starts, disks, 9p shares and the memory size
-// change the VM it boots (see modifyBeforeStart).
+// (see modifyShare), and changes the memory size (see modifyMemory). A GuestRequest goes
+// to the guest agent, with the host part or alone (see modifyWithGuest). Before the VM
+// starts, disks, 9p shares and the memory size change the VM it boots (see
+// modifyBeforeStart); the guest cannot take requests then.
 func (s *System) Modify(ctx context.Context, req *schema.ModifySettingRequest) error {
-	if len(req.GuestRequest) > 0 && string(req.GuestRequest) != "null" {
-		return notSupported("$.GuestRequest", "requests to the guest")
+	g, err := guestPart(req)
+	if err != nil {
+		return err
 	}
 	if !s.launched() {
+		if g != nil {
+			return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "$.GuestRequest: VM %s is not running: its guest cannot take requests", s.id)
+		}
 		return s.modifyBeforeStart(req)
 	}
+	if g != nil {
+		return s.modifyWithGuest(ctx, req, g)
+	}
+	return s.modifyHost(ctx, req)
+}
+
+// modifyHost applies the host part of a request to a running VM.
+func (s *System) modifyHost(ctx context.Context, req *schema.ModifySettingRequest) error {
 	parts := strings.Split(req.ResourcePath, "/")
 	switch {
 	case scsiAttachmentPath(parts):

@@ -1,9 +1,9 @@
 // Package initrd builds the initramfs a VM guest boots with when hcs-agent is its init: a
 // gzip-compressed "newc" cpio archive holding the agent as /init, busybox with a link per
 // applet in /bin, the kernel modules the agent needs (virtio PCI and serial, virtio-scsi and
-// SCSI disks, 9p, vsock, virtio-net, pvpanic, the memory balloon) with their dependencies
-// from the kernel's modules.dep, and /etc/hcs/modules, the list the agent loads at start-up
-// in order.
+// SCSI disks, ext4, overlay, 9p, vsock, virtio-net, pvpanic, the memory balloon) with their
+// dependencies from the kernel's modules.dep, and /etc/hcs/modules, the list the agent loads
+// at start-up in order.
 // `hcsdiag vm initrd` calls WriteFile.
 package initrd
 
@@ -27,7 +27,7 @@ import (
 // need nothing; those it lacks altogether are left out (Result.Missing).
 var DefaultModules = []string{
 	"virtio_pci", "virtio_console", "virtio_scsi", "sd_mod", "sr_mod", "virtio_net",
-	"9pnet_virtio", "9p", "vmw_vsock_virtio_transport", "pvpanic_mmio", "pvpanic_pci", "ext4",
+	"9pnet_virtio", "9p", "vmw_vsock_virtio_transport", "pvpanic_mmio", "pvpanic_pci", "crc32c_generic", "ext4", "overlay",
 	"virtio_balloon",
 }
 
