@@ -26,8 +26,8 @@ func guestPart(req *schema.ModifySettingRequest) (*schema.GuestModifySettingRequ
 		return nil, nil
 	}
 	var g schema.GuestModifySettingRequest
-	if err := json.Unmarshal(req.GuestRequest, &g); err != nil {
-		return nil, hresult.Wrap(err, hresult.E_INVALIDARG, "$.GuestRequest")
+	if err := schema.DecodeAt("$.GuestRequest", req.GuestRequest, &g); err != nil {
+		return nil, err
 	}
 	if !guestTypes[g.ResourceType] {
 		return nil, hresult.Errorf(hresult.ERROR_NOT_SUPPORTED,
@@ -36,6 +36,9 @@ func guestPart(req *schema.ModifySettingRequest) (*schema.GuestModifySettingRequ
 	if g.RequestType != schema.ModifyRequestTypeAdd && g.RequestType != schema.ModifyRequestTypeRemove {
 		return nil, hresult.Errorf(hresult.ERROR_NOT_SUPPORTED,
 			"$.GuestRequest.RequestType: %q of a %s is not supported by the VM driver", g.RequestType, g.ResourceType)
+	}
+	if err := checkGuestSettings(&g); err != nil {
+		return nil, err
 	}
 	return &g, nil
 }
