@@ -14,8 +14,10 @@ import (
 func TestRefusalTable(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
-	calls := map[string]func(_ *testing.T, input string) error{
-		"create": func(_ *testing.T, input string) error {
+	withVM := hostWithVMs(t, f) // a running VM "uvm" with a guest connection, to be hosted in
+	runningVM(t, f, withVM, "uvm", true)
+	create := func(c *client.Client) func(*testing.T, string) error {
+		return func(_ *testing.T, input string) error {
 			_, err := do(t, func(op *client.Operation) error {
 				sys, err := c.CreateComputeSystem("refused", input, op)
 				if err == nil {
@@ -24,7 +26,11 @@ func TestRefusalTable(t *testing.T) {
 				return err
 			})
 			return err
-		},
+		}
+	}
+	calls := map[string]func(_ *testing.T, input string) error{
+		"create":                         create(c),
+		"create, hosted in a running VM": create(withVM),
 		"service properties": func(_ *testing.T, input string) error {
 			_, err := c.GetServiceProperties(ctx(t), input)
 			return err

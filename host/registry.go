@@ -63,6 +63,29 @@ func (s *system) isCreating() bool {
 	return s.creating
 }
 
+// checkHostingSystem checks the system a document asks to be hosted in, if any: it must
+// exist (HCS_E_SYSTEM_NOT_FOUND), be a VM (E_INVALIDARG), run (HCS_E_INVALID_STATE) and
+// have a guest connection, without which nothing can run in it (ERROR_NOT_SUPPORTED).
+func (h *Host) checkHostingSystem(id string) error {
+	if id == "" {
+		return nil
+	}
+	host, err := h.lookup(id)
+	if err != nil {
+		return hresult.Wrap(err, 0, "$.HostingSystemId")
+	}
+	vm := host.cfg.VirtualMachine
+	switch state := host.currentState(); {
+	case vm == nil:
+		return hresult.Errorf(hresult.E_INVALIDARG, "$.HostingSystemId: compute system %q is not a virtual machine", id)
+	case state != schema.StateRunning:
+		return hresult.Errorf(hresult.HCS_E_INVALID_STATE, "$.HostingSystemId: virtual machine %q is %s, not running", id, state)
+	case vm.GuestConnection == nil:
+		return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "$.HostingSystemId: virtual machine %q has no GuestConnection to run a system in", id)
+	}
+	return nil
+}
+
 // driverFor picks the back-end for a document.
 func (h *Host) driverFor(cfg *schema.ComputeSystem) (driver.Driver, error) {
 	var d driver.Driver
@@ -92,6 +115,9 @@ func (h *Host) create(ctx context.Context, sess *Session, ref wire.Ref, id, conf
 	}
 	cfg := new(schema.ComputeSystem)
 	if err := schema.DecodeRequired("ComputeSystem", config, cfg); err != nil {
+		return err
+	}
+	if err := h.checkHostingSystem(cfg.HostingSystemId); err != nil {
 		return err
 	}
 	drv, err := h.driverFor(cfg)

@@ -44,14 +44,14 @@ func New(opts ...Option) *Driver {
 // Name implements driver.Driver.
 func (d *Driver) Name() string { return Name }
 
-// Create implements driver.Driver. It rejects configurations without a Container section
-// with E_INVALIDARG.
+// Create implements driver.Driver. It rejects configurations with neither a Container nor
+// a VirtualMachine section with E_INVALIDARG; a fake VM is a fake container by another name.
 func (d *Driver) Create(ctx context.Context, req driver.CreateRequest) (driver.System, error) {
 	if err := d.opts.run(ctx, OpCreate, req.ID); err != nil {
 		return nil, err
 	}
-	if req.Config == nil || req.Config.Container == nil {
-		return nil, hresult.Errorf(hresult.E_INVALIDARG, "fakedriver: system %q: ComputeSystem.Container: required", req.ID)
+	if req.Config == nil || (req.Config.Container == nil && req.Config.VirtualMachine == nil) {
+		return nil, hresult.Errorf(hresult.E_INVALIDARG, "fakedriver: system %q: $.Container or $.VirtualMachine: required", req.ID)
 	}
 	if req.Notify == nil {
 		return nil, hresult.Errorf(hresult.E_INVALIDARG, "fakedriver: system %q: no notifier", req.ID)

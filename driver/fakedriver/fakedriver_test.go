@@ -119,9 +119,8 @@ func wantCode(t *testing.T, err error, code hresult.HRESULT) {
 // gone reports whether no host process has pid.
 func gone(pid uint32) bool { return errors.Is(syscall.Kill(int(pid), 0), syscall.ESRCH) }
 
-func TestCreateNeedsContainer(t *testing.T) {
-	req := driver.CreateRequest{ID: "vm", Config: &schema.ComputeSystem{VirtualMachine: &schema.VirtualMachine{}},
-		Notify: drivertest.NewRecorder()}
+func TestCreateNeedsASystemKind(t *testing.T) {
+	req := driver.CreateRequest{ID: "nothing", Config: &schema.ComputeSystem{}, Notify: drivertest.NewRecorder()}
 	_, err := fakedriver.New().Create(context.Background(), req)
 	wantCode(t, err, hresult.E_INVALIDARG)
 }

@@ -47,8 +47,8 @@ var _ driver.System = (*System)(nil)
 
 func newSystem(req driver.CreateRequest, opts *options) *System {
 	s := &System{id: req.ID, notify: req.Notify, opts: opts, procs: make(map[uint32]*process)}
-	if m := req.Config.Container.Memory; m != nil {
-		s.memoryMB = m.SizeInMB
+	if c := req.Config.Container; c != nil && c.Memory != nil {
+		s.memoryMB = c.Memory.SizeInMB
 	}
 	return s
 }
