@@ -46,7 +46,7 @@ func (s *System) Shutdown(ctx context.Context, opts *schema.ShutdownOptions) err
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = max(time.Until(dl)-shutdownMargin, 0)
 	}
-	if _, err := sess.Client().Shutdown(ctx, timeout); err != nil && !s.initGone() {
+	if _, err := sess.Client().Shutdown(ctx, timeout); err != nil && !s.initEnds(drainGrace) {
 		return err
 	}
 	return s.waitInit(ctx)
@@ -174,6 +174,25 @@ func (s *System) initNeverRan() bool {
 }
 
 // initGone reports whether the container's init has exited (or never ran).
+// initEnds reports whether the init has exited or exits within grace. An agent that
+// completed a shutdown exits at once, and the connection can be lost (an acknowledgement
+// written to it fails) before the shutdown's answer is read: that is a shutdown done, not
+// one that failed.
+func (s *System) initEnds(grace time.Duration) bool {
+	s.mu.Lock()
+	w := s.watch
+	s.mu.Unlock()
+	if w == nil {
+		return true
+	}
+	select {
+	case <-w.done:
+		return true
+	case <-time.After(grace):
+		return false
+	}
+}
+
 func (s *System) initGone() bool {
 	s.mu.Lock()
 	w := s.watch
