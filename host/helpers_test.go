@@ -28,7 +28,14 @@ func newFixture(t *testing.T, opts ...fakedriver.Option) *fixture {
 	t.Helper()
 	drv := fakedriver.New(opts...)
 	dir := t.TempDir()
-	h, err := host.New(host.Options{Container: drv, StateDir: dir, ShutdownTimeout: 5 * time.Second})
+	h := newHost(t, host.Options{Container: drv, StateDir: dir, ShutdownTimeout: 5 * time.Second})
+	return &fixture{t: t, h: h, drv: drv, stateDir: dir}
+}
+
+// newHost makes a host with opts, closed (its systems terminated) when the test ends.
+func newHost(t *testing.T, opts host.Options) *host.Host {
+	t.Helper()
+	h, err := host.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +44,7 @@ func newFixture(t *testing.T, opts ...fakedriver.Option) *fixture {
 		defer cancel()
 		h.Close(ctx, true)
 	})
-	return &fixture{t: t, h: h, drv: drv, stateDir: dir}
+	return h
 }
 
 // client opens a new session on the host.

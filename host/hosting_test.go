@@ -1,7 +1,6 @@
 package host_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -53,15 +52,7 @@ func TestHostingSystemIsChecked(t *testing.T) {
 // for the checks that need a VM to exist; its client ends with the test.
 func hostWithVMs(t *testing.T, f *fixture) *client.Client {
 	t.Helper()
-	h, err := host.New(host.Options{Container: f.drv, VirtualMachine: fakedriver.New(), StateDir: t.TempDir(), ShutdownTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-		defer cancel()
-		h.Close(ctx, true)
-	})
+	h := newHost(t, host.Options{Container: f.drv, VirtualMachine: fakedriver.New(), StateDir: t.TempDir(), ShutdownTimeout: 5 * time.Second})
 	c := client.New(h.Connect())
 	t.Cleanup(func() { c.Close() })
 	return c

@@ -20,15 +20,7 @@ func newShortShutdownFixture(t *testing.T, opts ...fakedriver.Option) *fixture {
 	t.Helper()
 	drv := fakedriver.New(opts...)
 	dir := t.TempDir()
-	h, err := host.New(host.Options{Container: drv, StateDir: dir, ShutdownTimeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-		defer cancel()
-		h.Close(ctx, true)
-	})
+	h := newHost(t, host.Options{Container: drv, StateDir: dir, ShutdownTimeout: 200 * time.Millisecond})
 	return &fixture{t: t, h: h, drv: drv, stateDir: dir}
 }
 

@@ -173,7 +173,6 @@ func (s *System) initNeverRan() bool {
 	return s.watch == nil
 }
 
-// initGone reports whether the container's init has exited (or never ran).
 // initEnds reports whether the init has exited or exits within grace. An agent that
 // completed a shutdown exits at once, and the connection can be lost (an acknowledgement
 // written to it fails) before the shutdown's answer is read: that is a shutdown done, not
@@ -188,25 +187,21 @@ func (s *System) initEnds(grace time.Duration) bool {
 	select {
 	case <-w.done:
 		return true
+	default:
+	}
+	if grace <= 0 {
+		return false
+	}
+	select {
+	case <-w.done:
+		return true
 	case <-time.After(grace):
 		return false
 	}
 }
 
-func (s *System) initGone() bool {
-	s.mu.Lock()
-	w := s.watch
-	s.mu.Unlock()
-	if w == nil {
-		return true
-	}
-	select {
-	case <-w.done:
-		return true
-	default:
-		return false
-	}
-}
+// initGone reports whether the container's init has exited (or never ran).
+func (s *System) initGone() bool { return s.initEnds(0) }
 
 // waitInit waits for the init's exit.
 func (s *System) waitInit(ctx context.Context) error {
