@@ -98,10 +98,13 @@ func thaw(dir string) {
 	os.WriteFile(filepath.Join(dir, "cgroup.freeze"), []byte("0"), 0)
 }
 
-// thawCgroups unfreezes the container rid in every hierarchy, without the runtime: a runtime
-// killed in the middle of pause may leave it frozen (or freezing) with no record of it.
+// thawCgroups unfreezes the container rid without the runtime: a runtime killed in the
+// middle of pause may leave it frozen (or freezing) with no record of it. Only the hierarchy
+// that freezes needs it: the v1 freezer, or the unified one.
 func (d *Driver) thawCgroups(rid string) {
-	for _, parent := range d.cgroupParentDirs() {
-		thaw(filepath.Join(parent, rid))
+	dir := filepath.Join(cgroupRoot, d.cgroupPath(rid))
+	if !d.cgroups.Unified {
+		dir = filepath.Join(cgroupRoot, "freezer", d.cgroupPath(rid))
 	}
+	thaw(dir)
 }

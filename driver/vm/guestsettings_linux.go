@@ -2,7 +2,8 @@ package vm
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/linuxhcs/hcs/hresult"
@@ -39,16 +40,11 @@ func checkGuestSettings(g *schema.GuestModifySettingRequest) error {
 		return hresult.Errorf(hresult.HCS_E_INVALID_JSON, "$.GuestRequest.Settings: expected an object: %v", err)
 	}
 	known := guestSettingMembers[g.ResourceType]
-	names := make([]string, 0, len(members))
-	for name := range members {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(members)) {
 		path := "$.GuestRequest.Settings." + name
 		switch {
-		case contains(known.honoured, name):
-		case contains(known.refused, name):
+		case slices.Contains(known.honoured, name):
+		case slices.Contains(known.refused, name):
 			if !zeroJSON(members[name]) {
 				return hresult.Errorf(hresult.ERROR_NOT_SUPPORTED, "%s: not supported by the VM driver's guest agent", path)
 			}
@@ -57,16 +53,6 @@ func checkGuestSettings(g *schema.GuestModifySettingRequest) error {
 		}
 	}
 	return nil
-}
-
-// contains reports whether names holds name.
-func contains(names []string, name string) bool {
-	for _, n := range names {
-		if n == name {
-			return true
-		}
-	}
-	return false
 }
 
 // zeroJSON reports whether v is a JSON zero value: null, false, 0, "", [] or {}.
