@@ -2,9 +2,7 @@ package agent
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -83,24 +81,18 @@ func initConfigFor(req *protocol.CreateContainerRequest) (*initConfig, error) {
 		return nil, hresult.Errorf(hresult.E_INVALIDARG,
 			"CreateContainer: host name %q: longer than %d bytes", cfg.Hostname, maxHostname)
 	}
-	for i, l := range req.Layers {
-		if err := overlayDir(l, "Layers["+strconv.Itoa(i)+"]"); err != nil {
-			return nil, err
-		}
-		cfg.Lower = append(cfg.Lower, filepath.Clean(l))
-	}
-	if err := overlayDir(req.Scratch, "Scratch"); err != nil {
+	if err := overlayDir(req.Scratch, "CreateContainer: Scratch"); err != nil {
 		return nil, err
 	}
-	cfg.Upper, cfg.Work = filepath.Join(req.Scratch, "upper"), filepath.Join(req.Scratch, "work")
-	for _, d := range []string{cfg.Upper, cfg.Work} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, hresult.Wrap(err, 0, "CreateContainer: Scratch: create "+d)
-		}
+	u, err := newUnion(req.Layers, req.Scratch, func(i int) string { return "CreateContainer: Layers[" + strconv.Itoa(i) + "]" },
+		"CreateContainer: Scratch")
+	if err != nil {
+		return nil, err
 	}
+	cfg.Union = u
 	for i, m := range req.MappedDirectories {
 		name := "MappedDirectories[" + strconv.Itoa(i) + "]"
-		if err := existingDir(m.HostPath, name+".HostPath"); err != nil {
+		if err := existingDir(m.HostPath, "CreateContainer: "+name+".HostPath"); err != nil {
 			return nil, err
 		}
 		if !path.IsAbs(m.ContainerPath) || path.Clean(m.ContainerPath) == "/" {
@@ -115,30 +107,6 @@ func initConfigFor(req *protocol.CreateContainerRequest) (*initConfig, error) {
 func validID(id string) error {
 	if id == "" || id == "." || id == ".." || len(id) > 128 || strings.ContainsAny(id, "/\x00") {
 		return hresult.Errorf(hresult.E_INVALIDARG, "CreateContainer: ID %q: expected 1-128 characters, no '/'", id)
-	}
-	return nil
-}
-
-// overlayDir checks a directory that becomes part of the overlay mount's options, where
-// ',' and ':' separate values and cannot be escaped portably.
-func overlayDir(dir, field string) error {
-	if !filepath.IsAbs(dir) || strings.ContainsAny(dir, ",:\x00") {
-		return hresult.Errorf(hresult.E_INVALIDARG,
-			"CreateContainer: %s %q: expected an absolute path without ',' or ':'", field, dir)
-	}
-	return existingDir(dir, field)
-}
-
-// existingDir checks that dir is a directory, naming field when it is not.
-func existingDir(dir, field string) error {
-	fi, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "CreateContainer: %s %q: no such directory", field, dir)
-	case err != nil:
-		return hresult.Wrap(err, 0, "CreateContainer: "+field)
-	case !fi.IsDir():
-		return hresult.Errorf(hresult.E_INVALIDARG, "CreateContainer: %s %q: not a directory", field, dir)
 	}
 	return nil
 }

@@ -30,9 +30,7 @@ const (
 // initConfig is what the agent sends a container's init on its stdin.
 type initConfig struct {
 	Rootfs   string                     `json:"Rootfs"`
-	Lower    []string                   `json:"Lower"`
-	Upper    string                     `json:"Upper"`
-	Work     string                     `json:"Work"`
+	Union    union                      `json:"Union"`
 	Hostname string                     `json:"Hostname"`
 	Mapped   []protocol.MappedDirectory `json:"Mapped,omitempty"`
 }
@@ -67,9 +65,8 @@ func setupRoot(cfg *initConfig) error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_SLAVE, ""); err != nil {
 		return fmt.Errorf("make / a slave mount: %w", err)
 	}
-	opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", strings.Join(cfg.Lower, ":"), cfg.Upper, cfg.Work)
-	if err := unix.Mount("overlay", cfg.Rootfs, "overlay", 0, opts); err != nil {
-		return fmt.Errorf("mount the overlay of the layers (%s) on %s: %w", opts, cfg.Rootfs, err)
+	if err := cfg.Union.mount(cfg.Rootfs); err != nil {
+		return err
 	}
 	for _, m := range cfg.Mapped {
 		if err := mapDirectory(cfg.Rootfs, m); err != nil {

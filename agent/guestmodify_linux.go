@@ -88,65 +88,18 @@ func combineLayers(s *protocol.GuestCombinedLayers, add bool) error {
 	if !add {
 		return unmountAt(s.ContainerRootPath, field)
 	}
-	opts, err := overlayOptions(s)
-	if err != nil {
-		return err
-	}
-	if err := unix.Mount("overlay", s.ContainerRootPath, "overlay", 0, opts); err != nil {
-		return hresult.Wrap(err, hresult.E_FAIL, "$.GuestRequest.Settings: mount the overlay on "+s.ContainerRootPath)
-	}
-	return nil
-}
-
-// overlayOptions checks the layers and the scratch and returns the overlay's options,
-// creating the scratch's upper and work directories.
-func overlayOptions(s *protocol.GuestCombinedLayers) (string, error) {
-	if len(s.Layers) == 0 {
-		return "", hresult.Errorf(hresult.E_INVALIDARG, "$.GuestRequest.Settings.Layers: at least one layer is required")
-	}
-	lower := make([]string, len(s.Layers))
+	layers := make([]string, len(s.Layers))
 	for i, l := range s.Layers {
-		if err := unionDir(l.Path, fmt.Sprintf("$.GuestRequest.Settings.Layers[%d].Path", i)); err != nil {
-			return "", err
-		}
-		lower[i] = l.Path
+		layers[i] = l.Path
 	}
 	// The scratch is made when absent: it is usually a directory of a scratch disk the
 	// guest has just mounted, which holds nothing yet.
-	if err := unionPath(s.ScratchPath, "$.GuestRequest.Settings.ScratchPath"); err != nil {
-		return "", err
-	}
-	upper, work := filepath.Join(s.ScratchPath, "upper"), filepath.Join(s.ScratchPath, "work")
-	for _, d := range []string{upper, work} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return "", hresult.Wrap(err, 0, "$.GuestRequest.Settings.ScratchPath")
-		}
-	}
-	opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", strings.Join(lower, ":"), upper, work)
-	if len(opts) >= os.Getpagesize() {
-		return "", hresult.Errorf(hresult.E_INVALIDARG, "$.GuestRequest.Settings.Layers: the overlay options are longer than a page")
-	}
-	return opts, nil
-}
-
-// unionPath checks a path named in the overlay's options, where ',' and ':' separate
-// values and cannot be escaped portably.
-func unionPath(dir, field string) error {
-	if !filepath.IsAbs(dir) || strings.ContainsAny(dir, ",:\x00") {
-		return hresult.Errorf(hresult.E_INVALIDARG, "%s: %q: expected an absolute path without ',' or ':'", field, dir)
-	}
-	return nil
-}
-
-// unionDir checks a layer: a directory whose path the overlay's options can carry.
-func unionDir(dir, field string) error {
-	if err := unionPath(dir, field); err != nil {
+	u, err := newUnion(layers, s.ScratchPath, func(i int) string { return fmt.Sprintf("$.GuestRequest.Settings.Layers[%d].Path", i) },
+		"$.GuestRequest.Settings.ScratchPath")
+	if err != nil {
 		return err
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return hresult.Errorf(hresult.ERROR_NOT_FOUND, "%s: %q: no such directory", field, dir)
-	}
-	return nil
+	return hresult.Wrap(u.mount(s.ContainerRootPath), hresult.E_FAIL, "$.GuestRequest.Settings")
 }
 
 // mountPoint checks a MountPath: absolute, and for an Add created when absent.

@@ -70,7 +70,7 @@ func TestGuestModifyRefusals(t *testing.T) {
 			hresult.ERROR_NOT_SUPPORTED, "$.GuestRequest.Settings.Partition: partitions is not supported"},
 		{protocol.GuestModifyRequest{ResourceType: "CombinedLayers", RequestType: "Add",
 			Settings: json.RawMessage(`{"ContainerRootPath":"` + t.TempDir() + `","Layers":[{"Path":"/a:b"}],"ScratchPath":"/s"}`)},
-			hresult.E_INVALIDARG, `$.GuestRequest.Settings.Layers[0].Path: "/a:b": expected an absolute path without ',' or ':'`},
+			hresult.E_INVALIDARG, `$.GuestRequest.Settings.Layers[0].Path "/a:b": expected an absolute path without ',' or ':'`},
 	} {
 		wantCode(t, guestModify(context.Background(), &c.req), c.code, c.msg)
 	}
