@@ -93,7 +93,7 @@ func TestExecTTYUnderTmux(t *testing.T) {
 
 	start := time.Now()
 	tm.run("send-keys", "-t", "tty", "C-d")
-	waitFor(t, func() bool { _, err := os.Stat(status); return err == nil })
+	waitFor(t, func() bool { return statusWritten(status) })
 	b, _ := os.ReadFile(status)
 	if strings.TrimSpace(string(b)) != "0" {
 		t.Fatalf("hcsdiag exec -t exited %q after Ctrl-D\n%s", b, tm.screen("tty"))
@@ -113,9 +113,16 @@ func TestImportProgressOnATerminal(t *testing.T) {
 	t.Cleanup(func() { hcsdiag(t, "layer", "destroy", dst) })
 	status := filepath.Join(t.TempDir(), "status")
 	tm.start("import", shellLine(status, "layer", "import", src, dst))
-	waitFor(t, func() bool { _, err := os.Stat(status); return err == nil })
+	waitFor(t, func() bool { return statusWritten(status) })
 	screen := tm.screen("import")
 	if !strings.Contains(screen, "importing layer.tar: ") || !strings.Contains(screen, " files, ") || !strings.Contains(screen, "/s)") {
 		t.Fatalf("no import summary on the terminal:\n%s", screen)
 	}
+}
+
+// statusWritten reports whether the shell has written the exit status to path: the file
+// exists as soon as the redirection opens it, before the status is in it.
+func statusWritten(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.HasSuffix(string(b), "\n")
 }
